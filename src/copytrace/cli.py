@@ -1,0 +1,375 @@
+"""The command line: copytrace scan | dedup | compare.
+
+Errors a user can fix print one line, `Error: ...`, and exit 1; bad usage exits 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from copytrace import __version__
+from copytrace.api import compare as compare_texts
+from copytrace.api import dedup as dedup_corpus
+from copytrace.api import scan as scan_corpus
+from copytrace.engines.local import Report
+from copytrace.errors import CopytraceError, InputError
+from copytrace.io.base import BadRecord
+from copytrace.io.results import write_scan
+from copytrace.io.textdir import TextFileReader
+from copytrace.model import Settings
+
+
+def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that build Settings, shared by every command."""
+    d = Settings()
+    options = [
+        click.option(
+            "--threshold",
+            type=float,
+            default=d.threshold,
+            show_default=True,
+            help="Jaccard similarity of shingle sets for near_duplicate.",
+        ),
+        click.option(
+            "--containment",
+            type=float,
+            default=d.containment,
+            show_default=True,
+            help="Share of the smaller document's shingles found in the larger, for contained.",
+        ),
+        click.option(
+            "--min-length-ratio",
+            type=float,
+            default=d.min_length_ratio,
+            show_default=True,
+            help="Shortest contained/container length ratio that candidate "
+            "generation guarantees recall for.",
+        ),
+        click.option(
+            "--shingle-size",
+            type=int,
+            default=d.shingle_size,
+            show_default=True,
+            help="Tokens per shingle.",
+        ),
+        click.option(
+            "--num-perm",
+            type=int,
+            default=d.num_perm,
+            show_default=True,
+            help="MinHash signature length.",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=d.seed,
+            show_default=True,
+            help="Hash seed; equal settings give identical sketches.",
+        ),
+        click.option(
+            "--bands",
+            type=int,
+            default=None,
+            help="LSH bands (with --rows); default: derived from the thresholds.",
+        ),
+        click.option("--rows", type=int, default=None, help="LSH rows per band (with --bands)."),
+        click.option(
+            "--max-bucket",
+            type=int,
+            default=d.max_bucket,
+            show_default=True,
+            help="LSH buckets larger than this link members to one head, not all pairs.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options about reading inputs and running, shared by scan and dedup."""
+    options = [
+        click.option(
+            "--id-field",
+            default="id",
+            show_default=True,
+            help="Record field holding the document id (JSONL, Parquet, CSV).",
+        ),
+        click.option(
+            "--text-field",
+            default="text",
+            show_default=True,
+            help="Record field holding the document text (JSONL, Parquet, CSV).",
+        ),
+        click.option(
+            "--on-error",
+            type=click.Choice(["fail", "skip"]),
+            default="fail",
+            show_default=True,
+            help="On a bad record: stop with its location, or skip it and list it in the summary.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=int,
+            default=0,
+            help="Threads for the compiled kernels; 0 means all cores.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress display."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _make_settings(kw: dict[str, Any]) -> Settings:
+    return Settings(
+        threshold=kw["threshold"],
+        containment=kw["containment"],
+        min_length_ratio=kw["min_length_ratio"],
+        shingle_size=kw["shingle_size"],
+        num_perm=kw["num_perm"],
+        seed=kw["seed"],
+        bands=kw["bands"],
+        rows=kw["rows"],
+        max_bucket=kw["max_bucket"],
+    )
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn copytrace's own errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CopytraceError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+class _Progress:
+    """A progress display on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Report | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        return self.report
+
+    def report(self, stage: str, done: int, total: int | None) -> None:
+        label = {"sketch": "reading and sketching", "verify": "verifying candidates"}[stage]
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(label, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _warn_about(summary: dict[str, Any]) -> None:
+    skipped = summary["records"]["skipped"]
+    if skipped:
+        first = summary["skipped_records"][0]
+        click.echo(
+            f"Warning: skipped {skipped} bad record(s); first: {first['where']}: "
+            f"{first['reason']} (all are listed in summary.json)",
+            err=True,
+        )
+    empty = summary["documents"]["empty"]
+    if empty:
+        first = summary["empty_documents"][0]
+        click.echo(
+            f"Warning: {empty} document(s) have no words and were not compared; "
+            f"first: {first['where']} (id {first['id']}).",
+            err=True,
+        )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="copytrace")
+def main() -> None:
+    """copytrace finds where text was copied: exact copies, near-duplicates and truncated
+    reprints, with scores and character offsets."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory for matches.jsonl, clusters.jsonl and summary.json.",
+)
+@_input_options
+@_settings_options
+@_friendly
+def scan(inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
+    """Find related documents in INPUTS and write matches, clusters and a summary to --out.
+
+    INPUTS are directories of .txt files, JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst), Parquet
+    or CSV files.
+    """
+    settings = _make_settings(kw)
+    with _Progress(kw["quiet"]) as report:
+        result = scan_corpus(
+            list(inputs),
+            settings,
+            jobs=kw["jobs"],
+            on_error=kw["on_error"],
+            id_field=kw["id_field"],
+            text_field=kw["text_field"],
+            report=report,
+        )
+    result.summary["inputs"] = [str(p) for p in inputs]
+    write_scan(out, result.matches, result.clusters, result.summary)
+    _warn_about(result.summary)
+    s = result.summary
+    rel = ", ".join(f"{v} {k}" for k, v in s["matches"].items() if v)
+    click.echo(
+        f"{s['records']['documents']} documents: {len(result.matches)} matches "
+        f"({rel or 'none'}), {s['clusters']} clusters. Wrote {out}/matches.jsonl, "
+        f"clusters.jsonl, summary.json."
+    )
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Deduplicated corpus, in the input's format (a directory for .txt inputs).",
+)
+@click.option(
+    "--dropped",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to list dropped ids [default: OUTPUT's stem + .dropped.jsonl].",
+)
+@_input_options
+@_settings_options
+@_friendly
+def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: Any) -> None:
+    """Write INPUTS keeping one document per cluster (its source); list the dropped ones."""
+    settings = _make_settings(kw)
+    with _Progress(kw["quiet"]) as report:
+        res = dedup_corpus(
+            list(inputs),
+            output,
+            settings,
+            dropped_list=dropped,
+            jobs=kw["jobs"],
+            on_error=kw["on_error"],
+            id_field=kw["id_field"],
+            text_field=kw["text_field"],
+            report=report,
+        )
+    _warn_about(res.scan.summary)
+    total = res.kept + res.dropped + res.skipped
+    click.echo(
+        f"{total} records: kept {res.kept}, dropped {res.dropped} duplicates, "
+        f"skipped {res.skipped} bad. Wrote {res.output} and {res.dropped_list}."
+    )
+
+
+def _read_one(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    for _, record in TextFileReader(path):
+        if isinstance(record, BadRecord):
+            raise InputError(record.message())
+        return record.text
+    raise InputError(f"{path}: unreadable.")
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 160) -> str:
+    piece = " ".join(text[start:end].split())
+    return (
+        piece if len(piece) <= width else piece[: width // 2 - 2] + " … " + piece[-width // 2 + 2 :]
+    )
+
+
+@main.command()
+@click.argument("file_a", type=click.Path(path_type=Path))
+@click.argument("file_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@_settings_options
+@_friendly
+def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
+    """Say how two text files relate, with exact scores and the shared region."""
+    settings = _make_settings(kw)
+    text_a, text_b = _read_one(file_a), _read_one(file_b)
+    c = compare_texts(text_a, text_b, settings)
+    if as_json:
+        import json
+
+        click.echo(
+            json.dumps(
+                {
+                    "a": str(file_a),
+                    "b": str(file_b),
+                    "relation": c.relation.value if c.relation else None,
+                    "jaccard": round(c.jaccard, 4),
+                    "containment_a_in_b": round(c.containment_a_in_b, 4),
+                    "containment_b_in_a": round(c.containment_b_in_a, 4),
+                    "spans": [s.to_dict() for s in c.spans],
+                }
+            )
+        )
+        return
+    click.echo(f"relation:            {c.relation.value if c.relation else 'none'}")
+    click.echo(f"jaccard:             {c.jaccard:.4f}")
+    click.echo(f"containment A in B:  {c.containment_a_in_b:.4f}")
+    click.echo(f"containment B in A:  {c.containment_b_in_a:.4f}")
+    for s in c.spans:
+        click.echo(
+            f"shared region A [{s.a_start}, {s.a_end}): {_excerpt(text_a, s.a_start, s.a_end)}"
+        )
+        click.echo(
+            f"shared region B [{s.b_start}, {s.b_end}): {_excerpt(text_b, s.b_start, s.b_end)}"
+        )

@@ -1,0 +1,1 @@
+"""Runners of the pipeline: read -> normalize -> sketch -> candidates -> verify -> group."""

@@ -1,0 +1,181 @@
+"""Writing a deduplicated corpus in its input's format, and the sidecar of dropped documents.
+
+Records are written from the original input, not rebuilt from Documents, so every field and the
+exact bytes of JSON Lines survive. A record is written unless its position is in the drop set
+(duplicates and skipped bad records) or it is a blank line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import shutil
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import zstandard
+
+from copytrace.errors import InputError
+from copytrace.io.base import Origin, open_binary
+from copytrace.io.inputs import JSONL_SUFFIXES, input_kind
+from copytrace.io.textdir import TEXT_SUFFIXES, walk_files
+
+#: (input index, record number) of a record, or (input index, file path) for text files.
+RecordKey = tuple[int, int | str]
+
+
+def record_key(origin: Origin) -> RecordKey:
+    """The key under which the dedup writer recognises a record."""
+    return (origin.input_index, origin.number if origin.unit else origin.path)
+
+
+def output_kind(inputs: Sequence[Path]) -> str:
+    """The one format of all inputs; dedup writes its output in it."""
+    kinds = {input_kind(p) for p in inputs}
+    kinds = {"textdir" if k == "text" else k for k in kinds}
+    if len(kinds) != 1:
+        raise InputError(f"dedup needs inputs of one format; got {', '.join(sorted(kinds))}.")
+    return kinds.pop()
+
+
+def _open_output(path: Path) -> BinaryIO:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "wb")  # type: ignore[return-value]
+    if name.endswith((".zst", ".zstd")):
+        return zstandard.ZstdCompressor().stream_writer(open(path, "wb"))
+    return open(path, "wb")
+
+
+def _check_output(kind: str, output: Path) -> None:
+    name = output.name.lower()
+    expected = {
+        "jsonl": JSONL_SUFFIXES,
+        "parquet": (".parquet",),
+        "csv": (".csv", ".csv.gz", ".csv.zst"),
+    }
+    if kind == "textdir":
+        if output.exists() and not output.is_dir():
+            raise InputError(
+                f"{output}: the input is text files, so the output must be a directory."
+            )
+    elif not name.endswith(expected[kind]):
+        raise InputError(
+            f"{output}: the input is {kind}, so the output name must end with "
+            f"{' or '.join(expected[kind])}."
+        )
+
+
+def write_deduplicated(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    """Write the records of `inputs` not in `drop` to `output`; return how many were written."""
+    kind = output_kind(inputs)
+    _check_output(kind, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "jsonl":
+        return _write_jsonl(inputs, output, drop)
+    if kind == "csv":
+        return _write_csv(inputs, output, drop)
+    if kind == "parquet":
+        return _write_parquet(inputs, output, drop)
+    return _write_textdir(inputs, output, drop)
+
+
+def _write_jsonl(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    written = 0
+    with _open_output(output) as out:
+        for i, path in enumerate(inputs):
+            stream, raw = open_binary(path)
+            with stream, raw:
+                for number, line in enumerate(stream, start=1):
+                    if line.strip() and (i, number) not in drop:
+                        out.write(line if line.endswith(b"\n") else line + b"\n")
+                        written += 1
+    return written
+
+
+def _write_csv(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    csv.field_size_limit(sys.maxsize)
+    written = 0
+    header: list[str] | None = None
+    with _open_output(output) as raw_out:
+        out = io.TextIOWrapper(raw_out, encoding="utf-8", newline="")
+        writer = csv.writer(out)
+        for i, path in enumerate(inputs):
+            stream, raw = open_binary(path)
+            with stream, raw:
+                reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+                this_header = next(reader, None)
+                if this_header is None:
+                    continue
+                if header is None:
+                    header = this_header
+                    writer.writerow(header)
+                elif this_header != header:
+                    raise InputError(f"{path}: its CSV header differs from {inputs[0]}'s.")
+                last_line = reader.line_num
+                for row in reader:
+                    number = last_line + 1
+                    last_line = reader.line_num
+                    if row and (i, number) not in drop:
+                        writer.writerow(row)
+                        written += 1
+        out.flush()
+        out.detach()
+    return written
+
+
+def _write_parquet(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written = 0
+    writer = None
+    try:
+        for i, path in enumerate(inputs):
+            pf = pq.ParquetFile(path)
+            row = 0
+            for batch in pf.iter_batches(batch_size=8192):
+                keep = [(i, row + r + 1) not in drop for r in range(batch.num_rows)]
+                row += batch.num_rows
+                table = pa.Table.from_batches([batch]).filter(pa.array(keep))
+                if writer is None:
+                    writer = pq.ParquetWriter(output, table.schema)
+                elif not table.schema.equals(writer.schema):
+                    raise InputError(f"{path}: its Parquet schema differs from {inputs[0]}'s.")
+                writer.write_table(table)
+                written += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return written
+
+
+def _text_files(path: Path) -> Iterable[tuple[Path, str]]:
+    if path.is_dir():
+        for f in walk_files(path):
+            if f.name.lower().endswith(TEXT_SUFFIXES):
+                yield f, f.relative_to(path).as_posix()
+    else:
+        yield path, path.name
+
+
+def _write_textdir(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    written = 0
+    for i, path in enumerate(inputs):
+        for file, rel in _text_files(path):
+            if (i, str(file)) in drop:
+                continue
+            target = output / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+            written += 1
+    return written
+
+
+def dropped_path_for(output: Path) -> Path:
+    """Default sidecar path: the output's name without extensions, plus '.dropped.jsonl'."""
+    stem = output.name.split(".")[0] or "output"
+    return output.with_name(f"{stem}.dropped.jsonl")

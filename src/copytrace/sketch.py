@@ -1,0 +1,306 @@
+"""Sketches: the exact hash, the MinHash signature, and shingles for exact verification.
+
+The signature is one-permutation MinHash with optimal densification (Li, Owen & Zhang 2012;
+Shrivastava 2017): each word k-gram ("shingle") is hashed once to 64 bits, the hash picks one of
+`num_perm` bins and the bin keeps its minimum; empty bins borrow the value of a non-empty bin
+chosen by a fixed probe sequence, so that two documents with equal shingle sets get equal
+signatures. Cost is O(tokens + num_perm) per document instead of O(tokens x num_perm).
+
+The kernels are pure functions over batches (texts in, arrays out), compiled with numba, and run
+the documents of a batch in parallel threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numba
+import numpy as np
+
+from copytrace.model import Settings
+from copytrace.text import CHUNK_TOKENS, U64, char_tables, mix64, tokenize, tokenize_chunk
+
+EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_SHINGLE_BASE = U64(0x9E3779B97F4A7C15)
+_EXACT_BASE_1 = U64(0x100000001B3)
+_EXACT_BASE_2 = U64(0xC2B2AE3D27D4EB4F)
+
+
+def seed_mix(seed: int) -> np.uint64:
+    """The 64-bit salt that a settings seed puts into every shingle hash."""
+    mask = (1 << 64) - 1
+    x = (seed + 0x632BE59BD9B4E019) & mask
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask  # splitmix64, as text.mix64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
+    return np.uint64(x ^ (x >> 31))
+
+
+@numba.njit(inline="always", cache=True)
+def _power(base: np.uint64, k: int) -> np.uint64:
+    out = U64(1)
+    for _ in range(k):
+        out *= base
+    return out
+
+
+@numba.njit(inline="always", cache=True)
+def _bin_of(h: np.uint64, m: int) -> int:
+    return int(((h >> U64(32)) * U64(m)) >> U64(32))
+
+
+@numba.njit(cache=True)
+def densify(sig: np.ndarray, filled: np.ndarray, salt: np.uint64) -> None:
+    """Fill empty bins in place from non-empty ones along a fixed probe sequence per bin."""
+    m = sig.shape[0]
+    n_filled = 0
+    for j in range(m):
+        if filled[j]:
+            n_filled += 1
+    if n_filled == 0 or n_filled == m:
+        return
+    for j in range(m):
+        if filled[j]:
+            continue
+        attempt = U64(1)
+        while True:
+            p = int(mix64(salt ^ (U64(j) << U64(32)) ^ attempt) % U64(m))
+            if filled[p]:
+                sig[j] = sig[p]
+                break
+            attempt += U64(1)
+
+
+@numba.njit(parallel=True, cache=True)
+def _sign_batch(
+    buf: np.ndarray,
+    offsets: np.ndarray,
+    classes: np.ndarray,
+    fold: np.ndarray,
+    k: int,
+    m: int,
+    salt: np.uint64,
+    signatures: np.ndarray,
+    exact: np.ndarray,
+    counts: np.ndarray,
+    text_span: np.ndarray,
+    n_blocks: int,
+) -> None:
+    top = _power(_SHINGLE_BASE, k)
+    n_docs = offsets.shape[0] - 1
+    for block in numba.prange(n_blocks):
+        # Each block signs a contiguous run of documents with its own scratch arrays.
+        scratch = Scratch(
+            np.empty(CHUNK_TOKENS, dtype=np.int64),
+            np.empty(CHUNK_TOKENS, dtype=np.int64),
+            np.empty(CHUNK_TOKENS, dtype=np.uint64),
+            np.empty(m, dtype=np.bool_),
+            np.empty(k, dtype=np.uint64),
+        )
+        for d in range(block * n_docs // n_blocks, (block + 1) * n_docs // n_blocks):
+            _sign_one(
+                buf[offsets[d] : offsets[d + 1]],
+                classes,
+                fold,
+                salt,
+                top,
+                signatures[d],
+                exact[d],
+                counts[d],
+                text_span[d],
+                scratch,
+            )
+
+
+class Scratch(NamedTuple):
+    """Per-thread work arrays of the signing kernel."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+    filled: np.ndarray
+    ring: np.ndarray
+
+
+@numba.njit(cache=True)
+def _sign_one(
+    buf: np.ndarray,
+    classes: np.ndarray,
+    fold: np.ndarray,
+    salt: np.uint64,
+    top: np.uint64,
+    sig: np.ndarray,
+    exact: np.ndarray,
+    counts: np.ndarray,
+    text_span: np.ndarray,
+    scratch: Scratch,
+) -> None:
+    m = sig.shape[0]
+    ring = scratch.ring
+    k = ring.shape[0]
+    filled = scratch.filled
+    sig[:] = EMPTY
+    filled[:] = False
+    ring[:] = 0
+    slot = 0
+    window = U64(0)  # polynomial hash of the last k tokens, rolled in O(1) per token
+    pos = 0
+    char_pos = 0
+    ntok = 0
+    nsh = 0
+    ex1 = U64(0x243F6A8885A308D3)
+    ex2 = U64(0x13198A2E03707344)
+    text_span[0] = 0
+    text_span[1] = 0
+    while True:
+        pos, char_pos, count = tokenize_chunk(
+            buf,
+            pos,
+            buf.shape[0],
+            char_pos,
+            classes,
+            fold,
+            scratch.starts,
+            scratch.ends,
+            scratch.hashes,
+        )
+        if count > 0:
+            if ntok == 0:
+                text_span[0] = scratch.starts[0]
+            text_span[1] = scratch.ends[count - 1]
+        for t in range(count):
+            h = scratch.hashes[t]
+            window = window * _SHINGLE_BASE + h - ring[slot] * top
+            ring[slot] = h
+            slot += 1
+            if slot == k:
+                slot = 0
+            ntok += 1
+            ex1 = ex1 * _EXACT_BASE_1 + h
+            ex2 = ex2 * _EXACT_BASE_2 + h
+            if ntok >= k:
+                s = mix64(window ^ salt)
+                b = _bin_of(s, m)
+                filled[b] = True
+                if s < sig[b]:
+                    sig[b] = s
+                nsh += 1
+        if count < CHUNK_TOKENS:
+            break
+    if 0 < ntok < k:
+        s = mix64(window ^ salt)  # the whole short text is one shingle
+        b = _bin_of(s, m)
+        filled[b] = True
+        sig[b] = s
+        nsh = 1
+    densify(sig, filled, salt)
+    exact[0] = mix64(ex1 ^ U64(ntok))
+    exact[1] = mix64(ex2 + U64(ntok))
+    counts[0] = ntok
+    counts[1] = nsh
+
+
+@dataclass(frozen=True, slots=True)
+class Sketches:
+    """Sketches of a batch of documents, row i for text i.
+
+    exact: (n, 2) uint64, a 128-bit hash of the normalized token sequence.
+    signatures: (n, num_perm) uint64 MinHash values; all bins are EMPTY when a text has no token.
+    n_tokens, n_shingles: int64 counts (shingles counted with repetition).
+    text_span: (n, 2) int64, characters from the first token's start to the last token's end.
+    """
+
+    exact: np.ndarray
+    signatures: np.ndarray
+    n_tokens: np.ndarray
+    n_shingles: np.ndarray
+    text_span: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.exact.shape[0])
+
+
+def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
+    """Sketch a batch of texts: exact hashes, MinHash signatures and token counts."""
+    classes, fold = char_tables()
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    n = len(encoded)
+    signatures = np.empty((n, settings.num_perm), dtype=np.uint64)
+    exact = np.empty((n, 2), dtype=np.uint64)
+    counts = np.empty((n, 2), dtype=np.int64)
+    text_span = np.empty((n, 2), dtype=np.int64)
+    _sign_batch(
+        buf,
+        offsets,
+        classes,
+        fold,
+        settings.shingle_size,
+        settings.num_perm,
+        seed_mix(settings.seed),
+        signatures,
+        exact,
+        counts,
+        text_span,
+        max(1, min(n, 4 * numba.get_num_threads())),
+    )
+    return Sketches(exact, signatures, counts[:, 0].copy(), counts[:, 1].copy(), text_span)
+
+
+@numba.njit(cache=True)
+def _shingle_hashes(tok_hashes: np.ndarray, k: int, salt: np.uint64) -> np.ndarray:
+    # The same polynomial as the signing kernel's rolling window, computed directly.
+    n = tok_hashes.shape[0]
+    width = min(k, n)
+    out = np.empty(max(n - width + 1, 0) if n else 0, dtype=np.uint64)
+    for i in range(out.shape[0]):
+        h = U64(0)
+        for j in range(width):
+            h = h * _SHINGLE_BASE + tok_hashes[i + j]
+        out[i] = mix64(h ^ salt)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Shingled:
+    """A text's tokens and the hash of the shingle starting at each token position.
+
+    Shingle i covers tokens [i, i + width) where width = min(k, number of tokens).
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+    width: int
+
+    def char_span(self, first: int, last: int) -> tuple[int, int]:
+        """Characters covered by shingles first..last inclusive."""
+        return int(self.starts[first]), int(self.ends[last + self.width - 1])
+
+
+def shingle_text(text: str, settings: Settings) -> Shingled:
+    """Tokens and per-position shingle hashes of one text, equal to those the signature uses."""
+    toks = tokenize(text)
+    hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
+    width = min(settings.shingle_size, len(toks))
+    return Shingled(toks.starts, toks.ends, hashes, width)
+
+
+def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:
+    """The MinHash signature of a set of shingle hashes (a slow reference for tests and tools)."""
+    m = settings.num_perm
+    sig = np.full(m, EMPTY, dtype=np.uint64)
+    filled = np.zeros(m, dtype=np.bool_)
+    bins = (((hashes >> np.uint64(32)) * np.uint64(m)) >> np.uint64(32)).astype(np.int64)
+    np.minimum.at(sig, bins, hashes)
+    filled[bins] = True
+    densify(sig, filled, seed_mix(settings.seed))
+    return sig
+
+
+def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray | float:
+    """Share of equal bins: an unbiased estimate of the Jaccard similarity of the shingle sets."""
+    return np.mean(sig_a == sig_b, axis=-1)

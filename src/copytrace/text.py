@@ -1,0 +1,262 @@
+"""Normalization and tokenization with offsets into the original text.
+
+Normalization is per code point, so that every token keeps its exact character offsets: NFKC and
+case folding where they map one code point to one code point, lower case otherwise. Word tokens
+are maximal runs of letters and digits (combining marks stay with their letter); CJK, kana, Thai,
+Lao, Khmer and Myanmar characters are tokens of their own, since those scripts do not separate
+words with spaces. The kernels read UTF-8 bytes and count code points, so offsets are indices into
+the Python string.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numba
+import numpy as np
+
+#: Character classes in the lookup table.
+SEPARATOR, WORD, STANDALONE, MARK = 0, 1, 2, 3
+
+_TABLE_VERSION = 1
+_STANDALONE_RANGES = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # half-width Katakana
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+U64 = np.uint64
+FNV_OFFSET = U64(0xCBF29CE484222325)
+FNV_PRIME = U64(0x100000001B3)
+
+
+def _build_tables() -> tuple[np.ndarray, np.ndarray]:
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    fold = np.arange(0x110000, dtype=np.uint32)
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        if ch.isalnum():
+            classes[cp] = WORD
+            folded = unicodedata.normalize("NFKC", ch).casefold()
+            if len(folded) != 1:
+                folded = ch.lower()
+            if len(folded) == 1:
+                fold[cp] = ord(folded)
+        elif unicodedata.category(ch) in ("Mn", "Mc"):
+            classes[cp] = MARK
+    for low, high in _STANDALONE_RANGES:
+        part = classes[low : high + 1]
+        part[part == WORD] = STANDALONE
+    return classes, fold
+
+
+def _cache_path() -> Path:
+    base = os.environ.get("COPYTRACE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "copytrace"
+    )
+    name = f"chartables-v{_TABLE_VERSION}-unicode{unicodedata.unidata_version}.npz"
+    return Path(base) / name
+
+
+_TABLES: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def char_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(class per code point, folded code point per code point); built once, cached on disk."""
+    global _TABLES
+    if _TABLES is not None:
+        return _TABLES
+    path = _cache_path()
+    tables = None
+    try:
+        with np.load(path) as data:
+            tables = (data["classes"], data["fold"])
+    except (OSError, KeyError, ValueError):
+        tables = None
+    if tables is None or tables[0].shape != (0x110000,) or tables[1].shape != (0x110000,):
+        tables = _build_tables()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(tmp, classes=tables[0], fold=tables[1])
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home only costs the half second of rebuilding
+    _TABLES = tables
+    return tables
+
+
+def utf8_array(text: str) -> np.ndarray:
+    """The text's UTF-8 bytes as a uint8 array (lone surrogates pass through)."""
+    return np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+@numba.njit(inline="always", cache=True)
+def mix64(x: np.uint64) -> np.uint64:
+    """splitmix64 finalizer: a bijective 64-bit avalanche."""
+    x = (x ^ (x >> U64(30))) * U64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> U64(27))) * U64(0x94D049BB133111EB)
+    return x ^ (x >> U64(31))
+
+
+#: Tokens per chunk of the resumable tokenizer: bounds scratch memory for any document size.
+CHUNK_TOKENS = 4096
+
+
+@numba.njit(cache=True)
+def tokenize_chunk(
+    buf: np.ndarray,
+    pos: int,
+    end: int,
+    char_pos: int,
+    classes: np.ndarray,
+    fold: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    hashes: np.ndarray,
+) -> tuple[int, int, int]:
+    """Tokenize buf[pos:end] into the given arrays until they are full or the text ends.
+
+    Returns (pos, char_pos, count). It stops only between tokens, so calling it again from the
+    returned position continues the text; count < capacity means the text is done.
+    One pass over UTF-8 bytes with a small state machine: this is the hot loop of copytrace.
+    """
+    cap = hashes.shape[0]
+    n = 0
+    in_token = False
+    standalone = False
+    h = FNV_OFFSET
+    start = 0
+    while True:
+        if pos < end:
+            b0 = np.int64(buf[pos])
+            if b0 < 0x80:
+                cp = b0
+                width = 1
+            elif b0 < 0xE0:
+                cp = ((b0 & 0x1F) << 6) | (np.int64(buf[pos + 1]) & 0x3F)
+                width = 2
+            elif b0 < 0xF0:
+                cp = (
+                    ((b0 & 0x0F) << 12)
+                    | ((np.int64(buf[pos + 1]) & 0x3F) << 6)
+                    | (np.int64(buf[pos + 2]) & 0x3F)
+                )
+                width = 3
+            else:
+                cp = (
+                    ((b0 & 0x07) << 18)
+                    | ((np.int64(buf[pos + 1]) & 0x3F) << 12)
+                    | ((np.int64(buf[pos + 2]) & 0x3F) << 6)
+                    | (np.int64(buf[pos + 3]) & 0x3F)
+                )
+                width = 4
+            cls = classes[cp]
+        else:
+            cp = np.int64(0)
+            cls = SEPARATOR
+            width = 0
+        if in_token and (cls == MARK or (cls == WORD and not standalone)):
+            h = (h ^ U64(fold[cp])) * FNV_PRIME
+        else:
+            if in_token:
+                starts[n] = start
+                ends[n] = char_pos
+                hashes[n] = mix64(h)
+                n += 1
+                in_token = False
+            if cls == WORD or cls == STANDALONE:  # noqa: SIM109 - numba compiles this form
+                if n == cap:
+                    return pos, char_pos, n
+                in_token = True
+                standalone = cls == STANDALONE
+                start = char_pos
+                h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
+            elif width == 0:
+                return pos, char_pos, n
+        pos += width
+        char_pos += 1
+
+
+@numba.njit(cache=True)
+def _tokenize(
+    buf: np.ndarray, classes: np.ndarray, fold: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    starts = np.empty(CHUNK_TOKENS, dtype=np.int64)
+    ends = np.empty(CHUNK_TOKENS, dtype=np.int64)
+    hashes = np.empty(CHUNK_TOKENS, dtype=np.uint64)
+    count = 0
+    pos = 0
+    char_pos = 0
+    while True:
+        if starts.shape[0] - count < CHUNK_TOKENS:
+            grown = 2 * starts.shape[0]
+            starts = _grow_i64(starts, grown)
+            ends = _grow_i64(ends, grown)
+            new_hashes = np.empty(grown, dtype=np.uint64)
+            new_hashes[: hashes.shape[0]] = hashes
+            hashes = new_hashes
+        stop = count + CHUNK_TOKENS
+        pos, char_pos, n = tokenize_chunk(
+            buf,
+            pos,
+            buf.shape[0],
+            char_pos,
+            classes,
+            fold,
+            starts[count:stop],
+            ends[count:stop],
+            hashes[count:stop],
+        )
+        count += n
+        if n < CHUNK_TOKENS:
+            break
+    return starts[:count].copy(), ends[:count].copy(), hashes[:count].copy()
+
+
+@numba.njit(cache=True)
+def _grow_i64(a: np.ndarray, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=np.int64)
+    out[: a.shape[0]] = a
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Tokens of one text: character offsets [starts[i], ends[i]) and normalized-token hashes."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.hashes.shape[0])
+
+
+def tokenize(text: str) -> Tokens:
+    """Split a text into normalized tokens, keeping offsets into the original string."""
+    classes, fold = char_tables()
+    starts, ends, hashes = _tokenize(utf8_array(text), classes, fold)
+    return Tokens(starts, ends, hashes)
+
+
+def normalize(text: str) -> str:
+    """The normalized form of a text: its folded tokens joined by single spaces (for display)."""
+    classes, fold = char_tables()
+    toks = tokenize(text)
+    out = []
+    for s, e in zip(toks.starts.tolist(), toks.ends.tolist(), strict=True):
+        out.append("".join(chr(fold[ord(c)]) if classes[ord(c)] else c for c in text[s:e]))
+    return " ".join(out)
