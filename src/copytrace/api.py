@@ -57,9 +57,13 @@ def scan(
     ):
         readers = open_readers(_paths(documents), ReadOptions(id_field, text_field))
         items = iter_items(readers)
+        names = [str(r.path) for r in readers]
     else:
         items = documents_as_items(documents)  # type: ignore[arg-type]
-    return scan_items(items, settings, jobs=jobs, on_error=on_error, report=report)
+        names = None
+    return scan_items(
+        items, settings, jobs=jobs, on_error=on_error, report=report, input_names=names
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from copytrace.api import scan as scan_corpus
 from copytrace.engines.local import Report
 from copytrace.errors import CopytraceError, InputError
 from copytrace.io.base import BadRecord
-from copytrace.io.results import write_scan
+from copytrace.io.inputs import input_kind
+from copytrace.io.results import prepare_out_dir, write_scan
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
 
@@ -251,6 +252,9 @@ def scan(inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
     or CSV files.
     """
     settings = _make_settings(kw)
+    for path in inputs:
+        input_kind(path)  # a bad input path fails before anything is written
+    prepare_out_dir(out)  # and an unusable --out fails before the work, not after it
     with _Progress(kw["quiet"]) as report:
         result = scan_corpus(
             list(inputs),

@@ -168,6 +168,7 @@ def scan_items(
     on_error: OnError = "fail",
     tmp_dir: str | None = None,
     report: Report | None = None,
+    input_names: list[str] | None = None,
 ) -> ScanResult:
     """Run the pipeline over reader items and return matches, clusters and the summary."""
     settings = settings or Settings()
@@ -185,7 +186,8 @@ def scan_items(
         sketches = corpus.sketches()
         timings["read_and_sketch"] = time.perf_counter() - t0
         if corpus.records == 0:
-            raise InputError("the input holds no documents.")
+            where = ", ".join(input_names) if input_names else "the input"
+            raise InputError(f"{where}: no documents (the input is empty).")
         return _find_and_group(corpus, sketches, settings, timings, jobs_used, report)
 
 

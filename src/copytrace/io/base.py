@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,8 @@ def open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
         return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
     if name.endswith((".zst", ".zstd")):
         dctx = zstandard.ZstdDecompressor()
-        return dctx.stream_reader(raw, read_across_frames=True), raw
+        stream = dctx.stream_reader(raw, read_across_frames=True)
+        return io.BufferedReader(stream), raw  # buffered, so lines can be iterated
     return raw, raw
 
 

@@ -101,12 +101,15 @@ def _write_csv(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> in
     written = 0
     header: list[str] | None = None
     with _open_output(output) as raw_out:
-        out = io.TextIOWrapper(raw_out, encoding="utf-8", newline="")
+        out = io.TextIOWrapper(raw_out, encoding="utf-8", errors="surrogateescape", newline="")
         writer = csv.writer(out)
         for i, path in enumerate(inputs):
             stream, raw = open_binary(path)
             with stream, raw:
-                reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+                text = io.TextIOWrapper(
+                    stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
+                )
+                reader = csv.reader(text)
                 this_header = next(reader, None)
                 if this_header is None:
                     continue

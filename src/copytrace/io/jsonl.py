@@ -50,7 +50,7 @@ class JsonlReader:
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    reason = utf8_problem(line) or f"malformed JSON ({exc})."
+                    reason = utf8_problem(line) or f"malformed JSON ({exc.msg})."
                     yield origin, BadRecord(origin, reason)
                     continue
                 if not isinstance(record, dict):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from copytrace.io.base import BadRecord, Item, Origin, ReadOptions, open_binary, record_to_document
+
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
 
 #: Rows decoded per Parquet batch: bounds memory whatever the file's row groups are.
 PARQUET_BATCH_ROWS = 2048
@@ -71,7 +74,9 @@ class CsvReader:
         stream, raw = open_binary(self.path)
         self._raw = raw  # type: ignore[assignment]
         name = str(self.path)
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        # surrogateescape keeps undecodable bytes as lone surrogates, which strict UTF-8 never
+        # yields, so a bad row is found exactly and the rows around it still read.
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         reader = csv.reader(text)
         try:
             header = next(reader, None)
@@ -83,6 +88,9 @@ class CsvReader:
                 last_line = reader.line_num
                 if not row:
                     continue
+                if any(_BAD_BYTE.search(field) for field in row):
+                    yield origin, BadRecord(origin, "invalid UTF-8 in the row.")
+                    continue
                 if len(row) != len(header):
                     reason = f"{len(row)} fields where the header has {len(header)}."
                     yield origin, BadRecord(origin, reason)
@@ -91,14 +99,6 @@ class CsvReader:
                     origin,
                     record_to_document(dict(zip(header, row, strict=True)), self.options, origin),
                 )
-        except UnicodeDecodeError as exc:
-            origin = Origin(self.input_index, name, "line", reader.line_num + 1)
-            yield (
-                origin,
-                BadRecord(
-                    origin, f"invalid UTF-8 ({exc.reason}); the rest of the file is unreadable."
-                ),
-            )
         except csv.Error as exc:
             origin = Origin(self.input_index, name, "line", reader.line_num)
             yield origin, BadRecord(origin, f"malformed CSV ({exc}).")
