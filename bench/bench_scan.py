@@ -21,8 +21,11 @@ subprocess (process start, imports and writing the results included). Peak RSS i
 (no polling interval that could miss a short peak) and never mixed up with earlier children,
 unlike getrusage(RUSAGE_CHILDREN). copytrace runs its kernels on threads, not child processes,
 so this is the whole scan's peak. numba's compiled kernels and copytrace's character tables go
-to a cache in the work directory, filled by an untimed warm-up scan on a small sample, so the
-timed runs are warm starts and the shared source tree is not written to.
+to a cache in the work directory, filled by an untimed warm-up scan of a small sample with an
+exact and an edited copy of each document (so every relation's kernels are compiled), so the
+timed runs are warm starts and the shared source tree is not written to. The table also gives
+the child's CPU seconds (user + system, from the same rusage), which other load on the machine
+disturbs less than wall time.
 
 `--write-results` replaces this benchmark's section of bench/RESULTS.md and leaves the others.
 """
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import platform
@@ -204,11 +208,14 @@ def build_corpora(
     return corpora
 
 
-def write_sample(docs: Sequence[Doc], path: Path, n: int) -> None:
-    """An even sample of `n` documents, for the untimed warm-up scan."""
+def write_sample(docs: Sequence[Doc], path: Path, n: int, seed: int) -> None:
+    """An even sample of `n` documents with an exact and an edited copy of each, for warm-up."""
     step = max(1, len(docs) // n)
+    sample = list(docs[::step][:n])
+    vocab = build_vocabulary(sample)
+    exact = (Doc(f"{d.id}#warm", d.text) for d in sample)
     with gzip.open(path, "wt", encoding="utf-8") as fh:
-        for doc in docs[::step][:n]:
+        for doc in [*sample, *exact, *copies(sample, 1, "edited", seed, vocab)]:
             fh.write(json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) + "\n")
 
 
@@ -254,6 +261,15 @@ def copy_groups_together(out: Path, size: int) -> int:
     return together
 
 
+def source_stamp() -> dict[str, float]:
+    """Modification times of copytrace's .py files, to notice edits during a run."""
+    spec = importlib.util.find_spec("copytrace")
+    if spec is None or spec.origin is None:
+        return {}
+    root = Path(spec.origin).parent
+    return {str(p.relative_to(root)): p.stat().st_mtime for p in sorted(root.rglob("*.py"))}
+
+
 def cpu_model() -> str:
     """The CPU model name from /proc/cpuinfo, or platform's guess."""
     try:
@@ -286,6 +302,8 @@ def version(package: str) -> str:
 
 def growth_verdict(ratio: float) -> str:
     """Words for how per-document time changed from the smallest to the largest corpus."""
+    if ratio != ratio:
+        return "not measurable"
     if ratio < 0.87:
         return "sublinear (fixed costs spread over more documents)"
     if ratio <= 1.15:
@@ -352,18 +370,19 @@ def build_tables(results: dict[int, SizeResult]) -> tuple[list[str], list[str]]:
     growth: dict[str, float] = {}
     for st in stages:
         b = base.stage(st)
-        growth[st] = top.stage(st) / scale / b if b > 0 else float("nan")
-        cells = " | ".join(f"{results[s].stage(st):.2f}" for s in sizes)
-        lines.append(f"| {st} | {cells} | {growth[st]:.2f} |")
+        growth[st] = top.stage(st) / scale / b if b >= 0.01 else float("nan")
+        times = " | ".join(f"{results[s].stage(st):.2f}" for s in sizes)
+        shown = f"{growth[st]:.2f}" if growth[st] == growth[st] else "–"
+        lines.append(f"| {st} | {times} | {shown} |")
     for key, label in (
         ("pairs_from_bands", "candidate pairs from LSH bands"),
         ("pairs_verified_exactly", "pairs verified exactly"),
     ):
         counts = [results[s].runs[0].summary.get("candidates", {}).get(key) for s in sizes]
         if all(isinstance(v, int) for v in counts):
-            g = counts[-1] / scale / counts[0] if counts[0] else float("nan")
+            pair_growth = counts[-1] / scale / counts[0] if counts[0] else float("nan")
             lines.append(f"| {label} (count) | " + " | ".join(f"{v:,}" for v in counts))
-            lines[-1] += f" | {g:.2f} |"
+            lines[-1] += f" | {pair_growth:.2f} |"
     wall_growth = (top.median("seconds") / top.corpus.docs) / base_per_doc
     notes = [
         f"Per-document wall time at {sizes[-1]}x is {wall_growth:.2f}× that at {sizes[0]}x: "
@@ -397,9 +416,15 @@ def build_section(
     command: str,
     warmup: tuple[int, float],
     load: tuple[tuple[float, ...], tuple[float, ...]],
+    changed: Sequence[str] = (),
 ) -> str:
     """The Markdown section for bench/RESULTS.md: command, machine, versions, tables, notes."""
     table, notes = build_tables(results)
+    if changed:
+        notes.append(
+            "Warning: copytrace's source files changed while the benchmark ran (editable "
+            f"install), so runs may have used different code: {', '.join(changed)}."
+        )
     first = results[min(results)].runs[0].summary
     edited = (
         "edited: each copy's first line is replaced by a made-up masthead line (prepended to "
@@ -430,7 +455,8 @@ def build_section(
         f"time(s) over; median reported. Wall time includes process start-up, imports, reading "
         f"the gzip file and writing the results. Peak RSS is the child's `ru_maxrss` from "
         f"`os.wait4`. numba's cache was filled first by an untimed scan of {warmup[0]:,} "
-        f"documents ({warmup[1]:.1f} s, compiling included).",
+        f"documents with an exact and an edited copy of each ({warmup[1]:.1f} s, compiling "
+        "included).",
         "",
         *table,
         "",
@@ -493,6 +519,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         load_before = os.getloadavg()
+        stamp = source_stamp()
         t0 = time.perf_counter()
         docs = read_docs(args.corpora, args.limit)
         corpora = build_corpora(docs, args.sizes, work, args.variant, args.seed)
@@ -503,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         env["NUMBA_CACHE_DIR"] = str(work / "numba_cache")
         env["COPYTRACE_CACHE_DIR"] = str(work / "copytrace_cache")
         sample = work / "warmup.jsonl.gz"
-        write_sample(docs, sample, WARMUP_DOCS)
+        write_sample(docs, sample, WARMUP_DOCS, args.seed)
         warm_s, _, _ = scan(sample, work / "out_warmup", env, work / "warmup.log")
         print(f"warm-up scan: {warm_s:.1f} s", file=sys.stderr)
         del docs
@@ -521,9 +548,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                     file=sys.stderr,
                 )
                 shutil.rmtree(out)
+        now = source_stamp()
+        changed = sorted(f for f in stamp.keys() | now.keys() if stamp.get(f) != now.get(f))
         section = build_section(
-            results, args, command, (WARMUP_DOCS, warm_s), (load_before, os.getloadavg())
+            results, args, command, (WARMUP_DOCS, warm_s), (load_before, os.getloadavg()), changed
         )
+        if changed:
+            print(f"warning: copytrace sources changed during the run: {changed}", file=sys.stderr)
     finally:
         if tmp is not None:
             tmp.cleanup()

@@ -18,12 +18,14 @@ import argparse
 import gc
 import gzip
 import hashlib
+import importlib.util
 import json
 import os
 import platform
 import random
 import resource
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,6 +44,7 @@ NUM_PERM = 128
 SHINGLE = 5
 BATCH = 1_000
 RENSA_SEED = 42
+SIGNING_MODULES = ("copytrace.model", "copytrace.sketch", "copytrace.text")
 WARMUP_TEXTS = 16
 CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 REPO = Path(__file__).resolve().parents[1]
@@ -210,13 +213,11 @@ def rensa_batch_signer() -> Callable[[Sequence[str]], Signed]:
 
 
 def copytrace_fingerprint() -> str:
-    """SHA-256 prefix of copytrace's Python sources, to tell apart runs of different code."""
-    import copytrace
-
+    """SHA-256 prefix of copytrace's signing modules, to tell apart runs of different code."""
     digest = hashlib.sha256()
-    package = Path(copytrace.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for name in SIGNING_MODULES:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        digest.update(name.encode() + b"\0" + (Path(path).read_bytes() if path else b"?"))
     return digest.hexdigest()[:12]
 
 
@@ -258,6 +259,7 @@ def run_child(variant: Variant, corpora: Path, limit: int | None, warmup_only: b
         result["threads"] = numba.get_num_threads()
         result["threading_layer"] = numba.threading_layer()
         result["source"] = copytrace_fingerprint()
+        result["source_dir"] = str(Path(sys.modules["copytrace.sketch"].__file__ or "").parent)
     if not warmup_only:
         gc.collect()
         cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -277,8 +279,18 @@ def run_child(variant: Variant, corpora: Path, limit: int | None, warmup_only: b
 # ---------------------------------------------------------------------------------------------
 
 
+def snapshot_copytrace(dest: Path) -> None:
+    """Copy the copytrace package, as it is now, into dest/copytrace."""
+    spec = importlib.util.find_spec("copytrace")
+    if spec is None or spec.origin is None:
+        raise SystemExit("copytrace is not installed: pip install -e '.[bench]'")
+    package = Path(spec.origin).parent
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(package, dest / "copytrace", ignore=ignore)
+
+
 def spawn(
-    variant: Variant, args: argparse.Namespace, cache_dir: str, warmup_only: bool = False
+    variant: Variant, args: argparse.Namespace, work: Path, warmup_only: bool = False
 ) -> dict[str, Any]:
     """Run one tool in a fresh Python process and return the results it printed."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--only", variant.name]
@@ -288,10 +300,13 @@ def spawn(
     if warmup_only:
         cmd.append("--warmup-only")
     env = dict(os.environ)
+    # copytrace is imported from the snapshot taken at start, so that every run signs with the
+    # same code even while the working tree is being edited.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(work / "src"), env.get("PYTHONPATH")]))
     # numba's compiled kernels and copytrace's character tables go to a cache of this run only,
     # so that the first copytrace process measures a cold start and the shared tree is untouched.
-    env["NUMBA_CACHE_DIR"] = cache_dir
-    env["COPYTRACE_CACHE_DIR"] = cache_dir
+    env["NUMBA_CACHE_DIR"] = str(work / "cache")
+    env["COPYTRACE_CACHE_DIR"] = str(work / "cache")
     if variant.name.startswith("rensa"):
         env["RAYON_NUM_THREADS"] = "1"  # the per-core figure; rensa's batch API may use Rayon
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -337,12 +352,13 @@ def summarize(
     docs = first["docs"]
     base = statistics.median(r["base_mib"] for rs in runs.values() for r in rs)
     med = {name: statistics.median(r["seconds"] for r in rs) for name, rs in runs.items()}
-    reference = med.get("copytrace")
+    med_cpu = {name: statistics.median(r["cpu_seconds"] for r in rs) for name, rs in runs.items()}
+    reference, reference_cpu = med.get("copytrace"), med_cpu.get("copytrace")
     rows = [
-        "| tool | threads | docs/s | MB/s per core | median s (min–max) | CPU use "
-        "| peak RSS + MiB (after warm-up) | import + 1st call s | copytrace (1 thread) speed-up "
-        "| 128 values/doc | same output each run |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|:-:|:-:|",
+        "| tool | threads | docs/s | MB/s per core | median s (min–max) | CPU use | MB per CPU s "
+        "| peak RSS + MiB (after warm-up) | import + 1st call s "
+        "| copytrace (1 thread) speed-up: wall (CPU) | 128 values/doc | same output each run |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|:-:|",
     ]
     for variant in selected:
         rs = runs[variant.name]
@@ -353,12 +369,15 @@ def summarize(
         grow = statistics.median(r["peak_mib"] - r["base_mib"] for r in rs)
         grow_warm = statistics.median(r["warm_mib"] - r["base_mib"] for r in rs)
         warm = statistics.median(r["import_s"] + r["first_call_s"] for r in rs)
-        ratio = f"{median / reference:.2f}×" if reference else "n/a"
+        ratio = "n/a"
+        if reference and reference_cpu:
+            ratio = f"{median / reference:.2f}× ({med_cpu[variant.name] / reference_cpu:.2f}×)"
         ok = "yes" if all(r["ok"] for r in rs) else "**NO**"
         same = "yes" if len({r["digest"] for r in rs}) == 1 else "**NO**"
         rows.append(
             f"| {variant.label} | {threads} | {docs / median:,.0f} | {mb / median / threads:.2f} "
             f"| {median:.2f} ({min(secs):.2f}–{max(secs):.2f}) | {cpu:.2f} "
+            f"| {mb / med_cpu[variant.name]:.2f} "
             f"| {grow:.0f} ({grow_warm:.0f}) | {warm:.2f} | {ratio} | {ok} | {same} |"
         )
     facts = {"docs": docs, "mb": mb, "base_mib": base}
@@ -366,7 +385,7 @@ def summarize(
 
 
 def source_fingerprints(runs: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """The distinct copytrace source fingerprints seen by the child processes, in run order."""
+    """The distinct fingerprints of copytrace's signing modules seen by the child processes."""
     seen = [r["source"] for rs in runs.values() for r in rs if "source" in r]
     return list(dict.fromkeys(seen))
 
@@ -384,7 +403,7 @@ def build_section(
     docs = f"{facts['docs']:,}"
     limit = f"a fixed random sample of {docs}" if args.limit else f"all {docs}"
     sources = source_fingerprints(runs)
-    source = f" (sources sha256 {', '.join(sources)})" if sources else ""
+    source = f" (sketch, text, model modules: sha256 {', '.join(sources)})" if sources else ""
     lines = [
         HEADING,
         "",
@@ -409,15 +428,18 @@ def build_section(
     ]
     notes = [
         "Notes: *MB/s per core* is MB of text divided by wall seconds and by threads. *CPU use* is "
-        "process CPU seconds over wall seconds of the timed run. *speed-up* is the tool's median "
-        "time over copytrace's one-thread median time (above 1 means copytrace is faster).",
+        "process CPU seconds over wall seconds of the timed run (below 1 per thread: the process "
+        "waited for a core on this shared machine); *MB per CPU s* divides by the median CPU "
+        "seconds instead, which such waits do not inflate. *speed-up* is the tool's median wall "
+        "(CPU) time over copytrace's one-thread median (above 1 means copytrace is faster).",
         "copytrace tokenizes with its own Unicode word tokenizer inside the numba kernel and "
         "stores one-permutation MinHash with densification as uint64; datasketch and rensa get "
         "word 5-grams built in Python from `text.lower().split()` (that work is timed, as it is "
         "part of their users' pipeline), datasketch hashes them with SHA-1 (default `affine32` "
         "scheme, uint32 values), rensa stores 32-bit R-MinHash values (seed 42). copytrace gets "
         f"batches of {BATCH:,} texts, rensa's batch API too; datasketch and rensa `update` make "
-        "one sketch object per text. rensa runs with RAYON_NUM_THREADS=1.",
+        "one sketch object per text. rensa runs with RAYON_NUM_THREADS=1. copytrace is imported "
+        "from a copy of its package taken when the benchmark starts.",
     ]
     if compile_run is not None:
         notes.append(
@@ -498,9 +520,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     selected = [BY_NAME[t] for t in dict.fromkeys(args.tools.split(","))]
     runs: dict[str, list[dict[str, Any]]] = {v.name: [] for v in selected}
     compile_run = None
-    with tempfile.TemporaryDirectory(prefix="bench-sign-cache-") as cache_dir:
+    with tempfile.TemporaryDirectory(prefix="bench-sign-") as tmp:
+        work = Path(tmp)
+        snapshot_copytrace(work / "src")
         if any(v.name.startswith("copytrace") for v in selected):
-            compile_run = spawn(BY_NAME["copytrace"], args, cache_dir, warmup_only=True)
+            compile_run = spawn(BY_NAME["copytrace"], args, work, warmup_only=True)
+            if not compile_run["source_dir"].startswith(str(work)):
+                raise SystemExit(f"copytrace was imported from {compile_run['source_dir']}")
             print(
                 f"copytrace cold start: import {compile_run['import_s']:.2f} s, "
                 f"first call (JIT compile) {compile_run['first_call_s']:.2f} s",
@@ -509,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for r in range(args.repeat):
             shift = r % len(selected)
             for variant in selected[shift:] + selected[:shift]:
-                result = spawn(variant, args, cache_dir)
+                result = spawn(variant, args, work)
                 runs[variant.name].append(result)
                 print(
                     f"[run {r + 1}/{args.repeat}] {variant.name}: {result['seconds']:.2f} s, "

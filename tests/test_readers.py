@@ -411,7 +411,7 @@ def test_iter_items_is_lazy_across_inputs(tmp_path: Path) -> None:
     [
         (lambda p: p / "missing.jsonl", "{p}: no such file or directory."),
         (lambda p: _touch(p / "report.docx"), "{p}: unsupported input type; copytrace reads"),
-        (lambda p: _mkdir(p / "empty"), "{p}: no .txt files in this directory."),
+        (lambda p: _mkdir(p / "empty"), "{p}: no .txt or .html files in this directory."),
     ],
 )
 def test_open_reader_rejects_bad_paths(

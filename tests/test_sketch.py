@@ -97,3 +97,30 @@ def test_settings_are_validated_with_clear_messages() -> None:
     assert Settings().sketch_fingerprint() == Settings(threshold=0.5).sketch_fingerprint()
     assert Settings().sketch_fingerprint() != Settings(shingle_size=4).sketch_fingerprint()
     assert Settings.from_dict(Settings(seed=9).to_dict()) == Settings(seed=9)
+
+
+@pytest.mark.parametrize("window", [1, 4, 8])
+def test_kernel_fingerprints_equal_reference_winnowing(window: int) -> None:
+    from copytrace.sketch import winnow
+
+    rng = random.Random(window)
+    texts = [make_text(rng, n) for n in (0, 1, 3, 5, 6, 9, 12, 80, 5000)]
+    s = Settings(winnow_window=window)
+    sk = sketch_batch(texts, s)
+    for i, text in enumerate(texts):
+        ref_h, ref_p = winnow(shingle_text(text, s).hashes, window)
+        lo, hi = sk.fp_offsets[i], sk.fp_offsets[i + 1]
+        assert sk.fp_hash[lo:hi].tolist() == ref_h.tolist()
+        assert sk.fp_pos[lo:hi].tolist() == ref_p.tolist()
+
+
+def test_winnowing_guarantee_catches_shared_runs() -> None:
+    rng = random.Random(7)
+    s = Settings()
+    run = [rng.choice(WORDS) for _ in range(s.winnow_window + s.shingle_size - 1)]
+    a = make_text(rng, 300) + " " + " ".join(run) + " " + make_text(rng, 300)
+    b = make_text(rng, 200) + " " + " ".join(run) + " " + make_text(rng, 100)
+    sk = sketch_batch([a, b], s)
+    fa = set(sk.fp_hash[sk.fp_offsets[0] : sk.fp_offsets[1]].tolist())
+    fb = set(sk.fp_hash[sk.fp_offsets[1] : sk.fp_offsets[2]].tolist())
+    assert fa & fb

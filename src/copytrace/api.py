@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from copytrace.engines.local import OnError, Report, ScanResult, documents_as_items, scan_items
 from copytrace.errors import InputError
-from copytrace.io.base import BadRecord, ReadOptions
+from copytrace.io.base import BadRecord, Reader, ReadOptions
 from copytrace.io.dedup import dropped_path_for, record_key, write_deduplicated
 from copytrace.io.inputs import iter_items, open_readers
 from copytrace.io.results import write_jsonl
 from copytrace.model import Document, Relation, Settings, Span
 from copytrace.sketch import shingle_text, sketch_batch
-from copytrace.verify import relation_of, scores, shared_span, shingle_set
+from copytrace.verify import scores, shingle_set, verify_pair
 
 Inputs = str | Path | Sequence[str | Path]
 
@@ -47,10 +47,14 @@ def scan(
     id_field: str = "id",
     text_field: str = "text",
     report: Report | None = None,
+    html_report: str | Path | None = None,
+    report_pairs: int = 200,
 ) -> ScanResult:
-    """Find exact copies, near-duplicates and contained documents; returns matches and clusters.
+    """Find copies, near-duplicates, contained documents, reused passages and rewrites.
 
     `documents` is a path, a list of paths, or an iterable of Documents or (id, text) pairs.
+    With `html_report`, also writes a self-contained HTML report showing up to `report_pairs`
+    pairs side by side.
     """
     if isinstance(documents, str | Path) or (
         isinstance(documents, Sequence) and documents and isinstance(documents[0], str | Path)
@@ -61,14 +65,50 @@ def scan(
     else:
         items = documents_as_items(documents)  # type: ignore[arg-type]
         names = None
-    return scan_items(
-        items, settings, jobs=jobs, on_error=on_error, report=report, input_names=names
+        readers = []
+    on_finish = None
+    if html_report is not None:
+        from copytrace.report.html import write_report
+
+        target = Path(html_report)
+
+        def on_finish(result: ScanResult, text_of: Callable[[str], str]) -> None:
+            write_report(target, result, text_of, max_pairs=report_pairs)
+
+    result = scan_items(
+        items,
+        settings,
+        jobs=jobs,
+        on_error=on_error,
+        report=report,
+        input_names=names,
+        on_finish=on_finish,
     )
+    if readers:
+        _count_non_documents(result, readers)
+    return result
+
+
+def _count_non_documents(result: ScanResult, readers: Sequence[Reader]) -> None:
+    """Add what readers passed over on purpose (WARC requests, other file types) to the summary.
+
+    Such records are not documents and not errors; counting them keeps every input accounted
+    for: records.read = documents + skipped + sum(not_documents).
+    """
+    not_documents: dict[str, int] = {}
+    for reader in readers:
+        for reason, n in getattr(reader, "skipped_records", {}).items():
+            not_documents[reason] = not_documents.get(reason, 0) + n
+    ignored_files = sum(getattr(r, "ignored_files", 0) for r in readers)
+    records = result.summary["records"]
+    records["not_documents"] = not_documents
+    records["read"] += sum(not_documents.values())
+    records["ignored_files"] = ignored_files
 
 
 @dataclass(frozen=True, slots=True)
 class DedupResult:
-    """Counts of a dedup run: every input record is kept, dropped or skipped."""
+    """Counts of a dedup run: every input record is kept, dropped, skipped or passed through."""
 
     kept: int
     dropped: int
@@ -76,6 +116,7 @@ class DedupResult:
     output: Path
     dropped_list: Path
     scan: ScanResult
+    passed_through: int = 0
 
 
 def dedup(
@@ -106,7 +147,9 @@ def dedup(
     )
     drop = {record_key(d.origin) for d in result.dropped}
     drop |= {record_key(b.origin) for b in result.skipped}
-    kept = write_deduplicated(paths, output, drop)
+    written = write_deduplicated(paths, output, drop)
+    # WARC records that are not pages (requests, metadata) are copied through as they are.
+    passed = sum(result.summary["records"].get("not_documents", {}).values())
     sidecar = Path(dropped_list) if dropped_list is not None else dropped_path_for(output)
     write_jsonl(
         sidecar,
@@ -120,7 +163,9 @@ def dedup(
             for d in result.dropped
         ),
     )
-    return DedupResult(kept, len(result.dropped), len(result.skipped), output, sidecar, result)
+    return DedupResult(
+        written - passed, len(result.dropped), len(result.skipped), output, sidecar, result, passed
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +180,21 @@ class Comparison:
 
 
 def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Comparison:
-    """Compare two texts exactly (no sketch estimate) and say how they relate."""
+    """Compare two texts exactly (no sketch estimate): relation, scores and aligned passages."""
     settings = settings or Settings()
     sk = sketch_batch([text_a, text_b], settings)
     a = shingle_set(shingle_text(text_a, settings), tuple(sk.exact[0].tolist()))
     b = shingle_set(shingle_text(text_b, settings), tuple(sk.exact[1].tolist()))
-    s = scores(a, b)
-    exact_equal = a.exact == b.exact and sk.n_tokens[0] > 0
-    rel = relation_of(exact_equal, s, settings)
-    span = shared_span(a, b, s.jaccard)
-    spans = (span,) if span is not None else ()
-    return Comparison(rel, s.jaccard, s.containment_a_in_b, s.containment_b_in_a, spans)
+    if sk.n_tokens[0] == 0 or sk.n_tokens[1] == 0:
+        return Comparison(None, 0.0, 0.0, 0.0, ())
+    match = verify_pair("a", a, "b", b, settings)
+    if match is None:
+        s = scores(a, b)
+        return Comparison(None, s.jaccard, s.containment_a_in_b, s.containment_b_in_a, ())
+    return Comparison(
+        match.relation,
+        match.jaccard,
+        match.containment_a_in_b,
+        match.containment_b_in_a,
+        match.spans,
+    )

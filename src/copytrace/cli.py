@@ -24,6 +24,7 @@ from copytrace.io.inputs import input_kind
 from copytrace.io.results import prepare_out_dir, write_scan
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
+from copytrace.report.terminal import show_passages
 
 
 def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -80,6 +81,62 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="LSH bands (with --rows); default: derived from the thresholds.",
         ),
         click.option("--rows", type=int, default=None, help="LSH rows per band (with --bands)."),
+        click.option(
+            "--passages/--no-passages",
+            default=d.passages,
+            show_default=True,
+            help="Find reused passages and rewrites too (off: whole-document relations only).",
+        ),
+        click.option(
+            "--passage-min-tokens",
+            type=int,
+            default=d.passage_min_tokens,
+            show_default=True,
+            help="Shortest aligned passage, in tokens, that makes passage_reuse or rewrite.",
+        ),
+        click.option(
+            "--rewrite-similarity",
+            type=float,
+            default=d.rewrite_similarity,
+            show_default=True,
+            help="Passages less similar than this (token Dice) are a rewrite, not a reuse.",
+        ),
+        click.option(
+            "--align-gap",
+            type=int,
+            default=d.align_gap,
+            show_default=True,
+            help="Tokens of unmatched text an aligned passage may bridge.",
+        ),
+        click.option(
+            "--winnow-window",
+            type=int,
+            default=d.winnow_window,
+            show_default=True,
+            help="Winnowing window: shared runs of window + shingle size - 1 tokens are "
+            "always seen.",
+        ),
+        click.option(
+            "--max-fingerprint-df",
+            type=int,
+            default=d.max_fingerprint_df,
+            show_default=True,
+            help="Passage fingerprints in more documents than this (boilerplate) make no "
+            "candidates.",
+        ),
+        click.option(
+            "--keep-boilerplate",
+            is_flag=True,
+            help="Sketch repeated page chrome too (by default lines repeated across many "
+            "documents of a host are left out).",
+        ),
+        click.option(
+            "--boilerplate-min-docs",
+            type=int,
+            default=d.boilerplate_min_docs,
+            show_default=True,
+            help="A line in at least this many documents of a host is boilerplate.",
+        ),
         click.option(
             "--max-bucket",
             type=int,
@@ -140,6 +197,14 @@ def _make_settings(kw: dict[str, Any]) -> Settings:
         bands=kw["bands"],
         rows=kw["rows"],
         max_bucket=kw["max_bucket"],
+        passages=kw["passages"],
+        passage_min_tokens=kw["passage_min_tokens"],
+        rewrite_similarity=kw["rewrite_similarity"],
+        align_gap=kw["align_gap"],
+        winnow_window=kw["winnow_window"],
+        max_fingerprint_df=kw["max_fingerprint_df"],
+        keep_boilerplate=kw["keep_boilerplate"],
+        boilerplate_min_docs=kw["boilerplate_min_docs"],
     )
 
 
@@ -196,7 +261,7 @@ class _Progress:
         return self.report
 
     def report(self, stage: str, done: int, total: int | None) -> None:
-        label = {"sketch": "reading and sketching", "verify": "verifying candidates"}[stage]
+        label = {"read": "reading", "verify": "verifying candidates"}[stage]
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(label, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
@@ -242,10 +307,26 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Directory for matches.jsonl, clusters.jsonl and summary.json.",
 )
+@click.option(
+    "--report",
+    "html_report",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write a self-contained HTML report (clusters, pairs side by side, histogram).",
+)
+@click.option(
+    "--report-pairs",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Pairs shown side by side in the HTML report.",
+)
 @_input_options
 @_settings_options
 @_friendly
-def scan(inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
+def scan(
+    inputs: tuple[Path, ...], out: Path, html_report: Path | None, report_pairs: int, **kw: Any
+) -> None:
     """Find related documents in INPUTS and write matches, clusters and a summary to --out.
 
     INPUTS are directories of .txt files, JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst), Parquet
@@ -264,6 +345,8 @@ def scan(inputs: tuple[Path, ...], out: Path, **kw: Any) -> None:
             id_field=kw["id_field"],
             text_field=kw["text_field"],
             report=report,
+            html_report=html_report,
+            report_pairs=report_pairs,
         )
     result.summary["inputs"] = [str(p) for p in inputs]
     write_scan(out, result.matches, result.clusters, result.summary)
@@ -312,10 +395,11 @@ def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: An
             report=report,
         )
     _warn_about(res.scan.summary)
-    total = res.kept + res.dropped + res.skipped
+    total = res.kept + res.dropped + res.skipped + res.passed_through
+    other = f", passed {res.passed_through} non-page records through" if res.passed_through else ""
     click.echo(
         f"{total} records: kept {res.kept}, dropped {res.dropped} duplicates, "
-        f"skipped {res.skipped} bad. Wrote {res.output} and {res.dropped_list}."
+        f"skipped {res.skipped} bad{other}. Wrote {res.output} and {res.dropped_list}."
     )
 
 
@@ -329,13 +413,6 @@ def _read_one(path: Path) -> str:
             raise InputError(record.message())
         return record.text
     raise InputError(f"{path}: unreadable.")
-
-
-def _excerpt(text: str, start: int, end: int, width: int = 160) -> str:
-    piece = " ".join(text[start:end].split())
-    return (
-        piece if len(piece) <= width else piece[: width // 2 - 2] + " … " + piece[-width // 2 + 2 :]
-    )
 
 
 @main.command()
@@ -366,14 +443,10 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
             )
         )
         return
-    click.echo(f"relation:            {c.relation.value if c.relation else 'none'}")
+    relation = c.relation.value if c.relation else "none"
+    click.echo(f"relation:            {relation}")
     click.echo(f"jaccard:             {c.jaccard:.4f}")
     click.echo(f"containment A in B:  {c.containment_a_in_b:.4f}")
     click.echo(f"containment B in A:  {c.containment_b_in_a:.4f}")
-    for s in c.spans:
-        click.echo(
-            f"shared region A [{s.a_start}, {s.a_end}): {_excerpt(text_a, s.a_start, s.a_end)}"
-        )
-        click.echo(
-            f"shared region B [{s.b_start}, {s.b_end}): {_excerpt(text_b, s.b_start, s.b_end)}"
-        )
+    if c.spans:
+        show_passages(text_a, text_b, c.spans, str(file_a), str(file_b))

@@ -174,3 +174,69 @@ def pair_floor(n_shingles: np.ndarray, pairs: np.ndarray, settings: Settings) ->
     floor = np.minimum(settings.threshold, c * r / (1 + r - c * r))
     margin = 4.0 * np.sqrt(floor * (1.0 - floor) / settings.num_perm) + 1.0 / settings.num_perm
     return floor - margin
+
+
+@dataclass(frozen=True, slots=True)
+class PassageCandidates:
+    """Pairs (i < j) sharing enough passage fingerprints, with how many they share."""
+
+    pairs: np.ndarray
+    shared: np.ndarray
+    ignored_fingerprints: int
+    ignored_postings: int
+
+
+@numba.njit(cache=True)
+def _posting_pairs(
+    docs: np.ndarray, run_starts: np.ndarray, run_ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    total = 0
+    for r in range(run_starts.shape[0]):
+        size = run_ends[r] - run_starts[r]
+        total += size * (size - 1) // 2
+    first = np.empty(total, dtype=np.int64)
+    second = np.empty(total, dtype=np.int64)
+    t = 0
+    for r in range(run_starts.shape[0]):
+        for a in range(run_starts[r], run_ends[r]):
+            for b in range(a + 1, run_ends[r]):
+                first[t] = docs[a]
+                second[t] = docs[b]
+                t += 1
+    return first, second
+
+
+def passage_candidates(
+    fp_hash: np.ndarray, fp_doc: np.ndarray, n_docs: int, settings: Settings
+) -> PassageCandidates:
+    """Pairs of documents sharing at least `passage_min_fingerprints` winnowed fingerprints.
+
+    A fingerprint found in more than `max_fingerprint_df` documents (page chrome, boilerplate,
+    stock phrases) makes no candidates: it is counted and ignored.
+    """
+    order = np.lexsort((fp_doc, fp_hash))
+    h, d = fp_hash[order], fp_doc[order].astype(np.int64)
+    distinct = np.ones(h.shape[0], dtype=bool)
+    distinct[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    h, d = h[distinct], d[distinct]  # one posting per (fingerprint, document)
+    if h.shape[0] == 0:
+        empty = np.empty((0, 2), dtype=np.int64)
+        return PassageCandidates(empty, np.empty(0, dtype=np.int64), 0, 0)
+    new_run = np.ones(h.shape[0], dtype=bool)
+    new_run[1:] = h[1:] != h[:-1]
+    starts = np.flatnonzero(new_run)
+    ends = np.append(starts[1:], h.shape[0])
+    sizes = ends - starts
+    common = sizes > settings.max_fingerprint_df
+    shared_runs = (sizes > 1) & ~common
+    first, second = _posting_pairs(d, starts[shared_runs], ends[shared_runs])
+    codes = np.minimum(first, second).astype(np.uint64) * np.uint64(n_docs) + np.maximum(
+        first, second
+    ).astype(np.uint64)
+    codes, counts = np.unique(codes, return_counts=True)
+    enough = counts >= settings.passage_min_fingerprints
+    codes, counts = codes[enough], counts[enough]
+    pairs = np.empty((codes.shape[0], 2), dtype=np.int64)
+    pairs[:, 0] = (codes // np.uint64(n_docs)).astype(np.int64)
+    pairs[:, 1] = (codes % np.uint64(n_docs)).astype(np.int64)
+    return PassageCandidates(pairs, counts, int(common.sum()), int(sizes[common].sum()))

@@ -68,8 +68,9 @@ def _check_float(name: str, value: object, low: float, high: float) -> None:
 class Settings:
     """Everything that decides sketches and verdicts; validated at construction.
 
-    The sketch fields (tokenizer, shingle_size, num_perm, seed) plus SKETCH_FORMAT_VERSION are the
-    contract between the batch, index and distributed modes; see `sketch_fingerprint`.
+    The sketch fields (tokenizer, shingle_size, num_perm, seed, winnow_window) plus
+    SKETCH_FORMAT_VERSION are the contract between the batch, index and distributed modes; see
+    `sketch_fingerprint`.
     """
 
     tokenizer: str = "words"
@@ -82,6 +83,15 @@ class Settings:
     bands: int | None = None
     rows: int | None = None
     max_bucket: int = 64
+    passages: bool = True
+    winnow_window: int = 8
+    passage_min_tokens: int = 40
+    passage_min_fingerprints: int = 3
+    max_fingerprint_df: int = 50
+    rewrite_similarity: float = 0.95
+    align_gap: int = 20
+    keep_boilerplate: bool = False
+    boilerplate_min_docs: int = 5
 
     def __post_init__(self) -> None:
         if self.tokenizer != "words":
@@ -96,6 +106,19 @@ class Settings:
         _check_float("containment", self.containment, 0.01, 1.0)
         _check_float("min_length_ratio", self.min_length_ratio, 0.01, 1.0)
         _check_int("max_bucket", self.max_bucket, 2, 1_000_000)
+        if not isinstance(self.passages, bool):
+            raise SettingsError(f"The 'passages' setting must be a bool; got {self.passages!r}.")
+        _check_int("winnow_window", self.winnow_window, 1, 256)
+        _check_int("passage_min_tokens", self.passage_min_tokens, 1, 1_000_000)
+        _check_int("passage_min_fingerprints", self.passage_min_fingerprints, 1, 10_000)
+        _check_int("max_fingerprint_df", self.max_fingerprint_df, 2, 10_000_000)
+        _check_float("rewrite_similarity", self.rewrite_similarity, 0.0, 1.0)
+        _check_int("align_gap", self.align_gap, 0, 10_000)
+        if not isinstance(self.keep_boilerplate, bool):
+            raise SettingsError(
+                f"The 'keep_boilerplate' setting must be a bool; got {self.keep_boilerplate!r}."
+            )
+        _check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2, 1_000_000_000)
         if (self.bands is None) != (self.rows is None):
             raise SettingsError(
                 "The 'bands' and 'rows' settings go together: give both or neither."
@@ -134,6 +157,7 @@ class Settings:
             "shingle_size": self.shingle_size,
             "num_perm": self.num_perm,
             "seed": self.seed,
+            "winnow_window": self.winnow_window,
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -170,6 +194,10 @@ class Match:
     containment_a_in_b: float
     containment_b_in_a: float
     spans: tuple[Span, ...] = ()
+    a_coverage: float = 0.0
+    b_coverage: float = 0.0
+    source: str | None = None
+    source_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (one line of matches.jsonl)."""
@@ -180,8 +208,20 @@ class Match:
             "jaccard": round(self.jaccard, 4),
             "containment_a_in_b": round(self.containment_a_in_b, 4),
             "containment_b_in_a": round(self.containment_b_in_a, 4),
+            "a_coverage": round(self.a_coverage, 4),
+            "b_coverage": round(self.b_coverage, 4),
+            "source": self.source,
+            "source_reason": self.source_reason,
             "spans": [s.to_dict() for s in self.spans],
         }
+
+    def describe(self) -> str:
+        """One sentence a person can read, e.g. 'b reprinted 40% of a (contained)'."""
+        if self.source is None:
+            return f"{self.a} and {self.b} share text ({self.relation.value})"
+        copy = self.b if self.source == self.a else self.a
+        share = self.a_coverage if self.source == self.a else self.b_coverage
+        return f"{copy} reprinted {share:.0%} of {self.source} ({self.relation.value})"
 
 
 @dataclass(frozen=True, slots=True)

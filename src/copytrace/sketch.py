@@ -85,6 +85,10 @@ def _sign_batch(
     exact: np.ndarray,
     counts: np.ndarray,
     text_span: np.ndarray,
+    window: int,
+    fp_start: np.ndarray,
+    fp_hash: np.ndarray,
+    fp_pos: np.ndarray,
     n_blocks: int,
 ) -> None:
     top = _power(_SHINGLE_BASE, k)
@@ -97,6 +101,7 @@ def _sign_batch(
             np.empty(CHUNK_TOKENS, dtype=np.uint64),
             np.empty(m, dtype=np.bool_),
             np.empty(k, dtype=np.uint64),
+            np.empty(max(window, 1), dtype=np.uint64),
         )
         for d in range(block * n_docs // n_blocks, (block + 1) * n_docs // n_blocks):
             _sign_one(
@@ -109,6 +114,9 @@ def _sign_batch(
                 exact[d],
                 counts[d],
                 text_span[d],
+                window,
+                fp_hash[fp_start[d] : fp_start[d + 1]],
+                fp_pos[fp_start[d] : fp_start[d + 1]],
                 scratch,
             )
 
@@ -121,6 +129,7 @@ class Scratch(NamedTuple):
     hashes: np.ndarray
     filled: np.ndarray
     ring: np.ndarray
+    window: np.ndarray
 
 
 @numba.njit(cache=True)
@@ -134,6 +143,9 @@ def _sign_one(
     exact: np.ndarray,
     counts: np.ndarray,
     text_span: np.ndarray,
+    window: int,
+    fp_hash: np.ndarray,
+    fp_pos: np.ndarray,
     scratch: Scratch,
 ) -> None:
     m = sig.shape[0]
@@ -144,7 +156,7 @@ def _sign_one(
     filled[:] = False
     ring[:] = 0
     slot = 0
-    window = U64(0)  # polynomial hash of the last k tokens, rolled in O(1) per token
+    rolling = U64(0)  # polynomial hash of the last k tokens, rolled in O(1) per token
     pos = 0
     char_pos = 0
     ntok = 0
@@ -153,6 +165,11 @@ def _sign_one(
     ex2 = U64(0x13198A2E03707344)
     text_span[0] = 0
     text_span[1] = 0
+    # Winnowing state: the minimum of the last `window` shingle hashes (rightmost on ties).
+    n_fp = 0
+    win_hash = EMPTY
+    win_pos = -1
+    last_emitted = -1
     while True:
         pos, char_pos, count = tokenize_chunk(
             buf,
@@ -171,7 +188,7 @@ def _sign_one(
             text_span[1] = scratch.ends[count - 1]
         for t in range(count):
             h = scratch.hashes[t]
-            window = window * _SHINGLE_BASE + h - ring[slot] * top
+            rolling = rolling * _SHINGLE_BASE + h - ring[slot] * top
             ring[slot] = h
             slot += 1
             if slot == k:
@@ -180,25 +197,51 @@ def _sign_one(
             ex1 = ex1 * _EXACT_BASE_1 + h
             ex2 = ex2 * _EXACT_BASE_2 + h
             if ntok >= k:
-                s = mix64(window ^ salt)
+                s = mix64(rolling ^ salt)
                 b = _bin_of(s, m)
                 filled[b] = True
                 if s < sig[b]:
                     sig[b] = s
+                if window > 0:
+                    if win_pos <= nsh - window:
+                        # The minimum left the window: rescan the hashes still inside it.
+                        win_hash = EMPTY
+                        for q in range(max(0, nsh - window + 1), nsh):
+                            hq = scratch.window[q % window]
+                            if hq <= win_hash:
+                                win_hash = hq
+                                win_pos = q
+                    scratch.window[nsh % window] = s
+                    if s <= win_hash:
+                        win_hash = s
+                        win_pos = nsh
+                    if nsh >= window - 1 and win_pos != last_emitted:
+                        fp_hash[n_fp] = win_hash
+                        fp_pos[n_fp] = win_pos
+                        n_fp += 1
+                        last_emitted = win_pos
                 nsh += 1
         if count < CHUNK_TOKENS:
             break
     if 0 < ntok < k:
-        s = mix64(window ^ salt)  # the whole short text is one shingle
+        s = mix64(rolling ^ salt)  # the whole short text is one shingle
         b = _bin_of(s, m)
         filled[b] = True
         sig[b] = s
         nsh = 1
+        win_hash = s
+        win_pos = 0
+    if window > 0 and n_fp == 0 and nsh > 0:
+        # Fewer shingles than one window: the text's minimum is its one fingerprint.
+        fp_hash[0] = win_hash
+        fp_pos[0] = win_pos
+        n_fp = 1
     densify(sig, filled, salt)
     exact[0] = mix64(ex1 ^ U64(ntok))
     exact[1] = mix64(ex2 + U64(ntok))
     counts[0] = ntok
     counts[1] = nsh
+    counts[2] = n_fp
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +252,8 @@ class Sketches:
     signatures: (n, num_perm) uint64 MinHash values; all bins are EMPTY when a text has no token.
     n_tokens, n_shingles: int64 counts (shingles counted with repetition).
     text_span: (n, 2) int64, characters from the first token's start to the last token's end.
+    fp_hash, fp_pos, fp_offsets: winnowed passage fingerprints (shingle hash and the shingle's
+    token position), text i's in [fp_offsets[i], fp_offsets[i + 1]); empty without passages.
     """
 
     exact: np.ndarray
@@ -216,6 +261,9 @@ class Sketches:
     n_tokens: np.ndarray
     n_shingles: np.ndarray
     text_span: np.ndarray
+    fp_hash: np.ndarray
+    fp_pos: np.ndarray
+    fp_offsets: np.ndarray
 
     def __len__(self) -> int:
         return int(self.exact.shape[0])
@@ -231,8 +279,15 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
     n = len(encoded)
     signatures = np.empty((n, settings.num_perm), dtype=np.uint64)
     exact = np.empty((n, 2), dtype=np.uint64)
-    counts = np.empty((n, 2), dtype=np.int64)
+    counts = np.empty((n, 3), dtype=np.int64)
     text_span = np.empty((n, 2), dtype=np.int64)
+    # Each document gets room for as many fingerprints as it can have tokens.
+    window = settings.winnow_window if settings.passages else 0
+    capacity = (np.diff(offsets) + 1) // 2 + 1 if window else np.zeros(n, dtype=np.int64)
+    fp_start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(capacity, out=fp_start[1:])
+    fp_hash = np.empty(fp_start[-1], dtype=np.uint64)
+    fp_pos = np.empty(fp_start[-1], dtype=np.int32)
     _sign_batch(
         buf,
         offsets,
@@ -245,9 +300,28 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
         exact,
         counts,
         text_span,
+        window,
+        fp_start,
+        fp_hash,
+        fp_pos,
         max(1, min(n, 4 * numba.get_num_threads())),
     )
-    return Sketches(exact, signatures, counts[:, 0].copy(), counts[:, 1].copy(), text_span)
+    n_fp = counts[:, 2]
+    keep = (np.arange(fp_start[-1]) - np.repeat(fp_start[:-1], capacity)) < np.repeat(
+        n_fp, capacity
+    )
+    fp_offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(n_fp, out=fp_offsets[1:])
+    return Sketches(
+        exact,
+        signatures,
+        counts[:, 0].copy(),
+        counts[:, 1].copy(),
+        text_span,
+        fp_hash[keep],
+        fp_pos[keep],
+        fp_offsets,
+    )
 
 
 @numba.njit(cache=True)
@@ -275,6 +349,7 @@ class Shingled:
     ends: np.ndarray
     hashes: np.ndarray
     width: int
+    tokens: np.ndarray
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Characters covered by shingles first..last inclusive."""
@@ -286,7 +361,7 @@ def shingle_text(text: str, settings: Settings) -> Shingled:
     toks = tokenize(text)
     hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
     width = min(settings.shingle_size, len(toks))
-    return Shingled(toks.starts, toks.ends, hashes, width)
+    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes)
 
 
 def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:
@@ -304,3 +379,27 @@ def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:
 def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray | float:
     """Share of equal bins: an unbiased estimate of the Jaccard similarity of the shingle sets."""
     return np.mean(sig_a == sig_b, axis=-1)
+
+
+def winnow(hashes: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Winnowed fingerprints (hash, position) of a shingle hash sequence: a slow reference.
+
+    In every run of `window` consecutive shingles the rightmost minimal hash is selected, and each
+    selected position is reported once (Schleimer, Wilkerson & Aiken 2003). Any shared run of
+    window + shingle_size - 1 tokens therefore shares at least one fingerprint.
+    """
+    n = hashes.shape[0]
+    if n == 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int32)
+    if n < window:
+        pos = n - 1 - int(np.argmin(hashes[::-1]))
+        return hashes[pos : pos + 1].copy(), np.array([pos], dtype=np.int32)
+    out_h, out_p, last = [], [], -1
+    for start in range(n - window + 1):
+        chunk = hashes[start : start + window]
+        pos = start + window - 1 - int(np.argmin(chunk[::-1]))
+        if pos != last:
+            out_h.append(hashes[pos])
+            out_p.append(pos)
+            last = pos
+    return np.array(out_h, dtype=np.uint64), np.array(out_p, dtype=np.int32)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
+from copytrace.align import SeedIndex, align_tokens, passage_spans, seed_index
 from copytrace.model import Match, Relation, Settings, Span
 from copytrace.sketch import Shingled
 
@@ -22,11 +24,43 @@ class ShingleSet:
     shingled: Shingled
     distinct: np.ndarray
     exact: tuple[int, int]
+    seeds: SeedIndex
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
-    """Wrap a shingled text with its sorted distinct shingle hashes."""
-    return ShingleSet(shingled, np.unique(shingled.hashes), exact)
+    """Wrap a shingled text with its sorted distinct shingle hashes and its seed index."""
+    distinct = sorted_unique(shingled.hashes)
+    return ShingleSet(shingled, distinct, exact, seed_index(shingled.tokens))
+
+
+@numba.njit(cache=True)
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of a uint64 array."""
+    if x.shape[0] == 0:
+        return x.copy()
+    s = np.sort(x)
+    keep = np.ones(s.shape[0], dtype=np.bool_)
+    for i in range(1, s.shape[0]):
+        keep[i] = s[i] != s[i - 1]
+    return s[keep]
+
+
+@numba.njit(cache=True)
+def count_common(a: np.ndarray, b: np.ndarray) -> int:
+    """Number of values two sorted distinct arrays share."""
+    i = 0
+    j = 0
+    common = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            common += 1
+            i += 1
+            j += 1
+    return common
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +77,7 @@ def scores(a: ShingleSet, b: ShingleSet) -> Scores:
     na, nb = a.distinct.shape[0], b.distinct.shape[0]
     if na == 0 or nb == 0:
         return Scores(0.0, 0.0, 0.0)
-    inter = np.intersect1d(a.distinct, b.distinct, assume_unique=True).shape[0]
+    inter = count_common(a.distinct, b.distinct)
     return Scores(inter / (na + nb - inter), inter / na, inter / nb)
 
 
@@ -78,14 +112,80 @@ def shared_span(a: ShingleSet, b: ShingleSet, similarity: float) -> Span | None:
     return Span(ra[0], ra[1], rb[0], rb[1], similarity)
 
 
+def _coverage(spans: tuple[Span, ...], first: int, last: int, side: str) -> float:
+    """Share of a text's characters (first token to last) inside the spans, overlaps once."""
+    total = last - first
+    if total <= 0 or not spans:
+        return 0.0
+    ranges = sorted((s.a_start, s.a_end) if side == "a" else (s.b_start, s.b_end) for s in spans)
+    covered, reach = 0, first
+    for lo, hi in ranges:
+        lo = max(lo, reach)
+        if hi > lo:
+            covered += hi - lo
+            reach = hi
+    return min(covered / total, 1.0)
+
+
 def verify_pair(
     a_id: str, a: ShingleSet, b_id: str, b: ShingleSet, settings: Settings
 ) -> Match | None:
-    """A verified Match between two documents, or None when no relation holds."""
+    """A verified Match between two documents, with aligned spans, or None when none holds.
+
+    Whole-document relations come first; when none holds and passages are on, aligned passages
+    of at least `passage_min_tokens` tokens make `passage_reuse`, or `rewrite` when their
+    token-weighted similarity is below `rewrite_similarity`.
+    """
     s = scores(a, b)
     rel = relation_of(a.exact == b.exact, s, settings)
-    if rel is None:
+    if rel is None and not settings.passages:
         return None
-    span = shared_span(a, b, s.jaccard)
-    spans = (span,) if span is not None else ()
-    return Match(a_id, b_id, rel, s.jaccard, s.containment_a_in_b, s.containment_b_in_a, spans)
+    ta, tb = a.shingled, b.shingled
+    shorter = min(len(ta.tokens), len(tb.tokens))
+    min_tokens = settings.passage_min_tokens
+    if rel is not None:  # the relation holds already: the passages only place it in the texts
+        min_tokens = min(min_tokens, max(shorter // 2, 1))
+    passages = align_tokens(ta.tokens, tb.tokens, settings, min_tokens, a.seeds, b.seeds)
+    if rel is None:
+        if not passages:
+            return None
+        weight = sum(p.length for p in passages)
+        similarity = sum(p.similarity * p.length for p in passages) / weight
+        rel = (
+            Relation.PASSAGE_REUSE
+            if similarity >= settings.rewrite_similarity
+            else Relation.REWRITE
+        )
+    spans = passage_spans(passages, ta.starts, ta.ends, tb.starts, tb.ends)
+    if not spans:
+        fallback = shared_span(a, b, s.jaccard)
+        spans = (fallback,) if fallback is not None else ()
+    a_cov = _coverage(spans, int(ta.starts[0]), int(ta.ends[-1]), "a") if len(ta.tokens) else 0.0
+    b_cov = _coverage(spans, int(tb.starts[0]), int(tb.ends[-1]), "b") if len(tb.tokens) else 0.0
+    return Match(
+        a_id,
+        b_id,
+        rel,
+        s.jaccard,
+        s.containment_a_in_b,
+        s.containment_b_in_a,
+        spans,
+        a_cov,
+        b_cov,
+    )
+
+
+def orient(match: Match, date_a: str | None, date_b: str | None, settings: Settings) -> Match:
+    """The match with its likely source: earlier date, else the containing document, else none."""
+    from dataclasses import replace
+
+    if date_a is not None and date_b is not None and date_a != date_b:
+        src = match.a if date_a < date_b else match.b
+        return replace(match, source=src, source_reason="earlier date")
+    a_in_b, b_in_a = match.containment_a_in_b, match.containment_b_in_a
+    if match.relation is not Relation.EXACT and max(a_in_b, b_in_a) >= settings.containment:
+        if a_in_b > b_in_a:
+            return replace(match, source=match.b, source_reason="contains the other")
+        if b_in_a > a_in_b:
+            return replace(match, source=match.a, source_reason="contains the other")
+    return replace(match, source=None, source_reason="undetermined: no date, no containment")

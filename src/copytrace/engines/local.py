@@ -12,17 +12,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import numba
 import numpy as np
 
 from copytrace import __version__
+from copytrace.boilerplate import BoilerplateFinder
 from copytrace.cluster import choose_source, connected_components, groups_of
 from copytrace.engines.store import TextStore
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Item, Origin
 from copytrace.io.dates import parse_date
-from copytrace.lsh import candidate_pairs, estimated_jaccard, pair_floor
+from copytrace.lsh import candidate_pairs, estimated_jaccard, pair_floor, passage_candidates
 from copytrace.model import (
     LINKED,
     SOURCE,
@@ -35,16 +37,22 @@ from copytrace.model import (
     Span,
 )
 from copytrace.sketch import Sketches, shingle_text, sketch_batch
-from copytrace.verify import ShingleSet, shingle_set, verify_pair
+from copytrace.verify import ShingleSet, orient, shingle_set, verify_pair
 
-SKETCH_FIELDS = ("exact", "signatures", "n_tokens", "n_shingles", "text_span")
+ROW_FIELDS = ("exact", "signatures", "n_tokens", "n_shingles", "text_span")
+#: Relations that make two documents the same document for clustering and dedup; passages and
+#: rewrites are reported as matches but never merge clusters.
+WHOLE_DOCUMENT = frozenset({Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED})
 
 OnError = Literal["fail", "skip"]
 #: Called as report(stage, done, total) while work goes on; total is None when unknown.
 Report = Callable[[str, int, int | None], None]
 
 BATCH_DOCS = 4096
-BATCH_BYTES = 64 << 20
+BATCH_BYTES = 16 << 20
+#: Pairs inside a cluster at least this large are not verified again: every member already has
+#: a verified path to the others, and checking all pairs would make big clusters quadratic.
+LARGE_CLUSTER = 16
 #: Records listed by name in summary.json; beyond this only counted.
 LISTED = 1000
 
@@ -87,8 +95,19 @@ def documents_as_items(documents: Iterable[Document | tuple[str, str]]) -> Itera
         yield Origin(0, "documents", "document", number), doc
 
 
+def host_of(meta: dict[str, Any]) -> str | None:
+    """The document's host: its `host` metadata, else the host of its `url`, else None."""
+    host = meta.get("host")
+    if isinstance(host, str) and host:
+        return host.lower()
+    url = meta.get("url")
+    if isinstance(url, str) and "//" in url:
+        return urlsplit(url).hostname or None
+    return None
+
+
 class _Corpus:
-    """Facts kept per document while streaming: ids, origins, dates, sketches."""
+    """Facts kept per document while streaming: ids, origins, dates, hosts; texts go to disk."""
 
     def __init__(self, settings: Settings, store: TextStore, on_error: OnError) -> None:
         self.settings = settings
@@ -97,12 +116,13 @@ class _Corpus:
         self.ids: list[str] = []
         self.origins: list[Origin] = []
         self.dates: list[str | None] = []
+        self.hosts: list[str | None] = []
         self.first_seen: dict[str, int] = {}
         self.skipped: list[BadRecord] = []
         self.records = 0
-        self._pending: list[str] = []
-        self._pending_bytes = 0
-        self._parts: list[Any] = []
+        self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
+        self.masked_lines = 0
+        self.masked_documents = 0
 
     def skip(self, bad: BadRecord) -> None:
         if self.on_error == "fail":
@@ -123,25 +143,48 @@ class _Corpus:
         self.ids.append(record.id)
         self.origins.append(origin)
         self.dates.append(parse_date(record.meta.get("date")))
+        host = host_of(record.meta)
+        self.hosts.append(host)
         self.store.add(record.text)
-        self._pending.append(record.text)
-        self._pending_bytes += len(record.text)
-        if len(self._pending) >= BATCH_DOCS or self._pending_bytes >= BATCH_BYTES:
-            self.flush()
+        if not self.settings.keep_boilerplate:
+            self.boilerplate.add(host, record.text)
 
-    def flush(self) -> None:
-        if self._pending:
-            self._parts.append(sketch_batch(self._pending, self.settings))
-            self._pending = []
-            self._pending_bytes = 0
+    def sketch_text(self, i: int) -> str:
+        """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
+        text = self.store.get(i)
+        if self.settings.keep_boilerplate:
+            return text
+        return self.boilerplate.mask(self.hosts[i], text)[0]
 
     def sketches(self) -> Sketches:
-        """Sketches of all documents, in input order."""
-        self.flush()
-        if not self._parts:
-            return sketch_batch([], self.settings)
-        parts = self._parts
-        return Sketches(*(np.concatenate([getattr(p, f) for p in parts]) for f in SKETCH_FIELDS))
+        """Sketch every document (second pass, from the store), in input order."""
+        self.boilerplate.finish()
+        parts: list[Sketches] = []
+        batch: list[str] = []
+        size = 0
+        for i in range(len(self.ids)):
+            text = self.store.get(i)
+            if not self.settings.keep_boilerplate:
+                text, n = self.boilerplate.mask(self.hosts[i], text)
+                self.masked_lines += n
+                self.masked_documents += n > 0
+            batch.append(text)
+            size += len(text)
+            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
+                parts.append(sketch_batch(batch, self.settings))
+                batch, size = [], 0
+        if batch or not parts:
+            parts.append(sketch_batch(batch, self.settings))
+        rows = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ROW_FIELDS}
+        fp_counts = np.concatenate([np.diff(p.fp_offsets) for p in parts])
+        fp_offsets = np.zeros(fp_counts.shape[0] + 1, dtype=np.int64)
+        np.cumsum(fp_counts, out=fp_offsets[1:])
+        return Sketches(
+            **rows,
+            fp_hash=np.concatenate([p.fp_hash for p in parts]),
+            fp_pos=np.concatenate([p.fp_pos for p in parts]),
+            fp_offsets=fp_offsets,
+        )
 
 
 def _exact_representatives(exact: np.ndarray, nonempty: np.ndarray) -> np.ndarray:
@@ -169,8 +212,13 @@ def scan_items(
     tmp_dir: str | None = None,
     report: Report | None = None,
     input_names: list[str] | None = None,
+    on_finish: Callable[[ScanResult, Callable[[str], str]], None] | None = None,
 ) -> ScanResult:
-    """Run the pipeline over reader items and return matches, clusters and the summary."""
+    """Run the pipeline over reader items and return matches, clusters and the summary.
+
+    `on_finish(result, text_of)` is called while the texts are still at hand, for writers (such
+    as the HTML report) that show documents; `text_of(id)` returns a document's text.
+    """
     settings = settings or Settings()
     if on_error not in ("fail", "skip"):
         raise InputError(f"on_error must be 'fail' or 'skip'; got {on_error!r}.")
@@ -182,13 +230,18 @@ def scan_items(
         for origin, record in items:
             corpus.add(origin, record)
             if report is not None and corpus.records % 1000 == 0:
-                report("sketch", corpus.records, None)
+                report("read", corpus.records, None)
+        timings["read"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
         sketches = corpus.sketches()
-        timings["read_and_sketch"] = time.perf_counter() - t0
+        timings["sketch"] = time.perf_counter() - t1
         if corpus.records == 0:
             where = ", ".join(input_names) if input_names else "the input"
             raise InputError(f"{where}: no documents (the input is empty).")
-        return _find_and_group(corpus, sketches, settings, timings, jobs_used, report)
+        result = _find_and_group(corpus, sketches, settings, timings, jobs_used, report)
+        if on_finish is not None:
+            on_finish(result, lambda doc_id: store.get(corpus.first_seen[doc_id]))
+        return result
 
 
 def _find_and_group(
@@ -217,7 +270,8 @@ def _find_and_group(
             int(text_span[r, 1]),
             1.0,
         )
-        matches.append(Match(ids[x], ids[r], Relation.EXACT, 1.0, 1.0, 1.0, (span,)))
+        copy = Match(ids[x], ids[r], Relation.EXACT, 1.0, 1.0, 1.0, (span,), 1.0, 1.0)
+        matches.append(orient(copy, corpus.dates[x], corpus.dates[r], settings))
     timings["exact"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -227,23 +281,42 @@ def _find_and_group(
     keep = estimates >= pair_floor(n_shingles[reps], cands.pairs, settings)
     pairs = reps[cands.pairs[keep]] if keep.any() else np.empty((0, 2), dtype=np.int64)
     timings["candidates"] = time.perf_counter() - t
+    passage_stats: dict[str, int] = {}
+    if settings.passages:
+        t = time.perf_counter()
+        pairs, passage_stats = _add_passage_candidates(pairs, sketches, rep, n, settings)
+        timings["passage_candidates"] = time.perf_counter() - t
 
     t = time.perf_counter()
 
     @lru_cache(maxsize=4096)
     def sets(i: int) -> ShingleSet:
-        return shingle_set(shingle_text(corpus.store.get(i), settings), tuple(exact[i].tolist()))
+        text = corpus.sketch_text(i)
+        return shingle_set(shingle_text(text, settings), tuple(exact[i].tolist()))
 
     edge_relation: dict[tuple[int, int], Relation] = {}
     contains = np.zeros(n, dtype=np.int64)
     edges: list[tuple[int, int]] = [(int(x), int(rep[x])) for x in exact_members]
+    joined = _UnionFind()
+    for x, r in edges:
+        joined.union(x, r)
+    skipped_as_joined = 0
     for k, (i, j) in enumerate(pairs.tolist()):
         if report is not None and k % 1000 == 0:
             report("verify", k, int(pairs.shape[0]))
+        root = joined.find(i)
+        if root == joined.find(j) and joined.size.get(root, 1) >= LARGE_CLUSTER:
+            # Already one large cluster through verified matches: checking every pair of a story
+            # printed a thousand times would cost quadratic time and change no cluster.
+            skipped_as_joined += 1
+            continue
         match = verify_pair(ids[i], sets(i), ids[j], sets(j), settings)
         if match is None:
             continue
-        matches.append(match)
+        matches.append(orient(match, corpus.dates[i], corpus.dates[j], settings))
+        if match.relation not in WHOLE_DOCUMENT:
+            continue
+        joined.union(i, j)
         edges.append((i, j))
         edge_relation[(i, j)] = match.relation
         if match.relation is Relation.CONTAINED:
@@ -269,7 +342,9 @@ def _find_and_group(
         if known is not None:
             return known.value
         match = verify_pair(ids[rx], sets(rx), ids[rs], sets(rs), settings)
-        return match.relation.value if match is not None else LINKED
+        if match is None or match.relation not in WHOLE_DOCUMENT:
+            return LINKED
+        return match.relation.value
 
     for number, group in enumerate(groups_of(labels)):
         members = group.tolist()
@@ -288,7 +363,71 @@ def _find_and_group(
     summary = _summary(
         corpus, nonempty, matches, clusters, cands, int(keep.sum()), settings, timings, jobs_used
     )
+    summary["passages"] = passage_stats
+    summary["boilerplate"] = {
+        "enabled": not settings.keep_boilerplate,
+        "lines_marked": corpus.boilerplate.n_marked,
+        "line_occurrences_masked": corpus.masked_lines,
+        "documents_with_boilerplate": corpus.masked_documents,
+        "fingerprints_ignored_as_common": passage_stats.get("fingerprints_ignored_as_common", 0),
+    }
+    summary["candidates"]["pairs_skipped_already_joined"] = skipped_as_joined
     return ScanResult(matches, clusters, summary, dropped, corpus.skipped)
+
+
+class _UnionFind:
+    """Incremental union-find over document indices (dict-backed: only touched nodes cost)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+        self.size: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        """The representative of x's set."""
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        """Join the sets of a and b."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            low, high = min(ra, rb), max(ra, rb)
+            self.parent[high] = low
+            self.size[low] = self.size.get(low, 1) + self.size.pop(high, 1)
+
+
+def _add_passage_candidates(
+    pairs: np.ndarray, sketches: Sketches, rep: np.ndarray, n: int, settings: Settings
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Union of the signature candidates with pairs sharing passage fingerprints."""
+    fp_doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(sketches.fp_offsets))
+    is_rep = rep == np.arange(n)
+    on_reps = is_rep[fp_doc]  # exact copies would only repeat their representative's postings
+    found = passage_candidates(sketches.fp_hash[on_reps], fp_doc[on_reps], n, settings)
+    codes = np.concatenate(
+        [
+            pairs[:, 0].astype(np.uint64) * np.uint64(n) + pairs[:, 1].astype(np.uint64),
+            found.pairs[:, 0].astype(np.uint64) * np.uint64(n)
+            + found.pairs[:, 1].astype(np.uint64),
+        ]
+    )
+    codes = np.unique(codes)
+    merged = np.empty((codes.shape[0], 2), dtype=np.int64)
+    merged[:, 0] = (codes // np.uint64(max(n, 1))).astype(np.int64)
+    merged[:, 1] = (codes % np.uint64(max(n, 1))).astype(np.int64)
+    stats = {
+        "fingerprints": int(on_reps.sum()),
+        "fingerprints_ignored_as_common": found.ignored_fingerprints,
+        "postings_ignored_as_common": found.ignored_postings,
+        "pairs_from_fingerprints": int(found.pairs.shape[0]),
+        "pairs_verified_in_all": int(merged.shape[0]),
+    }
+    return merged, stats
 
 
 def _summary(

@@ -1,4 +1,4 @@
-"""Evaluation of copytrace against corpora with passage-level ground truth (PAN text alignment)."""
+"""Evaluation of copytrace: PAN text-alignment measures and generators of labelled reuse."""
 
 from copytrace.evaluation.pan import (
     OVERALL,
@@ -12,16 +12,30 @@ from copytrace.evaluation.pan import (
     pan_measures,
     pan_measures_by_obfuscation,
 )
+from copytrace.evaluation.synth import (
+    STOPWORDS,
+    content_words,
+    insert_excerpt,
+    paragraph_spans,
+    spin,
+)
+from copytrace.evaluation.wordnet import load_synonyms
 
 __all__ = [
     "OVERALL",
     "SIMULATED",
+    "STOPWORDS",
     "Case",
     "Detection",
     "PanScores",
+    "content_words",
     "format_table",
+    "insert_excerpt",
     "list_documents",
+    "load_synonyms",
     "load_truth",
     "pan_measures",
     "pan_measures_by_obfuscation",
+    "paragraph_spans",
+    "spin",
 ]

@@ -2,7 +2,10 @@
 
 Records are written from the original input, not rebuilt from Documents, so every field and the
 exact bytes of JSON Lines survive. A record is written unless its position is in the drop set
-(duplicates and skipped bad records) or it is a blank line.
+(duplicates and skipped bad records) or it is a blank line. Text and HTML files are copied whole.
+WARC input gives a WARC (gzip-compressed per record when the output ends in .gz) that keeps every
+record except the dropped ones: request, metadata, warcinfo and non-page response records stay,
+so the kept pages keep their context.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import gzip
 import io
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +25,8 @@ import zstandard
 from copytrace.errors import InputError
 from copytrace.io.base import Origin, open_binary
 from copytrace.io.inputs import JSONL_SUFFIXES, input_kind
-from copytrace.io.textdir import TEXT_SUFFIXES, walk_files
+from copytrace.io.textdir import DOCUMENT_SUFFIXES, walk_files
+from copytrace.io.warc import WARC_SUFFIXES, warc_record_spans
 
 #: (input index, record number) of a record, or (input index, file path) for text files.
 RecordKey = tuple[int, int | str]
@@ -35,7 +40,7 @@ def record_key(origin: Origin) -> RecordKey:
 def output_kind(inputs: Sequence[Path]) -> str:
     """The one format of all inputs; dedup writes its output in it."""
     kinds = {input_kind(p) for p in inputs}
-    kinds = {"textdir" if k == "text" else k for k in kinds}
+    kinds = {"textdir" if k in ("text", "html") else k for k in kinds}
     if len(kinds) != 1:
         raise InputError(f"dedup needs inputs of one format; got {', '.join(sorted(kinds))}.")
     return kinds.pop()
@@ -56,11 +61,12 @@ def _check_output(kind: str, output: Path) -> None:
         "jsonl": JSONL_SUFFIXES,
         "parquet": (".parquet",),
         "csv": (".csv", ".csv.gz", ".csv.zst"),
+        "warc": WARC_SUFFIXES,
     }
     if kind == "textdir":
         if output.exists() and not output.is_dir():
             raise InputError(
-                f"{output}: the input is text files, so the output must be a directory."
+                f"{output}: the input is text or HTML files, so the output must be a directory."
             )
     elif not name.endswith(expected[kind]):
         raise InputError(
@@ -80,6 +86,8 @@ def write_deduplicated(inputs: Sequence[Path], output: Path, drop: set[RecordKey
         return _write_csv(inputs, output, drop)
     if kind == "parquet":
         return _write_parquet(inputs, output, drop)
+    if kind == "warc":
+        return _write_warc(inputs, output, drop)
     return _write_textdir(inputs, output, drop)
 
 
@@ -159,7 +167,7 @@ def _write_parquet(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -
 def _text_files(path: Path) -> Iterable[tuple[Path, str]]:
     if path.is_dir():
         for f in walk_files(path):
-            if f.name.lower().endswith(TEXT_SUFFIXES):
+            if f.name.lower().endswith(DOCUMENT_SUFFIXES):
                 yield f, f.relative_to(path).as_posix()
     else:
         yield path, path.name
@@ -175,6 +183,60 @@ def _write_textdir(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, target)
             written += 1
+    return written
+
+
+#: Bytes copied at a time between WARC files.
+_CHUNK = 1 << 20
+#: What ends every WARC record.
+_RECORD_END = b"\r\n\r\n"
+
+
+def _copy_range(src: BinaryIO, offset: int, length: int) -> Iterator[bytes]:
+    src.seek(offset)
+    while length > 0:
+        chunk = src.read(min(_CHUNK, length))
+        if not chunk:
+            raise InputError(f"{src.name}: the file changed while it was being read.")
+        length -= len(chunk)
+        yield chunk
+
+
+def _copy_warc_record(
+    src: BinaryIO, offset: int, length: int, src_gzip: bool, out: BinaryIO, compress: bool
+) -> None:
+    """Copy one record; a gzip member stays as it is when both sides are compressed."""
+    chunks = _copy_range(src, offset, length)
+    if src_gzip == compress:
+        for chunk in chunks:
+            out.write(chunk)
+        if not compress:
+            out.write(_RECORD_END)
+    elif compress:
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6) as member:
+            for chunk in chunks:
+                member.write(chunk)
+            member.write(_RECORD_END)
+    else:
+        decompressor = zlib.decompressobj(wbits=31)
+        for chunk in chunks:
+            out.write(decompressor.decompress(chunk))
+        out.write(decompressor.flush())
+
+
+def _write_warc(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+    """Copy every WARC record not in `drop`; returns the records written (documents and other
+    records alike), so kept + dropped + skipped counts every record of the input."""
+    compress = output.name.lower().endswith(".gz")
+    written = 0
+    with open(output, "wb") as out:
+        for i, path in enumerate(inputs):
+            with open(path, "rb") as src:
+                src_gzip = src.read(2) == b"\x1f\x8b"
+                for number, offset, length in warc_record_spans(path):
+                    if (i, number) not in drop:
+                        _copy_warc_record(src, offset, length, src_gzip, out, compress)
+                        written += 1
     return written
 
 

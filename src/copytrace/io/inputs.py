@@ -7,17 +7,25 @@ from pathlib import Path
 
 from copytrace.errors import InputError
 from copytrace.io.base import Item, Reader, ReadOptions
+from copytrace.io.html import HTML_SUFFIXES
 from copytrace.io.jsonl import JsonlReader
 from copytrace.io.tabular import CsvReader, ParquetReader
-from copytrace.io.textdir import TextDirReader, TextFileReader
+from copytrace.io.textdir import HtmlFileReader, TextDirReader, TextFileReader
+from copytrace.io.warc import WARC_SUFFIXES, WarcReader
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson", ".ndjson.gz")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.zst")
-SUPPORTED = "a directory of .txt files, .jsonl[.gz|.zst], .parquet, .csv or .txt"
+SUPPORTED = (
+    "a directory of .txt or .html files, .jsonl[.gz|.zst], .parquet, .csv, .warc[.gz], "
+    ".txt or .html"
+)
 
 
 def input_kind(path: Path) -> str:
-    """'textdir', 'jsonl', 'parquet', 'csv' or 'text' for a path; InputError if unsupported."""
+    """'textdir', 'jsonl', 'parquet', 'csv', 'warc', 'text' or 'html' for a path.
+
+    Raises InputError for a missing path or an unsupported file type.
+    """
     if path.is_dir():
         return "textdir"
     if not path.exists():
@@ -29,8 +37,12 @@ def input_kind(path: Path) -> str:
         return "parquet"
     if name.endswith(CSV_SUFFIXES):
         return "csv"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
     if name.endswith(".txt"):
         return "text"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
     raise InputError(f"{path}: unsupported input type; copytrace reads {SUPPORTED}.")
 
 
@@ -40,7 +52,7 @@ def open_reader(path: Path, options: ReadOptions, input_index: int = 0) -> Reade
     if kind == "textdir":
         reader = TextDirReader(path, input_index)
         if not reader.documents:
-            raise InputError(f"{path}: no .txt files in this directory.")
+            raise InputError(f"{path}: no .txt or .html files in this directory.")
         return reader
     if kind == "jsonl":
         return JsonlReader(path, options, input_index)
@@ -48,6 +60,10 @@ def open_reader(path: Path, options: ReadOptions, input_index: int = 0) -> Reade
         return ParquetReader(path, options, input_index)
     if kind == "csv":
         return CsvReader(path, options, input_index)
+    if kind == "warc":
+        return WarcReader(path, input_index)
+    if kind == "html":
+        return HtmlFileReader(path, input_index)
     return TextFileReader(path, input_index)
 
 
