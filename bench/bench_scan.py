@@ -7,7 +7,7 @@ Run from the repository root, in the virtualenv where copytrace is installed:
 The 1x corpus is bbc_news, reuters21578 and 20newsgroups from ../shared/corpora (`--corpora`
 overrides), written as one JSONL.gz file of `id` and `text`. The 2x and 4x corpora hold the
 same originals followed by 1 and 3 copies of every document with renamed ids (`ID#copy1`, ...).
-With `--variant exact` the copies are byte-identical; with `--variant edited` (the default) each
+With `--variant exact` (the default) the copies are byte-identical; with `--variant edited` each
 copy has its first line replaced by a made-up masthead line (prepended when the text has one
 line only), simulating re-chroming, and 3 random words of the rest replaced by other words of
 the corpus, drawn with random.Random seeded from `--seed` and the copy number, so that copy 1
@@ -59,7 +59,13 @@ CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.json
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 RESULTS = REPO / "bench" / "RESULTS.md"
-HEADING = "## Scan scaling: 1x, 2x, 4x corpus"
+
+
+def heading(variant: str) -> str:
+    """The RESULTS.md heading of this benchmark for one kind of copies."""
+    return f"## Scan scaling: 1x, 2x, 4x corpus ({variant} copies)"
+
+
 TITLE = "# copytrace benchmark results"
 EDITED_WORDS = 3
 WARMUP_DOCS = 2_000
@@ -434,7 +440,7 @@ def build_section(
         else "exact: copies are byte-identical to their originals"
     )
     lines = [
-        HEADING,
+        heading(args.variant),
         "",
         f"- Command: `{command}`",
         f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -472,13 +478,14 @@ def build_section(
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, path: Path = RESULTS) -> None:
+def write_results(section: str, variant: str, path: Path = RESULTS) -> None:
     """Put `section` into bench/RESULTS.md, replacing an earlier copy of the same heading."""
+    title = heading(variant)
     if not path.exists():
         path.write_text(f"{TITLE}\n\n{section}", encoding="utf-8")
         return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == HEADING]
+    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == title]
     if not starts:
         text = "".join(lines).rstrip("\n")
         path.write_text(f"{text}\n\n{section}", encoding="utf-8")
@@ -497,7 +504,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="shared corpora folder")
     p.add_argument("--work", type=Path, default=None, help="keep corpora and outputs here")
-    p.add_argument("--variant", choices=("exact", "edited"), default="edited")
+    p.add_argument("--variant", choices=("exact", "edited"), default="exact")
     p.add_argument("--repeat", type=int, default=2, help="timed runs per size (median)")
     p.add_argument("--seed", type=int, default=1, help="seed for the edited copies")
     p.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples")
@@ -560,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             tmp.cleanup()
     print(section)
     if args.write_results:
-        write_results(section)
+        write_results(section, args.variant)
         print(f"wrote {RESULTS.relative_to(REPO)}", file=sys.stderr)
 
 

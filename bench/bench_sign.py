@@ -8,8 +8,10 @@ Every tool signs the same documents (text in, 128-value signature out, tokenizat
 5-gram shingling included) from ../shared/corpora: bbc_news, reuters21578 and 20newsgroups.
 Texts are loaded into memory before timing. Each timed run happens in a fresh subprocess
 (`--only TOOL`), so that each tool's peak RSS is its own; the tools take turns in a rotating
-order within each repeat, and the median of `--repeat` runs is reported. `--write-results`
-replaces this benchmark's section of bench/RESULTS.md.
+order within each repeat, and the median of `--repeat` runs is reported. copytrace is imported
+from a copy of its package taken at start, so that edits to the tree during a run do not mix
+versions. datasketch takes about a minute per run on all documents; `--limit N` signs a fixed
+sample instead. `--write-results` replaces this benchmark's section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -69,11 +71,17 @@ class Variant:
     name: str
     label: str
     all_cores: bool = False
+    passages: bool = False
 
 
 VARIANTS = (
     Variant("copytrace", "copytrace `sketch_batch` (1 thread)"),
     Variant("copytrace-mt", "copytrace `sketch_batch` (all cores)", all_cores=True),
+    Variant(
+        "copytrace-fp",
+        "copytrace `sketch_batch` + passage fingerprints (1 thread)",
+        passages=True,
+    ),
     Variant("datasketch", "datasketch `MinHash.update_batch`"),
     Variant("rensa", "rensa `RMinHash.update`"),
     Variant("rensa-batch", "rensa `RMinHash.digest_matrix_from_token_sets`"),
@@ -127,8 +135,12 @@ def shingles_bytes(text: str) -> list[bytes]:
     ]
 
 
-def copytrace_signer(all_cores: bool) -> Callable[[Sequence[str]], Signed]:
-    """Import copytrace, set numba's thread count and return a function signing all texts."""
+def copytrace_signer(all_cores: bool, passages: bool) -> Callable[[Sequence[str]], Signed]:
+    """Import copytrace, set numba's thread count and return a function signing all texts.
+
+    Without `passages` it computes what the other tools do (exact hash and MinHash signature);
+    with it, also the winnowed passage fingerprints that `copytrace scan` uses.
+    """
     import numba
 
     from copytrace.model import Settings
@@ -137,7 +149,7 @@ def copytrace_signer(all_cores: bool) -> Callable[[Sequence[str]], Signed]:
     numba.set_num_threads(min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS))
     if not all_cores:
         numba.set_num_threads(1)
-    settings = Settings()
+    settings = Settings(passages=passages)
     assert settings.num_perm == NUM_PERM and settings.shingle_size == SHINGLE
 
     def sign(texts: Sequence[str]) -> Signed:
@@ -224,7 +236,7 @@ def copytrace_fingerprint() -> str:
 def make_signer(variant: Variant) -> Callable[[Sequence[str]], Signed]:
     """Import the tool behind `variant` and return its signing function."""
     if variant.name.startswith("copytrace"):
-        return copytrace_signer(variant.all_cores)
+        return copytrace_signer(variant.all_cores, variant.passages)
     if variant.name == "datasketch":
         return datasketch_signer()
     if variant.name == "rensa":
@@ -433,7 +445,9 @@ def build_section(
         "seconds instead, which such waits do not inflate. *speed-up* is the tool's median wall "
         "(CPU) time over copytrace's one-thread median (above 1 means copytrace is faster).",
         "copytrace tokenizes with its own Unicode word tokenizer inside the numba kernel and "
-        "stores one-permutation MinHash with densification as uint64; datasketch and rensa get "
+        "stores one-permutation MinHash with densification as uint64 (plus its exact hash; the "
+        "`+ passage fingerprints` row also winnows every shingle for `copytrace scan`'s passage "
+        "search, work the other tools do not do); datasketch and rensa get "
         "word 5-grams built in Python from `text.lower().split()` (that work is timed, as it is "
         "part of their users' pipeline), datasketch hashes them with SHA-1 (default `affine32` "
         "scheme, uint32 values), rensa stores 32-bit R-MinHash values (seed 42). copytrace gets "

@@ -10,8 +10,9 @@ A document made only of such lines keeps its text: it is then all there is to co
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 #: Lines longer than this are content, never chrome.
 MAX_LINE_CHARS = 300
@@ -19,53 +20,64 @@ MAX_LINE_CHARS = 300
 MAX_CORPUS_LINE_WORDS = 10
 
 
-def _line_keys(text: str, short_only: bool) -> set[int]:
-    """Hashes of the distinct stripped, lower-cased lines that may be chrome."""
+def _salt(host: str | None) -> int:
+    """Mixes the host into line keys, so that each host counts its own lines."""
+    return hash(host or "") & 0x7FFFFFFFFFFFFFFF
+
+
+def _line_keys(text: str, host: str | None) -> np.ndarray:
+    """Keys of the distinct stripped, lower-cased lines of a text that may be chrome."""
     lines = set(map(str.strip, text.lower().splitlines()))
     lines.discard("")
-    if short_only:
-        return {
+    if host:
+        keys = {hash(x) for x in lines if len(x) <= MAX_LINE_CHARS}
+    else:
+        keys = {
             hash(x)
             for x in lines
             if len(x) <= MAX_LINE_CHARS and x.count(" ") < MAX_CORPUS_LINE_WORDS
         }
-    return {hash(x) for x in lines if len(x) <= MAX_LINE_CHARS}
+    return np.fromiter(keys, dtype=np.int64, count=len(keys)) ^ np.int64(_salt(host))
 
 
 @dataclass
 class BoilerplateFinder:
-    """Counts, per host, in how many documents each short line occurs; then names the chrome."""
+    """Counts in how many documents of each host every short line occurs; then names the chrome.
+
+    Keys are 64-bit line hashes mixed with the host, kept in numpy arrays (8 bytes a line of a
+    document) until `finish` counts them at once.
+    """
 
     min_docs: int
-    counts: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
-    marked: dict[str, set[int]] = field(default_factory=dict)
+    _pending: list[np.ndarray] = field(default_factory=list)
+    marked: set[int] = field(default_factory=set)
 
     def add(self, host: str | None, text: str) -> None:
-        """Count the distinct short lines of one document."""
-        self.counts[host or ""].update(_line_keys(text, short_only=not host))
+        """Record the distinct short lines of one document."""
+        self._pending.append(_line_keys(text, host))
 
     def finish(self) -> None:
-        """Mark the lines that reached min_docs and free the counts."""
-        for scope, counter in self.counts.items():
-            lines = {k for k, n in counter.items() if n >= self.min_docs}
-            if lines:
-                self.marked[scope] = lines
-        self.counts = defaultdict(Counter)
+        """Mark the lines that reached min_docs and free the record."""
+        if self._pending:
+            keys, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+            self.marked = set(keys[counts >= self.min_docs].tolist())
+        self._pending = []
 
     @property
     def n_marked(self) -> int:
         """How many distinct (host, line) pairs are boilerplate."""
-        return sum(len(v) for v in self.marked.values())
+        return len(self.marked)
 
     def mask(self, host: str | None, text: str) -> tuple[str, int]:
         """The text with its boilerplate lines blanked (same length), and how many were."""
-        marked = self.marked.get(host or "")
-        if not marked:
+        if not self.marked:
             return text, 0
+        salt = _salt(host)
+        marked = self.marked
         parts: list[str] = []
         masked = 0
         for raw in text.splitlines(keepends=True):
-            if hash(raw.strip().lower()) in marked and len(raw) <= MAX_LINE_CHARS + 2:
+            if len(raw) <= MAX_LINE_CHARS + 2 and (hash(raw.strip().lower()) ^ salt) in marked:
                 parts.append(" " * len(raw))
                 masked += 1
             else:

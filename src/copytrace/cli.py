@@ -293,8 +293,8 @@ def _warn_about(summary: dict[str, Any]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="copytrace")
 def main() -> None:
-    """copytrace finds where text was copied: exact copies, near-duplicates and truncated
-    reprints, with scores and character offsets."""
+    """copytrace finds where text was copied: exact copies, near-duplicates, truncated reprints,
+    reused passages and rewrites, with scores and aligned passages at character offsets."""
 
 
 @main.command()
@@ -329,8 +329,8 @@ def scan(
 ) -> None:
     """Find related documents in INPUTS and write matches, clusters and a summary to --out.
 
-    INPUTS are directories of .txt files, JSON Lines (.jsonl, .jsonl.gz, .jsonl.zst), Parquet
-    or CSV files.
+    INPUTS are directories of .txt and .html files, WARC archives (.warc, .warc.gz), JSON Lines
+    (.jsonl, .jsonl.gz, .jsonl.zst), Parquet or CSV files.
     """
     settings = _make_settings(kw)
     for path in inputs:
@@ -422,7 +422,7 @@ def _read_one(path: Path) -> str:
 @_settings_options
 @_friendly
 def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
-    """Say how two text files relate, with exact scores and the shared region."""
+    """Say how two text files relate: exact scores and the aligned passages side by side."""
     settings = _make_settings(kw)
     text_a, text_b = _read_one(file_a), _read_one(file_b)
     c = compare_texts(text_a, text_b, settings)

@@ -214,8 +214,10 @@ def passage_candidates(
     A fingerprint found in more than `max_fingerprint_df` documents (page chrome, boilerplate,
     stock phrases) makes no candidates: it is counted and ignored.
     """
-    order = np.lexsort((fp_doc, fp_hash))
+    # Fingerprints arrive in document order, so a stable sort by hash orders (hash, document).
+    order = np.argsort(fp_hash, kind="stable")
     h, d = fp_hash[order], fp_doc[order].astype(np.int64)
+    del order
     distinct = np.ones(h.shape[0], dtype=bool)
     distinct[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
     h, d = h[distinct], d[distinct]  # one posting per (fingerprint, document)

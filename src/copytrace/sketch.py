@@ -169,6 +169,7 @@ def _sign_one(
     n_fp = 0
     win_hash = EMPTY
     win_pos = -1
+    win_slot = 0
     last_emitted = -1
     while True:
         pos, char_pos, count = tokenize_chunk(
@@ -211,7 +212,10 @@ def _sign_one(
                             if hq <= win_hash:
                                 win_hash = hq
                                 win_pos = q
-                    scratch.window[nsh % window] = s
+                    scratch.window[win_slot] = s  # win_slot == nsh % window, without dividing
+                    win_slot += 1
+                    if win_slot == window:
+                        win_slot = 0
                     if s <= win_hash:
                         win_hash = s
                         win_pos = nsh
@@ -242,6 +246,22 @@ def _sign_one(
     counts[0] = ntok
     counts[1] = nsh
     counts[2] = n_fp
+
+
+@numba.njit(cache=True)
+def _compact(
+    fp_hash: np.ndarray, fp_pos: np.ndarray, region_start: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move each document's fingerprints from its reserved region to a packed array."""
+    out_hash = np.empty(offsets[-1], dtype=np.uint64)
+    out_pos = np.empty(offsets[-1], dtype=np.int32)
+    for d in range(offsets.shape[0] - 1):
+        src = region_start[d]
+        for t in range(offsets[d], offsets[d + 1]):
+            out_hash[t] = fp_hash[src]
+            out_pos[t] = fp_pos[src]
+            src += 1
+    return out_hash, out_pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,20 +326,17 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
         fp_pos,
         max(1, min(n, 4 * numba.get_num_threads())),
     )
-    n_fp = counts[:, 2]
-    keep = (np.arange(fp_start[-1]) - np.repeat(fp_start[:-1], capacity)) < np.repeat(
-        n_fp, capacity
-    )
     fp_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(n_fp, out=fp_offsets[1:])
+    np.cumsum(counts[:, 2], out=fp_offsets[1:])
+    fp_hash, fp_pos = _compact(fp_hash, fp_pos, fp_start, fp_offsets)
     return Sketches(
         exact,
         signatures,
         counts[:, 0].copy(),
         counts[:, 1].copy(),
         text_span,
-        fp_hash[keep],
-        fp_pos[keep],
+        fp_hash,
+        fp_pos,
         fp_offsets,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -39,7 +39,6 @@ from copytrace.model import (
 from copytrace.sketch import Sketches, shingle_text, sketch_batch
 from copytrace.verify import ShingleSet, orient, shingle_set, verify_pair
 
-ROW_FIELDS = ("exact", "signatures", "n_tokens", "n_shingles", "text_span")
 #: Relations that make two documents the same document for clustering and dedup; passages and
 #: rewrites are reported as matches but never merge clusters.
 WHOLE_DOCUMENT = frozenset({Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED})
@@ -156,10 +155,10 @@ class _Corpus:
             return text
         return self.boilerplate.mask(self.hosts[i], text)[0]
 
-    def sketches(self) -> Sketches:
+    def sketches(self) -> CorpusSketches:
         """Sketch every document (second pass, from the store), in input order."""
         self.boilerplate.finish()
-        parts: list[Sketches] = []
+        parts: list[CorpusSketches] = []
         batch: list[str] = []
         size = 0
         for i in range(len(self.ids)):
@@ -171,19 +170,43 @@ class _Corpus:
             batch.append(text)
             size += len(text)
             if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
-                parts.append(sketch_batch(batch, self.settings))
+                parts.append(CorpusSketches.compact(sketch_batch(batch, self.settings), i + 1))
                 batch, size = [], 0
         if batch or not parts:
-            parts.append(sketch_batch(batch, self.settings))
-        rows = {f: np.concatenate([getattr(p, f) for p in parts]) for f in ROW_FIELDS}
-        fp_counts = np.concatenate([np.diff(p.fp_offsets) for p in parts])
-        fp_offsets = np.zeros(fp_counts.shape[0] + 1, dtype=np.int64)
-        np.cumsum(fp_counts, out=fp_offsets[1:])
-        return Sketches(
-            **rows,
-            fp_hash=np.concatenate([p.fp_hash for p in parts]),
-            fp_pos=np.concatenate([p.fp_pos for p in parts]),
-            fp_offsets=fp_offsets,
+            parts.append(CorpusSketches.compact(sketch_batch(batch, self.settings), len(self.ids)))
+        return CorpusSketches(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(CorpusSketches))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSketches:
+    """The sketches the engine keeps, in compact form: 32-bit signature values, and passage
+    fingerprints as (hash, document) without positions, which only alignment needs and
+    recomputes from the text."""
+
+    exact: np.ndarray
+    signatures: np.ndarray
+    n_tokens: np.ndarray
+    n_shingles: np.ndarray
+    text_span: np.ndarray
+    fp_hash: np.ndarray
+    fp_doc: np.ndarray
+
+    @classmethod
+    def compact(cls, sk: Sketches, end: int) -> CorpusSketches:
+        """Keep what the engine needs of a batch whose last document is number end - 1."""
+        n = len(sk)
+        first = end - n
+        fp_doc = np.repeat(np.arange(first, end, dtype=np.int32), np.diff(sk.fp_offsets))
+        return cls(
+            sk.exact,
+            sk.signatures.astype(np.uint32),  # low 32 bits: half the memory, same estimates
+            sk.n_tokens.astype(np.int32),
+            sk.n_shingles.astype(np.int32),
+            sk.text_span,
+            sk.fp_hash,
+            fp_doc,
         )
 
 
@@ -244,63 +267,47 @@ def scan_items(
         return result
 
 
-def _find_and_group(
-    corpus: _Corpus,
-    sketches: Sketches,
-    settings: Settings,
-    timings: dict[str, float],
-    jobs_used: int,
-    report: Report | None,
-) -> ScanResult:
-    t = time.perf_counter()
-    ids = corpus.ids
+@dataclass
+class _Verified:
+    """What verification found: matches, whole-document edges and containment counts."""
+
+    matches: list[Match]
+    edges: list[tuple[int, int]]
+    edge_relation: dict[tuple[int, int], Relation]
+    contains: np.ndarray
+    skipped_as_joined: int = 0
+
+
+def _exact_copies(
+    corpus: _Corpus, sketches: CorpusSketches, rep: np.ndarray, settings: Settings
+) -> _Verified:
+    """Matches and edges for documents whose normalized text equals an earlier one's."""
+    ids, span = corpus.ids, sketches.text_span
     n = len(ids)
-    exact, signatures, text_span = sketches.exact, sketches.signatures, sketches.text_span
-    n_tokens, n_shingles = sketches.n_tokens, sketches.n_shingles
-    nonempty = n_tokens > 0
-    rep = _exact_representatives(exact, nonempty)
-    exact_members = np.flatnonzero(nonempty & (rep != np.arange(n)))
-    matches: list[Match] = []
-    for x in exact_members.tolist():
+    members = np.flatnonzero((sketches.n_tokens > 0) & (rep != np.arange(n)))
+    found = _Verified([], [], {}, np.zeros(n, dtype=np.int64))
+    for x in members.tolist():
         r = int(rep[x])
-        span = Span(
-            int(text_span[x, 0]),
-            int(text_span[x, 1]),
-            int(text_span[r, 0]),
-            int(text_span[r, 1]),
-            1.0,
-        )
-        copy = Match(ids[x], ids[r], Relation.EXACT, 1.0, 1.0, 1.0, (span,), 1.0, 1.0)
-        matches.append(orient(copy, corpus.dates[x], corpus.dates[r], settings))
-    timings["exact"] = time.perf_counter() - t
+        where = Span(int(span[x, 0]), int(span[x, 1]), int(span[r, 0]), int(span[r, 1]), 1.0)
+        copy = Match(ids[x], ids[r], Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0)
+        found.matches.append(orient(copy, corpus.dates[x], corpus.dates[r], settings))
+        found.edges.append((x, r))
+    return found
 
-    t = time.perf_counter()
-    reps = np.flatnonzero(nonempty & (rep == np.arange(n)))
-    cands = candidate_pairs(signatures[reps], settings)
-    estimates = estimated_jaccard(signatures[reps], cands.pairs)
-    keep = estimates >= pair_floor(n_shingles[reps], cands.pairs, settings)
-    pairs = reps[cands.pairs[keep]] if keep.any() else np.empty((0, 2), dtype=np.int64)
-    timings["candidates"] = time.perf_counter() - t
-    passage_stats: dict[str, int] = {}
-    if settings.passages:
-        t = time.perf_counter()
-        pairs, passage_stats = _add_passage_candidates(pairs, sketches, rep, n, settings)
-        timings["passage_candidates"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-
-    @lru_cache(maxsize=4096)
-    def sets(i: int) -> ShingleSet:
-        text = corpus.sketch_text(i)
-        return shingle_set(shingle_text(text, settings), tuple(exact[i].tolist()))
-
-    edge_relation: dict[tuple[int, int], Relation] = {}
-    contains = np.zeros(n, dtype=np.int64)
-    edges: list[tuple[int, int]] = [(int(x), int(rep[x])) for x in exact_members]
+def _verify(
+    pairs: np.ndarray,
+    found: _Verified,
+    corpus: _Corpus,
+    sets: Callable[[int], ShingleSet],
+    settings: Settings,
+    report: Report | None,
+) -> None:
+    """Verify and align every candidate pair, adding matches and edges to `found`."""
+    ids = corpus.ids
     joined = _UnionFind()
-    for x, r in edges:
+    for x, r in found.edges:
         joined.union(x, r)
-    skipped_as_joined = 0
     for k, (i, j) in enumerate(pairs.tolist()):
         if report is not None and k % 1000 == 0:
             report("verify", k, int(pairs.shape[0]))
@@ -308,37 +315,42 @@ def _find_and_group(
         if root == joined.find(j) and joined.size.get(root, 1) >= LARGE_CLUSTER:
             # Already one large cluster through verified matches: checking every pair of a story
             # printed a thousand times would cost quadratic time and change no cluster.
-            skipped_as_joined += 1
+            found.skipped_as_joined += 1
             continue
         match = verify_pair(ids[i], sets(i), ids[j], sets(j), settings)
         if match is None:
             continue
-        matches.append(orient(match, corpus.dates[i], corpus.dates[j], settings))
+        found.matches.append(orient(match, corpus.dates[i], corpus.dates[j], settings))
         if match.relation not in WHOLE_DOCUMENT:
             continue
         joined.union(i, j)
-        edges.append((i, j))
-        edge_relation[(i, j)] = match.relation
+        found.edges.append((i, j))
+        found.edge_relation[(i, j)] = match.relation
         if match.relation is Relation.CONTAINED:
             if match.containment_a_in_b >= settings.containment:
-                contains[j] += 1
+                found.contains[j] += 1
             if match.containment_b_in_a >= settings.containment:
-                contains[i] += 1
-    timings["verify"] = time.perf_counter() - t
+                found.contains[i] += 1
 
-    t = time.perf_counter()
-    edge_array = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    labels = connected_components(n, edge_array)
-    clusters: list[Cluster] = []
-    dropped: list[Dropped] = []
-    lengths = n_tokens.tolist()
-    counts = contains.tolist()
+
+def _group(
+    found: _Verified,
+    corpus: _Corpus,
+    sketches: CorpusSketches,
+    rep: np.ndarray,
+    sets: Callable[[int], ShingleSet],
+    settings: Settings,
+) -> tuple[list[Cluster], list[Dropped]]:
+    """Clusters over the whole-document edges, their sources, and what dedup drops."""
+    ids = corpus.ids
+    labels = connected_components(len(ids), np.array(found.edges, dtype=np.int64).reshape(-1, 2))
+    lengths, counts = sketches.n_tokens.tolist(), found.contains.tolist()
 
     def relation_to(x: int, s: int) -> str:
         rx, rs = int(rep[x]), int(rep[s])
         if rx == rs:
             return Relation.EXACT.value
-        known = edge_relation.get((min(rx, rs), max(rx, rs)))
+        known = found.edge_relation.get((min(rx, rs), max(rx, rs)))
         if known is not None:
             return known.value
         match = verify_pair(ids[rx], sets(rx), ids[rs], sets(rs), settings)
@@ -346,6 +358,8 @@ def _find_and_group(
             return LINKED
         return match.relation.value
 
+    clusters: list[Cluster] = []
+    dropped: list[Dropped] = []
     for number, group in enumerate(groups_of(labels)):
         members = group.tolist()
         choice = choose_source(members, corpus.dates, lengths, counts)
@@ -357,11 +371,62 @@ def _find_and_group(
             if x != src:
                 dropped.append(Dropped(ids[x], corpus.origins[x], ids[src], relation))
         clusters.append(Cluster(number, ids[src], tuple(listed), choice.reason))
+    return clusters, dropped
+
+
+def _find_and_group(
+    corpus: _Corpus,
+    sketches: CorpusSketches,
+    settings: Settings,
+    timings: dict[str, float],
+    jobs_used: int,
+    report: Report | None,
+) -> ScanResult:
+    n = len(corpus.ids)
+    t = time.perf_counter()
+    nonempty = sketches.n_tokens > 0
+    rep = _exact_representatives(sketches.exact, nonempty)
+    found = _exact_copies(corpus, sketches, rep, settings)
+    timings["exact"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    reps = np.flatnonzero(nonempty & (rep == np.arange(n)))
+    signatures = sketches.signatures[reps]
+    cands = candidate_pairs(signatures, settings)
+    estimates = estimated_jaccard(signatures, cands.pairs)
+    keep = estimates >= pair_floor(sketches.n_shingles[reps], cands.pairs, settings)
+    pairs = reps[cands.pairs[keep]] if keep.any() else np.empty((0, 2), dtype=np.int64)
+    timings["candidates"] = time.perf_counter() - t
+    passage_stats: dict[str, int] = {}
+    if settings.passages:
+        t = time.perf_counter()
+        pairs, passage_stats = _add_passage_candidates(pairs, sketches, rep, n, settings)
+        timings["passage_candidates"] = time.perf_counter() - t
+
+    @lru_cache(maxsize=512)
+    def sets(i: int) -> ShingleSet:
+        text = corpus.sketch_text(i)
+        return shingle_set(shingle_text(text, settings), tuple(sketches.exact[i].tolist()))
+
+    t = time.perf_counter()
+    _verify(pairs, found, corpus, sets, settings, report)
+    timings["verify"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    clusters, dropped = _group(found, corpus, sketches, rep, sets, settings)
     timings["cluster"] = time.perf_counter() - t
     timings["total"] = sum(timings.values())
 
     summary = _summary(
-        corpus, nonempty, matches, clusters, cands, int(keep.sum()), settings, timings, jobs_used
+        corpus,
+        nonempty,
+        found.matches,
+        clusters,
+        cands,
+        int(keep.sum()),
+        settings,
+        timings,
+        jobs_used,
     )
     summary["passages"] = passage_stats
     summary["boilerplate"] = {
@@ -371,8 +436,8 @@ def _find_and_group(
         "documents_with_boilerplate": corpus.masked_documents,
         "fingerprints_ignored_as_common": passage_stats.get("fingerprints_ignored_as_common", 0),
     }
-    summary["candidates"]["pairs_skipped_already_joined"] = skipped_as_joined
-    return ScanResult(matches, clusters, summary, dropped, corpus.skipped)
+    summary["candidates"]["pairs_skipped_already_joined"] = found.skipped_as_joined
+    return ScanResult(found.matches, clusters, summary, dropped, corpus.skipped)
 
 
 class _UnionFind:
@@ -402,13 +467,11 @@ class _UnionFind:
 
 
 def _add_passage_candidates(
-    pairs: np.ndarray, sketches: Sketches, rep: np.ndarray, n: int, settings: Settings
+    pairs: np.ndarray, sketches: CorpusSketches, rep: np.ndarray, n: int, settings: Settings
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Union of the signature candidates with pairs sharing passage fingerprints."""
-    fp_doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(sketches.fp_offsets))
-    is_rep = rep == np.arange(n)
-    on_reps = is_rep[fp_doc]  # exact copies would only repeat their representative's postings
-    found = passage_candidates(sketches.fp_hash[on_reps], fp_doc[on_reps], n, settings)
+    on_reps = (rep == np.arange(n))[sketches.fp_doc]  # exact copies only repeat their postings
+    found = passage_candidates(sketches.fp_hash[on_reps], sketches.fp_doc[on_reps], n, settings)
     codes = np.concatenate(
         [
             pairs[:, 0].astype(np.uint64) * np.uint64(n) + pairs[:, 1].astype(np.uint64),

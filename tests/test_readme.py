@@ -1,0 +1,34 @@
+"""The README's examples work as written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _python_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_has_a_python_example() -> None:
+    assert _python_blocks()
+
+
+@pytest.mark.parametrize("block", _python_blocks())
+def test_readme_python_example_runs(
+    block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "demo").mkdir()
+    shutil.copy(REPO / "demo" / "news.jsonl", tmp_path / "demo" / "news.jsonl")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    if "dedup(" in block:
+        kept = (tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()
+        dropped = (tmp_path / "clean.dropped.jsonl").read_text(encoding="utf-8").splitlines()
+        assert len(kept) + len(dropped) == 25
