@@ -122,6 +122,7 @@ class _Corpus:
         self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
         self.masked_lines = 0
         self.masked_documents = 0
+        self._first_exact: dict[int, int] = {}
 
     def skip(self, bad: BadRecord) -> None:
         if self.on_error == "fail":
@@ -170,60 +171,69 @@ class _Corpus:
             batch.append(text)
             size += len(text)
             if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
-                parts.append(CorpusSketches.compact(sketch_batch(batch, self.settings), i + 1))
+                parts.append(self._compact(sketch_batch(batch, self.settings), i + 1 - len(batch)))
                 batch, size = [], 0
         if batch or not parts:
-            parts.append(CorpusSketches.compact(sketch_batch(batch, self.settings), len(self.ids)))
+            parts.append(
+                self._compact(sketch_batch(batch, self.settings), len(self.ids) - len(batch))
+            )
         return CorpusSketches(
             *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(CorpusSketches))
+        )
+
+    def _compact(self, sk: Sketches, first: int) -> CorpusSketches:
+        """Keep what the engine needs of a batch starting at document `first`.
+
+        An exact copy of an earlier document keeps only its exact hash and a pointer to that
+        document: its signature and fingerprints would repeat the earlier ones, so a story
+        printed a thousand times costs little more memory than one.
+        """
+        n = len(sk)
+        rep = np.arange(first, first + n, dtype=np.int64)
+        unique = sk.n_tokens > 0
+        for k, (e0, e1) in enumerate(sk.exact.tolist()):
+            if not unique[k]:
+                continue
+            key = (e0 << 64) | e1
+            earlier = self._first_exact.setdefault(key, first + k)
+            if earlier != first + k:
+                rep[k] = earlier
+                unique[k] = False
+        fp_counts = np.diff(sk.fp_offsets)
+        fp_doc = np.repeat(np.arange(first, first + n, dtype=np.int32), fp_counts)
+        fp_keep = np.repeat(unique, fp_counts)
+        return CorpusSketches(
+            exact=sk.exact,
+            rep=rep,
+            n_tokens=sk.n_tokens.astype(np.int32),
+            n_shingles=sk.n_shingles.astype(np.int32),
+            text_span=sk.text_span,
+            sig_doc=np.flatnonzero(unique) + first,
+            signatures=sk.signatures[unique].astype(np.uint32),  # low 32 bits: half the memory
+            fp_hash=sk.fp_hash[fp_keep],
+            fp_doc=fp_doc[fp_keep],
         )
 
 
 @dataclass(frozen=True, slots=True)
 class CorpusSketches:
-    """The sketches the engine keeps, in compact form: 32-bit signature values, and passage
-    fingerprints as (hash, document) without positions, which only alignment needs and
-    recomputes from the text."""
+    """The sketches the engine keeps, compactly.
+
+    Per document: exact hash, `rep` (the first document with the same normalized text, itself
+    if none), token and shingle counts, text span. Per distinct non-empty document only: its
+    signature as 32-bit values (`signatures[r]` belongs to document `sig_doc[r]`) and its passage
+    fingerprints as (hash, document), without positions, which alignment recomputes.
+    """
 
     exact: np.ndarray
-    signatures: np.ndarray
+    rep: np.ndarray
     n_tokens: np.ndarray
     n_shingles: np.ndarray
     text_span: np.ndarray
+    sig_doc: np.ndarray
+    signatures: np.ndarray
     fp_hash: np.ndarray
     fp_doc: np.ndarray
-
-    @classmethod
-    def compact(cls, sk: Sketches, end: int) -> CorpusSketches:
-        """Keep what the engine needs of a batch whose last document is number end - 1."""
-        n = len(sk)
-        first = end - n
-        fp_doc = np.repeat(np.arange(first, end, dtype=np.int32), np.diff(sk.fp_offsets))
-        return cls(
-            sk.exact,
-            sk.signatures.astype(np.uint32),  # low 32 bits: half the memory, same estimates
-            sk.n_tokens.astype(np.int32),
-            sk.n_shingles.astype(np.int32),
-            sk.text_span,
-            sk.fp_hash,
-            fp_doc,
-        )
-
-
-def _exact_representatives(exact: np.ndarray, nonempty: np.ndarray) -> np.ndarray:
-    """For each document, the first document with the same exact hash (itself if none)."""
-    rep = np.arange(exact.shape[0], dtype=np.int64)
-    idx = np.flatnonzero(nonempty)
-    if idx.shape[0] == 0:
-        return rep
-    order = idx[np.lexsort((exact[idx, 1], exact[idx, 0]))]  # stable: input order within a key
-    keys = exact[order]
-    new_run = np.ones(order.shape[0], dtype=bool)
-    new_run[1:] = np.any(keys[1:] != keys[:-1], axis=1)
-    run_id = np.cumsum(new_run) - 1
-    heads = order[new_run]
-    rep[order] = heads[run_id]
-    return rep
 
 
 def scan_items(
@@ -385,13 +395,13 @@ def _find_and_group(
     n = len(corpus.ids)
     t = time.perf_counter()
     nonempty = sketches.n_tokens > 0
-    rep = _exact_representatives(sketches.exact, nonempty)
+    rep = sketches.rep
     found = _exact_copies(corpus, sketches, rep, settings)
     timings["exact"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    reps = np.flatnonzero(nonempty & (rep == np.arange(n)))
-    signatures = sketches.signatures[reps]
+    reps = sketches.sig_doc
+    signatures = sketches.signatures
     cands = candidate_pairs(signatures, settings)
     estimates = estimated_jaccard(signatures, cands.pairs)
     keep = estimates >= pair_floor(sketches.n_shingles[reps], cands.pairs, settings)
@@ -400,7 +410,7 @@ def _find_and_group(
     passage_stats: dict[str, int] = {}
     if settings.passages:
         t = time.perf_counter()
-        pairs, passage_stats = _add_passage_candidates(pairs, sketches, rep, n, settings)
+        pairs, passage_stats = _add_passage_candidates(pairs, sketches, n, settings)
         timings["passage_candidates"] = time.perf_counter() - t
 
     @lru_cache(maxsize=512)
@@ -467,11 +477,10 @@ class _UnionFind:
 
 
 def _add_passage_candidates(
-    pairs: np.ndarray, sketches: CorpusSketches, rep: np.ndarray, n: int, settings: Settings
+    pairs: np.ndarray, sketches: CorpusSketches, n: int, settings: Settings
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Union of the signature candidates with pairs sharing passage fingerprints."""
-    on_reps = (rep == np.arange(n))[sketches.fp_doc]  # exact copies only repeat their postings
-    found = passage_candidates(sketches.fp_hash[on_reps], sketches.fp_doc[on_reps], n, settings)
+    found = passage_candidates(sketches.fp_hash, sketches.fp_doc, n, settings)
     codes = np.concatenate(
         [
             pairs[:, 0].astype(np.uint64) * np.uint64(n) + pairs[:, 1].astype(np.uint64),
@@ -484,7 +493,7 @@ def _add_passage_candidates(
     merged[:, 0] = (codes // np.uint64(max(n, 1))).astype(np.int64)
     merged[:, 1] = (codes % np.uint64(max(n, 1))).astype(np.int64)
     stats = {
-        "fingerprints": int(on_reps.sum()),
+        "fingerprints": int(sketches.fp_hash.shape[0]),
         "fingerprints_ignored_as_common": found.ignored_fingerprints,
         "postings_ignored_as_common": found.ignored_postings,
         "pairs_from_fingerprints": int(found.pairs.shape[0]),
