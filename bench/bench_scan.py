@@ -61,9 +61,14 @@ DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 RESULTS = REPO / "bench" / "RESULTS.md"
 
 
+#: Extra options for every `copytrace scan` (set from --no-passages).
+SCAN_FLAGS: list[str] = []
+
+
 def heading(variant: str) -> str:
-    """The RESULTS.md heading of this benchmark for one kind of copies."""
-    return f"## Scan scaling: 1x, 2x, 4x corpus ({variant} copies)"
+    """The RESULTS.md heading of this benchmark for one kind of copies and scan mode."""
+    mode = ", whole documents only (--no-passages)" if SCAN_FLAGS else ""
+    return f"## Scan scaling: 1x, 2x, 4x corpus ({variant} copies{mode})"
 
 
 TITLE = "# copytrace benchmark results"
@@ -235,7 +240,7 @@ def copytrace_exe() -> Path:
 
 def scan(corpus: Path, out: Path, env: dict[str, str], log: Path) -> tuple[float, int, float]:
     """Run one scan; return wall seconds, the child's peak RSS in bytes and its CPU seconds."""
-    cmd = [str(copytrace_exe()), "scan", str(corpus), "--out", str(out), "--quiet"]
+    cmd = [str(copytrace_exe()), "scan", str(corpus), "--out", str(out), "--quiet", *SCAN_FLAGS]
     with log.open("w") as fh:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
@@ -505,6 +510,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="shared corpora folder")
     p.add_argument("--work", type=Path, default=None, help="keep corpora and outputs here")
     p.add_argument("--variant", choices=("exact", "edited"), default="exact")
+    p.add_argument(
+        "--no-passages",
+        action="store_true",
+        help="scan with --no-passages (whole-document relations only)",
+    )
     p.add_argument("--repeat", type=int, default=2, help="timed runs per size (median)")
     p.add_argument("--seed", type=int, default=1, help="seed for the edited copies")
     p.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples")
@@ -520,6 +530,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Build the corpora, time the scans, print the section, and optionally write RESULTS.md."""
     args = parse_args(argv)
+    if args.no_passages:
+        SCAN_FLAGS.append("--no-passages")
     command = shlex.join(["python", "bench/bench_scan.py", *sys.argv[1:]])
     tmp = None if args.work else tempfile.TemporaryDirectory(prefix="bench_scan_")
     work = args.work if args.work else Path(tmp.name)  # type: ignore[union-attr]
