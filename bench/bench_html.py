@@ -31,16 +31,11 @@ from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
+from results_md import upsert_section
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "RESULTS.md"
 HEADING = "## HTML main-text extraction"
-TITLE = "# copytrace benchmark results"
-INTRO = (
-    "Measurements made by the scripts in `bench/`, each section written by the script named in "
-    "it, with the exact command, date, machine and library versions. Timings come from a shared "
-    "machine and move by several per cent between runs; compare ratios measured side by side in "
-    "one run rather than absolute numbers across sections or machines."
-)
 
 # --- made-up article text -------------------------------------------------------------------
 
@@ -723,22 +718,7 @@ def build_section(
 
 def write_results(section: str, path: Path = RESULTS) -> None:
     """Put `section` into bench/RESULTS.md, replacing an earlier copy of the same heading."""
-    if not path.exists():
-        path.write_text(f"{TITLE}\n\n{INTRO}\n\n{section}", encoding="utf-8")
-        return
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)  # re-read just now
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == HEADING]
-    if not starts:
-        text = "".join(lines).rstrip("\n")
-        path.write_text(f"{text}\n\n{section}", encoding="utf-8")
-        return
-    start = starts[0]
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "# "))),
-        len(lines),
-    )
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""), "utf-8")
+    upsert_section(HEADING, section, path)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from results_md import upsert_section
+
 import copytrace
 from copytrace import Settings
 from copytrace.evaluation import (
@@ -53,7 +55,6 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 CORPUS = "pan_format_indonesian_plagiarism"
 RESULTS = REPO / "bench" / "RESULTS.md"
-TITLE = "# copytrace benchmark results"
 HEADING = "## PAN text alignment (Indonesian PAN-PC-11 format)"
 #: Targets of the passage-alignment issue.
 TARGET_OVERALL = 0.85
@@ -241,22 +242,7 @@ def versions_line() -> str:
 
 def write_section(heading: str, section: str, path: Path = RESULTS) -> None:
     """Put `section` into RESULTS.md, replacing only the earlier section under `heading`."""
-    if not path.exists():
-        path.write_text(f"{TITLE}\n\n{section}", encoding="utf-8")
-        return
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == heading]
-    if not starts:
-        text = "".join(lines).rstrip("\n")
-        path.write_text(f"{text}\n\n{section}", encoding="utf-8")
-        return
-    start = starts[0]
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "# "))),
-        len(lines),
-    )
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""), "utf-8")
+    upsert_section(heading, section, path)
 
 
 def modes_table(runs: dict[str, Run]) -> str:

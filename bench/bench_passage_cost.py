@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from results_md import upsert_section
+
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
@@ -44,21 +46,6 @@ def run_scan(inputs: list[Path], out: Path, passages: bool) -> tuple[float, floa
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"scan failed: {proc.stderr.read().decode() if proc.stderr else ''}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
-
-
-def upsert_section(heading: str, section: str, path: Path = RESULTS) -> None:
-    """Replace the section under `heading` in RESULTS.md, or append it."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# copytrace benchmark results\n"
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == heading]
-    if not starts:
-        path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-        return
-    end = next(
-        (i for i in range(starts[0] + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-    )
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[: starts[0]]) + section + ("\n" + after if after else ""))
 
 
 def main() -> None:

@@ -55,6 +55,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
+from results_md import upsert_section
+
 CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
@@ -71,7 +73,6 @@ def heading(variant: str) -> str:
     return f"## Scan scaling: 1x, 2x, 4x corpus ({variant} copies{mode})"
 
 
-TITLE = "# copytrace benchmark results"
 EDITED_WORDS = 3
 WARMUP_DOCS = 2_000
 RELATIONS = ("exact", "near_duplicate", "contained", "passage_reuse", "rewrite")
@@ -485,23 +486,7 @@ def build_section(
 
 def write_results(section: str, variant: str, path: Path = RESULTS) -> None:
     """Put `section` into bench/RESULTS.md, replacing an earlier copy of the same heading."""
-    title = heading(variant)
-    if not path.exists():
-        path.write_text(f"{TITLE}\n\n{section}", encoding="utf-8")
-        return
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.rstrip("\n") == title]
-    if not starts:
-        text = "".join(lines).rstrip("\n")
-        path.write_text(f"{text}\n\n{section}", encoding="utf-8")
-        return
-    start = starts[0]
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "# "))),
-        len(lines),
-    )
-    after = "".join(lines[end:])
-    path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""), "utf-8")
+    upsert_section(heading(variant), section, path)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -141,25 +141,29 @@ def _cluster(seeds: np.ndarray, gap: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def count_common(a: np.ndarray, b: np.ndarray) -> int:
+    """Values two sorted arrays share, counted with multiplicity (a merge walk)."""
+    i = 0
+    j = 0
+    common = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            common += 1
+            i += 1
+            j += 1
+    return common
+
+
+@numba.njit(cache=True)
 def multiset_dice(x: np.ndarray, y: np.ndarray) -> float:
     """Dice coefficient of two token multisets."""
     if x.shape[0] + y.shape[0] == 0:
         return 0.0
-    xs = np.sort(x)
-    ys = np.sort(y)
-    common = 0
-    p = 0
-    q = 0
-    while p < xs.shape[0] and q < ys.shape[0]:
-        if xs[p] < ys[q]:
-            p += 1
-        elif xs[p] > ys[q]:
-            q += 1
-        else:
-            common += 1
-            p += 1
-            q += 1
-    return 2.0 * common / (xs.shape[0] + ys.shape[0])
+    return 2.0 * count_common(np.sort(x), np.sort(y)) / (x.shape[0] + y.shape[0])
 
 
 @numba.njit(cache=True)

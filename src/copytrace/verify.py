@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from copytrace.align import SeedIndex, align_tokens, passage_spans, seed_index
+from copytrace.align import SeedIndex, align_tokens, count_common, passage_spans, seed_index
 from copytrace.model import Match, Relation, Settings, Span
 from copytrace.sketch import Shingled
 
@@ -43,24 +43,6 @@ def sorted_unique(x: np.ndarray) -> np.ndarray:
     for i in range(1, s.shape[0]):
         keep[i] = s[i] != s[i - 1]
     return s[keep]
-
-
-@numba.njit(cache=True)
-def count_common(a: np.ndarray, b: np.ndarray) -> int:
-    """Number of values two sorted distinct arrays share."""
-    i = 0
-    j = 0
-    common = 0
-    while i < a.shape[0] and j < b.shape[0]:
-        if a[i] < b[j]:
-            i += 1
-        elif a[i] > b[j]:
-            j += 1
-        else:
-            common += 1
-            i += 1
-            j += 1
-    return common
 
 
 @dataclass(frozen=True, slots=True)
