@@ -33,10 +33,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
-from results_md import upsert_section
+from common import cpu_model, upsert_section, version
 
 import copytrace
 from copytrace import Settings
@@ -209,17 +208,6 @@ def targets_line(r: Run) -> str:
     )
 
 
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo, or the platform's processor string."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def machine_line() -> str:
     """Architecture, CPU model and the cores this process may use."""
     return f"{platform.machine()}, {cpu_model()}, nproc = {len(os.sched_getaffinity(0))}"
@@ -227,13 +215,6 @@ def machine_line() -> str:
 
 def versions_line() -> str:
     """copytrace, numba, numpy and Python versions."""
-
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "absent"
-
     return (
         f"copytrace {copytrace.__version__}, numba {version('numba')}, numpy {version('numpy')}, "
         f"Python {platform.python_version()}"

@@ -51,11 +51,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
-from results_md import upsert_section
+from common import cpu_model, upsert_section, version
 
 CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 REPO = Path(__file__).resolve().parents[1]
@@ -282,17 +281,6 @@ def source_stamp() -> dict[str, float]:
     return {str(p.relative_to(root)): p.stat().st_mtime for p in sorted(root.rglob("*.py"))}
 
 
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo, or platform's guess."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def total_ram_gib() -> float:
     """Total RAM from /proc/meminfo in GiB, or 0 when unknown."""
     try:
@@ -302,14 +290,6 @@ def total_ram_gib() -> float:
     except OSError:
         pass
     return 0.0
-
-
-def version(package: str) -> str:
-    """Installed version of a distribution, or 'not installed'."""
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def growth_verdict(ratio: float) -> str:

@@ -36,12 +36,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from results_md import upsert_section
+from common import command_output, cpu_model, upsert_section, version
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -320,33 +319,6 @@ def spawn(
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"{variant.name} failed with exit code {proc.returncode}")
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
-
-
-def command_output(cmd: Sequence[str], fallback: str) -> str:
-    """Stripped stdout of a command, or `fallback` when it cannot run."""
-    try:
-        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return fallback
-
-
-def cpu_model() -> str:
-    """The CPU model name from /proc/cpuinfo, or platform's guess."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def version(package: str) -> str:
-    """Installed version of a distribution, or 'not installed'."""
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def summarize(

@@ -203,11 +203,9 @@ def _tokenize(
     while True:
         if starts.shape[0] - count < CHUNK_TOKENS:
             grown = 2 * starts.shape[0]
-            starts = _grow_i64(starts, grown)
-            ends = _grow_i64(ends, grown)
-            new_hashes = np.empty(grown, dtype=np.uint64)
-            new_hashes[: hashes.shape[0]] = hashes
-            hashes = new_hashes
+            starts = _grow(starts, grown)
+            ends = _grow(ends, grown)
+            hashes = _grow(hashes, grown)
         stop = count + CHUNK_TOKENS
         pos, char_pos, n = tokenize_chunk(
             buf,
@@ -227,8 +225,8 @@ def _tokenize(
 
 
 @numba.njit(cache=True)
-def _grow_i64(a: np.ndarray, size: int) -> np.ndarray:
-    out = np.empty(size, dtype=np.int64)
+def _grow(a: np.ndarray, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=a.dtype)
     out[: a.shape[0]] = a
     return out
 

@@ -1,7 +1,14 @@
-"""bench/RESULTS.md: each benchmark script owns one section and replaces only that one."""
+"""What the benchmark scripts share: the machine description and their RESULTS.md sections.
+
+Each script owns one section of bench/RESULTS.md and replaces only that one.
+"""
 
 from __future__ import annotations
 
+import platform
+import subprocess
+from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -32,3 +39,30 @@ def upsert_section(heading: str, section: str, path: Path = RESULTS) -> None:
     )
     after = "".join(lines[end:])
     path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""), "utf-8")
+
+
+def command_output(cmd: Sequence[str], fallback: str) -> str:
+    """A command's stripped output, or `fallback` when it cannot run."""
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return fallback
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo, or platform's guess."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def version(package: str) -> str:
+    """Installed version of a distribution, or 'not installed'."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
