@@ -93,7 +93,7 @@ def _join(ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray) -> np.
 
 
 @numba.njit(cache=True)
-def _cluster(seeds: np.ndarray, gap: int) -> np.ndarray:
+def cluster_seeds(seeds: np.ndarray, gap: int) -> np.ndarray:
     """Group seeds (sorted by i) into boxes [imin, imax, jmin, jmax, count]."""
     boxes = np.empty((max(seeds.shape[0], 1), 5), dtype=np.int64)
     n_boxes = 0
@@ -176,7 +176,7 @@ def _seed_boxes_kernel(
         return seeds, np.empty((0, 5), dtype=np.int64)
     width = np.int64(pb.shape[0] + 1)
     seeds = seeds[np.argsort(seeds[:, 0] * width + seeds[:, 1])]
-    boxes = _cluster(seeds, gap)
+    boxes = cluster_seeds(seeds, gap)
     return seeds, boxes[boxes[:, 4] >= 2]
 
 
@@ -269,13 +269,15 @@ def _merge_pass(boxes: np.ndarray, gap: int) -> tuple[np.ndarray, bool]:
     return kept[:n_kept], changed
 
 
-def _merge_touching(boxes: np.ndarray, gap: int) -> list[list[int]]:
+@numba.njit(cache=True)
+def merge_boxes(boxes: np.ndarray, gap: int) -> np.ndarray:
     """Merge boxes that overlap or lie within `gap` of each other on both sides."""
     changed = True
     while changed and boxes.shape[0] > 1:
-        boxes = boxes[np.lexsort((boxes[:, 2], boxes[:, 0]))]
+        width = boxes[:, 2].max() + 1
+        boxes = boxes[np.argsort(boxes[:, 0] * width + boxes[:, 2], kind="mergesort")]
         boxes, changed = _merge_pass(boxes, gap)
-    return list(boxes.tolist())
+    return boxes
 
 
 def _overlap(lo1: int, hi1: int, lo2: int, hi2: int) -> int:
@@ -314,7 +316,7 @@ def align_tokens(
     seeds, raw_boxes = _seed_boxes_kernel(ia.hashes, ia.positions, ib.hashes, ib.positions, gap)
     boxes = [
         _trim_box(seeds, np.array(b, dtype=np.int64), TRIM_GAP, TRIM_MIN_RUN).tolist()
-        for b in _merge_touching(raw_boxes, gap)
+        for b in merge_boxes(raw_boxes, gap).tolist()
     ]
     passages: list[Passage] = []
     for i0, i1, j0, j1, count in boxes:
@@ -327,15 +329,56 @@ def align_tokens(
     passages.sort(key=lambda p: (-p.seeds, p.a_start))
     kept: list[Passage] = []
     for p in passages:
-        clash = any(
-            _overlap(p.a_start, p.a_end, q.a_start, q.a_end) > (p.a_end - p.a_start) // 2
-            or _overlap(p.b_start, p.b_end, q.b_start, q.b_end) > (p.b_end - p.b_start) // 2
-            for q in kept
-        )
-        if not clash:
+        if not any(_clash(p, q) for q in kept):
             kept.append(p)
     kept.sort(key=lambda p: p.a_start)
     return kept
+
+
+def merge_passages(
+    passages: list[Passage], tokens_a: np.ndarray, tokens_b: np.ndarray
+) -> list[Passage]:
+    """Passages from several aligners as one set: those overlapping on both sides become one.
+
+    Of passages that still claim more than half of each other's text on one side (one region
+    aligned to two places), the one with more matching tokens stays.
+    """
+    if len(passages) < 2:
+        return list(passages)
+    merged = sorted(passages, key=lambda p: (p.a_start, p.b_start))
+    changed = True
+    while changed:
+        changed = False
+        out: list[Passage] = []
+        for p in merged:
+            for k, q in enumerate(out):
+                if _overlap(p.a_start, p.a_end, q.a_start, q.a_end) and _overlap(
+                    p.b_start, p.b_end, q.b_start, q.b_end
+                ):
+                    a0, a1 = min(p.a_start, q.a_start), max(p.a_end, q.a_end)
+                    b0, b1 = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
+                    sim = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
+                    out[k] = Passage(a0, a1, b0, b1, p.seeds + q.seeds, sim)
+                    changed = True
+                    break
+            else:
+                out.append(p)
+        merged = out
+    merged.sort(key=lambda p: (-p.similarity * p.length, p.a_start))
+    kept: list[Passage] = []
+    for p in merged:
+        if not any(_clash(p, q) for q in kept):
+            kept.append(p)
+    kept.sort(key=lambda p: p.a_start)
+    return kept
+
+
+def _clash(p: Passage, q: Passage) -> bool:
+    """Whether p claims more than half of its text on either side from q."""
+    return (
+        _overlap(p.a_start, p.a_end, q.a_start, q.a_end) > (p.a_end - p.a_start) // 2
+        or _overlap(p.b_start, p.b_end, q.b_start, q.b_end) > (p.b_end - p.b_start) // 2
+    )
 
 
 def passage_spans(

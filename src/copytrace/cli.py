@@ -92,7 +92,7 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=int,
             default=d.passage_min_tokens,
             show_default=True,
-            help="Shortest aligned passage, in tokens, that makes passage_reuse or rewrite.",
+            help="Shortest aligned passage, in tokens, that makes passage_reuse.",
         ),
         click.option(
             "--rewrite-similarity",
@@ -100,6 +100,13 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=d.rewrite_similarity,
             show_default=True,
             help="Passages less similar than this (token Dice) are a rewrite, not a reuse.",
+        ),
+        click.option(
+            "--rewrite-min-tokens",
+            type=int,
+            default=d.rewrite_min_tokens,
+            show_default=True,
+            help="Shortest reworded passage (below --rewrite-similarity), in tokens, to report.",
         ),
         click.option(
             "--align-gap",
@@ -200,6 +207,7 @@ def _make_settings(kw: dict[str, Any]) -> Settings:
         passages=kw["passages"],
         passage_min_tokens=kw["passage_min_tokens"],
         rewrite_similarity=kw["rewrite_similarity"],
+        rewrite_min_tokens=kw["rewrite_min_tokens"],
         align_gap=kw["align_gap"],
         winnow_window=kw["winnow_window"],
         max_fingerprint_df=kw["max_fingerprint_df"],

@@ -85,10 +85,11 @@ class Settings:
     max_bucket: int = 64
     passages: bool = True
     winnow_window: int = 8
-    passage_min_tokens: int = 40
+    passage_min_tokens: int = 20
     passage_min_fingerprints: int = 3
     max_fingerprint_df: int = 50
     rewrite_similarity: float = 0.95
+    rewrite_min_tokens: int = 40
     align_gap: int = 20
     keep_boilerplate: bool = False
     boilerplate_min_docs: int = 5
@@ -113,6 +114,7 @@ class Settings:
         _check_int("passage_min_fingerprints", self.passage_min_fingerprints, 1, 10_000)
         _check_int("max_fingerprint_df", self.max_fingerprint_df, 2, 10_000_000)
         _check_float("rewrite_similarity", self.rewrite_similarity, 0.0, 1.0)
+        _check_int("rewrite_min_tokens", self.rewrite_min_tokens, 1, 1_000_000)
         _check_int("align_gap", self.align_gap, 0, 10_000)
         if not isinstance(self.keep_boilerplate, bool):
             raise SettingsError(

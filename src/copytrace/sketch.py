@@ -20,6 +20,7 @@ import numba
 import numpy as np
 
 from copytrace.model import Settings
+from copytrace.sentences import sentence_ids
 from copytrace.text import CHUNK_TOKENS, U64, char_tables, mix64, tokenize, tokenize_chunk
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -359,7 +360,8 @@ def _shingle_hashes(tok_hashes: np.ndarray, k: int, salt: np.uint64) -> np.ndarr
 class Shingled:
     """A text's tokens and the hash of the shingle starting at each token position.
 
-    Shingle i covers tokens [i, i + width) where width = min(k, number of tokens).
+    Shingle i covers tokens [i, i + width) where width = min(k, number of tokens);
+    `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites.
     """
 
     starts: np.ndarray
@@ -367,6 +369,7 @@ class Shingled:
     hashes: np.ndarray
     width: int
     tokens: np.ndarray
+    sentences: np.ndarray
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Characters covered by shingles first..last inclusive."""
@@ -378,7 +381,8 @@ def shingle_text(text: str, settings: Settings) -> Shingled:
     toks = tokenize(text)
     hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
     width = min(settings.shingle_size, len(toks))
-    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes)
+    sentences = sentence_ids(text, toks.starts, toks.ends)
+    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, sentences)
 
 
 def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:

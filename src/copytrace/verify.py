@@ -12,8 +12,16 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from copytrace.align import SeedIndex, align_tokens, count_common, passage_spans, seed_index
+from copytrace.align import (
+    SeedIndex,
+    align_tokens,
+    count_common,
+    merge_passages,
+    passage_spans,
+    seed_index,
+)
 from copytrace.model import Match, Relation, Settings, Span
+from copytrace.sentences import SentenceIndex, sentence_index, sentence_passages
 from copytrace.sketch import Shingled
 
 
@@ -25,12 +33,19 @@ class ShingleSet:
     distinct: np.ndarray
     exact: tuple[int, int]
     seeds: SeedIndex
+    sentences: SentenceIndex
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
     """Wrap a shingled text with its sorted distinct shingle hashes and its seed index."""
     distinct = sorted_unique(shingled.hashes)
-    return ShingleSet(shingled, distinct, exact, seed_index(shingled.tokens))
+    return ShingleSet(
+        shingled,
+        distinct,
+        exact,
+        seed_index(shingled.tokens),
+        sentence_index(shingled.tokens, shingled.sentences),
+    )
 
 
 @numba.njit(cache=True)
@@ -128,6 +143,16 @@ def verify_pair(
     if rel is not None:  # the relation holds already: the passages only place it in the texts
         min_tokens = min(min_tokens, max(shorter // 2, 1))
     passages = align_tokens(ta.tokens, tb.tokens, settings, min_tokens, a.seeds, b.seeds)
+    if rel is None:  # reworded passages escape the token seeds; look sentence by sentence
+        reworded = sentence_passages(a.sentences, b.sentences, ta.tokens, tb.tokens, min_tokens)
+        # A short passage convinces only when it is (nearly) verbatim.
+        convincing = [
+            p
+            for p in passages + reworded
+            if p.similarity >= settings.rewrite_similarity
+            or p.length >= settings.rewrite_min_tokens
+        ]
+        passages = merge_passages(convincing, ta.tokens, tb.tokens)
     if rel is None:
         if not passages:
             return None

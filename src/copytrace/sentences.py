@@ -1,0 +1,420 @@
+"""Sentence-level alignment: reworded passages that share words but few word runs.
+
+A passage rewritten by hand or by a synonym replacer keeps its sentences in order and many of
+their rarer words (names, numbers, terms) while the runs of identical words that token seeds
+need become rare. Here each sentence is a bag of words weighted by inverse sentence frequency
+over both documents (so the stop words of any language weigh little), and every pair of
+sentences sharing a word gets a cosine and a weighted Dice score. Sentence pairs that are each
+other's best partner become seeds when both scores reach `SEED_SIMILARITY`, or the lower
+`EXTEND_SIMILARITY` next to another seed (hysteresis: a chain of reworded sentences). Seeds
+within `SENTENCE_GAP` sentences on both sides form a passage, as token seeds do in `align`;
+weak isolated seeds at its ends are trimmed, and it is kept when its seeds add up to
+`MIN_EVIDENCE` (about one sentence's worth of matching wording) and its regions share enough of
+their tokens (`MIN_DICE`). The scheme follows the seeding, extension and filtering of
+Sanchez-Perez, Sidorov and Gelbukh (PAN 2014); the thresholds were chosen on the Indonesian
+PAN corpus and checked against the real-news false-pair tests (see bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from copytrace.align import Passage, cluster_seeds, merge_boxes, multiset_dice
+
+#: Longer sentences are cut into pieces of this many tokens, so one run-on sentence or a text
+#: without punctuation still aligns piece by piece.
+MAX_SENTENCE_TOKENS = 50
+#: A sentence pair is a seed when its cosine and its weighted Dice both reach this ...
+SEED_SIMILARITY = 0.2
+#: ... or reach this and the pair sits next to a seed on both sides (a chain of sentences).
+EXTEND_SIMILARITY = 0.1
+#: Seeds below this at the ends of a passage must sit next to another seed on both sides.
+TRIM_SIMILARITY = 0.3
+#: Sentences of fewer distinct words (sign-offs, headings, captions) are too short to seed.
+MIN_SEED_TOKENS = 5
+#: Seeds at most this many sentences apart on both sides belong to one passage.
+SENTENCE_GAP = 6
+#: A passage's seeds must add up to this much cosine: one sentence's worth of evidence.
+MIN_EVIDENCE = 0.9
+#: A passage's two regions must share this share of their tokens (multiset Dice).
+MIN_DICE = 0.3
+#: Pairs of very long documents: the most widespread shared words are skipped beyond this many
+#: sentence-pair updates, so the work stays bounded (ordinary documents never reach it).
+UPDATE_BUDGET = 20_000_000
+#: Words in more than this share of the two documents' sentences count in the weights of
+#: sentences but not in their overlaps: they are the stop words of whatever language.
+MAX_DF_SHARE = 0.5
+
+
+@numba.njit(cache=True)
+def _is_space(c: int) -> bool:
+    return c == 32 or 9 <= c <= 13 or c == 0xA0 or 0x2000 <= c <= 0x200A or c == 0x3000
+
+
+@numba.njit(cache=True)
+def _ends_sentence(chars: np.ndarray, start: int, end: int) -> bool:
+    """Whether the text between two tokens ends a sentence.
+
+    It does at . ! ? (after them, closing quotes and brackets) followed by white space, at an
+    ideographic full stop, and at a blank line; a line break alone does not (wrapped text).
+    """
+    stop = False
+    newline = False
+    for k in range(start, end):
+        c = chars[k]
+        if c == 0x3002 or c == 0xFF01 or c == 0xFF1F:
+            return True
+        if c == 0x2E or c == 0x21 or c == 0x3F:
+            stop = True
+        elif stop and (c in (0x22, 0x27, 0x29, 0x5D, 0xBB) or c == 0x2019 or c == 0x201D):
+            continue
+        elif _is_space(c):
+            if stop:
+                return True
+            if c == 10:
+                if newline:
+                    return True
+                newline = True
+        else:
+            stop = False
+            newline = False
+    return False
+
+
+@numba.njit(cache=True)
+def _sentence_numbers(
+    chars: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_tokens: int
+) -> np.ndarray:
+    out = np.empty(starts.shape[0], dtype=np.int32)
+    sentence = 0
+    count = 0
+    for k in range(starts.shape[0]):
+        if k > 0 and (count >= max_tokens or _ends_sentence(chars, ends[k - 1], starts[k])):
+            sentence += 1
+            count = 0
+        out[k] = sentence
+        count += 1
+    return out
+
+
+def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The sentence number of each token (int32, non-decreasing from 0) of a tokenized text.
+
+    Sentences longer than MAX_SENTENCE_TOKENS are cut into pieces of that many tokens.
+    """
+    if starts.shape[0] == 0:
+        return np.zeros(0, dtype=np.int32)
+    # One array element per character, as the token offsets count them.
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _sentence_numbers(chars, starts, ends, MAX_SENTENCE_TOKENS)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceIndex:
+    """A document's sentences as bags of words, built once per text.
+
+    `tokens`/`sentence`/`tf` list each distinct (token, sentence) pair, "entry", sorted by
+    token, then sentence. `by_sentence` lists the entries sentence by sentence, those of sentence
+    i at `by_sentence[entry_first[i]:entry_first[i + 1]]`; `first` holds each sentence's first
+    token position, and one past the last token.
+    """
+
+    tokens: np.ndarray
+    sentence: np.ndarray
+    tf: np.ndarray
+    by_sentence: np.ndarray
+    entry_first: np.ndarray
+    first: np.ndarray
+
+    @property
+    def count(self) -> int:
+        """Number of sentences."""
+        return self.first.shape[0] - 1
+
+
+@numba.njit(cache=True)
+def _bags(tokens: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (token, sentence) pairs sorted by token then sentence, with their counts."""
+    order = np.argsort(tokens, kind="mergesort")  # stable: sentences stay in order per token
+    t = tokens[order]
+    s = sentence[order]
+    keep = np.ones(t.shape[0], dtype=np.bool_)
+    tf = np.ones(t.shape[0], dtype=np.float32)
+    last = 0
+    for i in range(1, t.shape[0]):
+        if t[i] == t[i - 1] and s[i] == s[i - 1]:
+            keep[i] = False
+            tf[last] += 1.0
+        else:
+            last = i
+    return t[keep], s[keep], tf[keep]
+
+
+def sentence_index(tokens: np.ndarray, sentence: np.ndarray) -> SentenceIndex:
+    """Index a token-hash sequence split into sentences by `sentence_ids`."""
+    n_sent = int(sentence[-1]) + 1 if sentence.shape[0] else 0
+    first = np.searchsorted(sentence, np.arange(n_sent + 1), side="left").astype(np.int64)
+    t, s, tf = _bags(tokens, sentence.astype(np.int32))
+    by_sentence = np.argsort(s, kind="stable").astype(np.int64)
+    entry_first = np.searchsorted(s[by_sentence], np.arange(n_sent + 1)).astype(np.int64)
+    return SentenceIndex(t, s, tf, by_sentence, entry_first, first)
+
+
+@numba.njit(cache=True)
+def _runs(ta: np.ndarray, tb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of equal tokens: every token of A or B once as [a_lo, a_hi, b_lo, b_hi], and the
+    indexes of those runs present on both sides."""
+    runs = np.empty((ta.shape[0] + tb.shape[0], 4), dtype=np.int64)
+    n = 0
+    x = 0
+    y = 0
+    while x < ta.shape[0] or y < tb.shape[0]:
+        xe = x
+        ye = y
+        if y >= tb.shape[0] or (x < ta.shape[0] and ta[x] < tb[y]):
+            while xe < ta.shape[0] and ta[xe] == ta[x]:
+                xe += 1
+        elif x >= ta.shape[0] or tb[y] < ta[x]:
+            while ye < tb.shape[0] and tb[ye] == tb[y]:
+                ye += 1
+        else:
+            while xe < ta.shape[0] and ta[xe] == ta[x]:
+                xe += 1
+            while ye < tb.shape[0] and tb[ye] == tb[y]:
+                ye += 1
+        runs[n, 0] = x
+        runs[n, 1] = xe
+        runs[n, 2] = y
+        runs[n, 3] = ye
+        n += 1
+        x = xe
+        y = ye
+    runs = runs[:n]
+    shared = np.flatnonzero((runs[:, 1] > runs[:, 0]) & (runs[:, 3] > runs[:, 2]))
+    return runs, shared
+
+
+@numba.njit(cache=True)
+def _seed_kernel(
+    ta: np.ndarray,
+    sa: np.ndarray,
+    fa: np.ndarray,
+    a_first: np.ndarray,
+    a_by_sentence: np.ndarray,
+    tb: np.ndarray,
+    sb: np.ndarray,
+    fb: np.ndarray,
+    b_first: np.ndarray,
+    threshold: float,
+    min_tokens: int,
+    max_df_share: float,
+    budget: int,
+) -> np.ndarray:
+    """Seeds [i, j, cosine x 1e6] of two sentence indexes: mutual best partners above threshold."""
+    runs, shared = _runs(ta, tb)
+    na = a_first.shape[0] - 1
+    nb = b_first.shape[0] - 1
+    total = na + nb
+    norm_a = np.zeros(na)
+    norm_b = np.zeros(nb)
+    mass_a = np.zeros(na)
+    mass_b = np.zeros(nb)
+    # For each (token, sentence) entry of A: the run of B's entries with the same token.
+    partner = np.full(ta.shape[0], -1, dtype=np.int64)
+    idf = np.empty(runs.shape[0])
+    for r in range(runs.shape[0]):
+        x0, x1, y0, y1 = runs[r, 0], runs[r, 1], runs[r, 2], runs[r, 3]
+        w = math.log(total / ((x1 - x0) + (y1 - y0)))
+        idf[r] = w
+        for u in range(x0, x1):
+            norm_a[sa[u]] += (fa[u] * w) ** 2
+            mass_a[sa[u]] += w
+        for v in range(y0, y1):
+            norm_b[sb[v]] += (fb[v] * w) ** 2
+            mass_b[sb[v]] += w
+    # Words in most sentences weigh little and cost much: leave them out of the overlaps, and
+    # if the updates still exceed the budget (two very long documents), the widest spread next.
+    cost = (runs[shared, 1] - runs[shared, 0]) * (runs[shared, 3] - runs[shared, 2])
+    order = np.argsort(cost)
+    spent = 0
+    for k in range(order.shape[0]):
+        r = shared[order[k]]
+        spent += cost[order[k]]
+        df = (runs[r, 1] - runs[r, 0]) + (runs[r, 3] - runs[r, 2])
+        if spent > budget or df > max_df_share * total:
+            continue
+        for u in range(runs[r, 0], runs[r, 1]):
+            partner[u] = r
+    # One row of A at a time, touching only the B sentences that share a word with it.
+    dot = np.zeros(nb)
+    common = np.zeros(nb)
+    touched = np.empty(nb, dtype=np.int64)
+    row_best = np.full(na, -1, dtype=np.int64)
+    row_score = np.zeros(na)
+    col_score = np.zeros(nb)
+    for i in range(na):
+        if a_first[i + 1] - a_first[i] < min_tokens:
+            continue
+        n_touched = 0
+        for e in range(a_first[i], a_first[i + 1]):
+            u = a_by_sentence[e]
+            r = partner[u]
+            if r < 0:
+                continue
+            w = idf[r]
+            for v in range(runs[r, 2], runs[r, 3]):
+                j = sb[v]
+                if dot[j] == 0.0:
+                    touched[n_touched] = j
+                    n_touched += 1
+                dot[j] += fa[u] * fb[v] * w * w
+                common[j] += w
+        for t in range(n_touched):
+            j = touched[t]
+            d = dot[j]
+            c = common[j]
+            dot[j] = 0.0
+            common[j] = 0.0
+            if b_first[j + 1] - b_first[j] < min_tokens:
+                continue
+            cos = d / math.sqrt(norm_a[i] * norm_b[j])
+            dice = 2.0 * c / (mass_a[i] + mass_b[j])
+            if cos < threshold or dice < threshold:
+                continue
+            if cos > row_score[i]:
+                row_score[i] = cos
+                row_best[i] = j
+            if cos > col_score[j]:
+                col_score[j] = cos
+    seeds = np.empty((na, 3), dtype=np.int64)
+    n = 0
+    for i in range(na):
+        j = row_best[i]
+        if j >= 0 and row_score[i] >= col_score[j]:
+            seeds[n, 0] = i
+            seeds[n, 1] = j
+            seeds[n, 2] = np.int64(row_score[i] * 1e6)
+            n += 1
+    return seeds[:n]
+
+
+def sentence_seeds(a: SentenceIndex, b: SentenceIndex) -> np.ndarray:
+    """Candidate seeds [i, j, cosine x 1e6], sorted by i: sentence pairs that are each other's
+    best partner with cosine and weighted Dice of at least EXTEND_SIMILARITY."""
+    if a.count == 0 or b.count == 0:
+        return np.empty((0, 3), dtype=np.int64)
+    return _seed_kernel(
+        a.tokens,
+        a.sentence,
+        a.tf,
+        a.entry_first,
+        a.by_sentence,
+        b.tokens,
+        b.sentence,
+        b.tf,
+        b.entry_first,
+        EXTEND_SIMILARITY,
+        MIN_SEED_TOKENS,
+        MAX_DF_SHARE,
+        UPDATE_BUDGET,
+    )
+
+
+@numba.njit(cache=True)
+def _accept(seeds: np.ndarray, strong: float, weak: float) -> np.ndarray:
+    """Seeds (one per sentence of A, sorted by it) kept by hysteresis: strong ones, and weak
+    ones next to a kept seed on both sides (a chain of neighbours reaches a strong seed)."""
+    n = seeds.shape[0]
+    cos = seeds[:, 2] / 1e6
+    keep = cos >= strong
+    for step in (1, -1):  # chains grow rightwards, then leftwards
+        for m in range(1, n):
+            s = m if step == 1 else n - 1 - m
+            t = s - step
+            if (
+                not keep[s]
+                and keep[t]
+                and cos[s] >= weak
+                and abs(seeds[s, 0] - seeds[t, 0]) <= 1
+                and abs(seeds[s, 1] - seeds[t, 1]) <= 1
+            ):
+                keep[s] = True
+    return keep
+
+
+@numba.njit(cache=True)
+def _sentence_boxes(
+    seeds: np.ndarray,
+    a_first: np.ndarray,
+    b_first: np.ndarray,
+    min_tokens: int,
+) -> np.ndarray:
+    """Passages [a0, a1, b0, b1, seeds] in token positions: seed boxes with enough evidence.
+
+    Each box of seeds loses weak seeds at its ends that are not next to another seed on both
+    sides (chance matches of common words beside a passage) before its evidence is weighed.
+    """
+    seeds = seeds[_accept(seeds, SEED_SIMILARITY, EXTEND_SIMILARITY)]
+    boxes = merge_boxes(cluster_seeds(seeds[:, :2].copy(), SENTENCE_GAP), SENTENCE_GAP)
+    out = np.empty((boxes.shape[0], 5), dtype=np.int64)
+    n = 0
+    for k in range(boxes.shape[0]):
+        inside = (
+            (seeds[:, 0] >= boxes[k, 0])
+            & (seeds[:, 0] <= boxes[k, 1])
+            & (seeds[:, 1] >= boxes[k, 2])
+            & (seeds[:, 1] <= boxes[k, 3])
+        )
+        box = seeds[inside]  # sorted by A's sentence
+        lo, hi = 0, box.shape[0]
+        while hi - lo > 1:
+            if box[lo, 2] < TRIM_SIMILARITY * 1e6 and not _adjacent(box[lo], box[lo + 1]):
+                lo += 1
+            elif box[hi - 1, 2] < TRIM_SIMILARITY * 1e6 and not _adjacent(box[hi - 1], box[hi - 2]):
+                hi -= 1
+            else:
+                break
+        box = box[lo:hi]
+        if box[:, 2].sum() < MIN_EVIDENCE * 1e6:
+            continue
+        i0, i1, j0, j1 = box[:, 0].min(), box[:, 0].max(), box[:, 1].min(), box[:, 1].max()
+        a0, a1, b0, b1 = a_first[i0], a_first[i1 + 1], b_first[j0], b_first[j1 + 1]
+        if min(a1 - a0, b1 - b0) < min_tokens:
+            continue
+        out[n, 0] = a0
+        out[n, 1] = a1
+        out[n, 2] = b0
+        out[n, 3] = b1
+        out[n, 4] = box.shape[0]
+        n += 1
+    return out[:n]
+
+
+@numba.njit(cache=True)
+def _adjacent(s: np.ndarray, t: np.ndarray) -> bool:
+    return abs(s[0] - t[0]) <= 1 and abs(s[1] - t[1]) <= 1
+
+
+def sentence_passages(
+    a: SentenceIndex,
+    b: SentenceIndex,
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    min_tokens: int,
+) -> list[Passage]:
+    """Reworded passages between two documents, in token positions, in A's order."""
+    seeds = sentence_seeds(a, b)
+    if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
+        return []
+    boxes = _sentence_boxes(seeds, a.first, b.first, min_tokens)
+    passages: list[Passage] = []
+    for a0, a1, b0, b1, count in boxes.tolist():
+        similarity = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
+        if similarity >= MIN_DICE:
+            passages.append(Passage(a0, a1, b0, b1, count, similarity))
+    passages.sort(key=lambda p: p.a_start)
+    return passages

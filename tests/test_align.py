@@ -1,0 +1,207 @@
+"""Unit tests of passage alignment: token seeds, sentence seeds, and how their passages merge."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import copytrace.sentences as sentences
+from copytrace import Relation, Settings
+from copytrace.align import Passage, align_tokens, merge_passages, multiset_dice
+from copytrace.sentences import (
+    MAX_SENTENCE_TOKENS,
+    sentence_ids,
+    sentence_index,
+    sentence_passages,
+    sentence_seeds,
+)
+from copytrace.sketch import shingle_text
+from copytrace.text import tokenize
+from copytrace.verify import shingle_set, verify_pair
+
+
+def _ids(text: str) -> list[int]:
+    t = tokenize(text)
+    return sentence_ids(text, t.starts, t.ends).tolist()
+
+
+def test_sentences_end_at_stops_and_blank_lines_not_at_line_wraps() -> None:
+    text = "One two three. Four five six! Seven\neight nine?\n\nTen eleven"
+    assert _ids(text) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3]
+
+
+def test_sentence_stops_inside_tokens_or_before_quotes() -> None:
+    # 3.5 is not a stop (no white space after the dot); a stop before a closing quote is.
+    assert _ids('Rates rose 3.5 pct. He said "go." Then left') == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_sentence_offsets_count_characters_beyond_the_bmp() -> None:
+    # An emoji is one character of the str (two UTF-16 units, four UTF-8 bytes).
+    text = "Caf\u00e9 \U0001f600 ok. Next one"
+    t = tokenize(text)
+    ids = sentence_ids(text, t.starts, t.ends).tolist()
+    words = [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist(), strict=True)]
+    assert ids[words.index("ok")] == 0 and ids[words.index("Next")] == 1
+
+
+def test_long_sentences_are_cut_into_pieces() -> None:
+    text = " ".join(f"w{i}" for i in range(2 * MAX_SENTENCE_TOKENS + 5))
+    ids = _ids(text)
+    assert ids[0] == 0 and ids[MAX_SENTENCE_TOKENS - 1] == 0
+    assert ids[MAX_SENTENCE_TOKENS] == 1 and ids[-1] == 2
+
+
+VOCAB_RNG = random.Random(7)
+#: A made-up language: 3,000 words drawn with Zipf-like frequencies, so that some are stop words.
+VOCAB = [
+    "".join(VOCAB_RNG.choice("bcdfghklmnprstvz") + VOCAB_RNG.choice("aeiou") for _ in range(3))
+    for _ in range(3000)
+]
+WEIGHTS = [1.0 / (rank + 1) for rank in range(len(VOCAB))]
+
+
+def _sentences(rng: random.Random, count: int) -> list[list[str]]:
+    return [rng.choices(VOCAB, WEIGHTS, k=rng.randint(12, 22)) for _ in range(count)]
+
+
+def _text(sents: list[list[str]]) -> str:
+    return " ".join(" ".join(s).capitalize() + "." for s in sents)
+
+
+def _reword(sents: list[list[str]], share: float, rng: random.Random) -> list[list[str]]:
+    """Replace `share` of the words by other words: a spun or hand-reworded copy."""
+    return [[rng.choice(VOCAB) if rng.random() < share else w for w in s] for s in sents]
+
+
+def _reworded_pair(share: float, seed: int = 1) -> tuple[str, str, str, str]:
+    """Two documents sharing a reworded 8-sentence passage: (a, b, passage in a, in b)."""
+    rng = random.Random(seed)
+    passage = _sentences(rng, 8)
+    reworded = _reword(passage, share, rng)
+    a_passage, b_passage = _text(passage), _text(reworded)
+    a = f"{_text(_sentences(rng, 10))} {a_passage} {_text(_sentences(rng, 6))}"
+    b = f"{_text(_sentences(rng, 4))} {b_passage} {_text(_sentences(rng, 12))}"
+    return a, b, a_passage, b_passage
+
+
+def _sets(a: str, b: str, settings: Settings) -> tuple:  # type: ignore[type-arg]
+    return (
+        shingle_set(shingle_text(a, settings), (0, 1)),
+        shingle_set(shingle_text(b, settings), (0, 2)),
+    )
+
+
+def test_sentence_seeds_pair_each_sentence_with_its_reworded_partner() -> None:
+    rng = random.Random(3)
+    sents = _sentences(rng, 12)
+    shuffled = list(reversed(_reword(sents, 0.4, rng)))
+    ta, tb = tokenize(_text(sents)), tokenize(_text(shuffled))
+    ia = sentence_index(ta.hashes, sentence_ids(_text(sents), ta.starts, ta.ends))
+    ib = sentence_index(tb.hashes, sentence_ids(_text(shuffled), tb.starts, tb.ends))
+    seeds = sentence_seeds(ia, ib)
+    pairs = {(int(i), int(j)) for i, j, _ in seeds.tolist()}
+    # Every seed pairs true partners, and few sentences lose theirs to the rewording.
+    assert pairs <= {(i, 11 - i) for i in range(12)} and len(pairs) >= 10
+
+
+def test_reworded_passage_is_found_where_token_seeds_fail() -> None:
+    settings = Settings()
+    a, b, a_passage, b_passage = _reworded_pair(share=0.45)
+    sa, sb = _sets(a, b, settings)
+    found = sentence_passages(
+        sa.sentences, sb.sentences, sa.shingled.tokens, sb.shingled.tokens, 20
+    )
+    assert len(found) == 1
+    match = verify_pair("a", sa, "b", sb, settings)
+    assert match is not None and match.relation is Relation.REWRITE
+    (span,) = match.spans
+    truth_a = (a.index(a_passage), a.index(a_passage) + len(a_passage))
+    truth_b = (b.index(b_passage), b.index(b_passage) + len(b_passage))
+    for (lo, hi), (t0, t1) in (
+        ((span.a_start, span.a_end), truth_a),
+        ((span.b_start, span.b_end), truth_b),
+    ):
+        overlap = min(hi, t1) - max(lo, t0)
+        assert overlap >= 0.9 * (t1 - t0) and overlap >= 0.9 * (hi - lo)
+
+
+def test_unrelated_documents_in_one_language_have_no_sentence_passages() -> None:
+    settings = Settings()
+    rng = random.Random(11)
+    for _ in range(20):
+        a, b = _text(_sentences(rng, 30)), _text(_sentences(rng, 30))
+        sa, sb = _sets(a, b, settings)
+        assert (
+            sentence_passages(
+                sa.sentences, sb.sentences, sa.shingled.tokens, sb.shingled.tokens, 20
+            )
+            == []
+        )
+        assert verify_pair("a", sa, "b", sb, settings) is None
+
+
+def test_a_shared_sign_off_line_is_not_a_rewrite() -> None:
+    settings = Settings()
+    rng = random.Random(5)
+    a = _text(_sentences(rng, 10)) + "\n\nReuter"
+    b = _text(_sentences(rng, 10)) + "\n\nReuter"
+    sa, sb = _sets(a, b, settings)
+    last = (sa.sentences.count - 1, sb.sentences.count - 1)
+    seeds = {(int(i), int(j)) for i, j, _ in sentence_seeds(sa.sentences, sb.sentences).tolist()}
+    assert last not in seeds  # one-word sentences are too short to seed
+    assert verify_pair("a", sa, "b", sb, settings) is None
+
+
+def test_short_passages_must_be_verbatim() -> None:
+    rng = random.Random(9)
+    quote = [rng.choices(VOCAB, WEIGHTS, k=11) for _ in range(3)]  # 33 tokens
+    verbatim, reworded = _text(quote), _text(_reword(quote, 0.25, rng))
+    a = f"{_text(_sentences(rng, 8))} {verbatim} {_text(_sentences(rng, 8))}"
+    b = f"{_text(_sentences(rng, 8))} {verbatim} {_text(_sentences(rng, 8))}"
+    c = f"{_text(_sentences(rng, 8))} {reworded} {_text(_sentences(rng, 8))}"
+    settings = Settings()  # passage_min_tokens 20, rewrite_min_tokens 40
+    sa, sb = _sets(a, b, settings)
+    match = verify_pair("a", sa, "b", sb, settings)
+    assert match is not None and match.relation is Relation.PASSAGE_REUSE
+    sa, sc = _sets(a, c, settings)
+    assert verify_pair("a", sa, "c", sc, settings) is None
+    loose = Settings(rewrite_min_tokens=20)
+    sa, sc = _sets(a, c, loose)
+    match = verify_pair("a", sa, "c", sc, loose)
+    assert match is not None and match.relation is Relation.REWRITE
+
+
+def test_update_budget_bounds_the_work_of_huge_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b, _, _ = _reworded_pair(share=0.3, seed=4)
+    sa, sb = _sets(a, b, Settings())
+    assert sentence_seeds(sa.sentences, sb.sentences).shape[0] >= 6
+    monkeypatch.setattr(sentences, "UPDATE_BUDGET", 0)
+    assert sentence_seeds(sa.sentences, sb.sentences).shape[0] == 0
+
+
+def test_merge_passages_joins_overlaps_and_drops_double_claims() -> None:
+    tokens_a = np.arange(100, dtype=np.uint64)
+    tokens_b = np.arange(100, dtype=np.uint64)
+    p = Passage(10, 40, 10, 40, 5, 1.0)
+    q = Passage(30, 60, 30, 60, 3, 1.0)  # overlaps p on both sides: one passage
+    r = Passage(10, 40, 70, 95, 2, 0.0)  # A's region aligned elsewhere too, matching nothing
+    merged = merge_passages([r, q, p], tokens_a, tokens_b)
+    assert merged == [Passage(10, 60, 10, 60, 8, 1.0)]
+    assert multiset_dice(tokens_a[10:60], tokens_b[10:60]) == 1.0
+
+
+def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
+    rng = random.Random(21)
+    passage = rng.choices(VOCAB, WEIGHTS, k=60)
+    swapped = list(passage)
+    for k in range(5, 55, 10):  # swap neighbours: order-free seeds still match around them
+        swapped[k], swapped[k + 1] = swapped[k + 1], swapped[k]
+    a_words = rng.choices(VOCAB, WEIGHTS, k=50) + passage + rng.choices(VOCAB, WEIGHTS, k=30)
+    b_words = rng.choices(VOCAB, WEIGHTS, k=20) + swapped + rng.choices(VOCAB, WEIGHTS, k=40)
+    settings = Settings()
+    ta, tb = tokenize(" ".join(a_words)), tokenize(" ".join(b_words))
+    (p,) = align_tokens(ta.hashes, tb.hashes, settings, 40)
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 110, 20, 80)
+    assert p.similarity == 1.0  # the same words, some in another order
