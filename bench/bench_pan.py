@@ -15,9 +15,9 @@ between a suspicious and a source document gives its spans (so candidate generat
 
 The measures are those of copytrace.evaluation (Potthast et al., COLING 2010): macro precision
 and recall over characters of both sides, granularity, plagdet, overall and per obfuscation.
-`--grid` repeats the run for passage_min_tokens in 20/30/40 and align_gap in 10/20/30 (shingle
-and winnowing settings do not matter to `compare`, which aligns the two texts directly) and
-prints the overall scores of each. `--write-results` replaces this benchmark's section of
+`--grid` repeats the run for passage_min_tokens in 10/20/40 and rewrite_min_tokens in 20/40/80
+(shingle and winnowing settings do not matter to `compare`, which aligns the two texts directly)
+and prints the overall scores of each. `--write-results` replaces this benchmark's section of
 bench/RESULTS.md (re-read just before writing) and leaves the other sections as they are.
 """
 
@@ -58,8 +58,8 @@ HEADING = "## PAN text alignment (Indonesian PAN-PC-11 format)"
 #: Targets of the passage-alignment issue.
 TARGET_OVERALL = 0.85
 TARGET_VERBATIM = 0.95
-GRID_MIN_TOKENS = (20, 30, 40)
-GRID_GAPS = (10, 20, 30)
+GRID_MIN_TOKENS = (10, 20, 40)
+GRID_REWRITE_MIN_TOKENS = (20, 40, 80)
 
 
 @dataclass(frozen=True)
@@ -164,18 +164,18 @@ def run(
 def grid(
     suspicious: dict[str, str], sources: dict[str, str], cases: list[Case], mode: str
 ) -> list[Run]:
-    """Runs over passage_min_tokens x align_gap, the other settings at their defaults."""
+    """Runs over passage_min_tokens x rewrite_min_tokens, the other settings at their defaults."""
     return [
-        run(suspicious, sources, cases, Settings(passage_min_tokens=n, align_gap=g), mode)
+        run(suspicious, sources, cases, Settings(passage_min_tokens=n, rewrite_min_tokens=r), mode)
         for n in GRID_MIN_TOKENS
-        for g in GRID_GAPS
+        for r in GRID_REWRITE_MIN_TOKENS
     ]
 
 
 def grid_table(runs: list[Run]) -> str:
     """Markdown table of the overall scores (and verbatim plagdet) of each grid run."""
     lines = [
-        "| passage_min_tokens | align_gap | precision | recall | granularity | plagdet "
+        "| passage_min_tokens | rewrite_min_tokens | precision | recall | granularity | plagdet "
         "| plagdet (none) | detections |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -185,7 +185,8 @@ def grid_table(runs: list[Run]) -> str:
         none = f"{r.scores['none'].plagdet:.3f}" if "none" in r.scores else "–"
         mark = " **(best)**" if r is best else ""
         lines.append(
-            f"| {r.settings.passage_min_tokens} | {r.settings.align_gap} | {s.precision:.3f} "
+            f"| {r.settings.passage_min_tokens} | {r.settings.rewrite_min_tokens} "
+            f"| {s.precision:.3f} "
             f"| {s.recall:.3f} | {s.granularity:.3f} | {s.plagdet:.3f}{mark} | {none} "
             f"| {s.n_detections} |"
         )
@@ -271,7 +272,8 @@ def build_section(
         + ", ".join(f"{k} {v}" for k, v in counts.items())
         + ").",
         f"- Method: {how}; every span of a comparison with a relation is one detection. "
-        f"Default settings (passage_min_tokens {main.settings.passage_min_tokens}, align_gap "
+        f"Default settings (passage_min_tokens {main.settings.passage_min_tokens}, "
+        f"rewrite_min_tokens {main.settings.rewrite_min_tokens}, align_gap "
         f"{main.settings.align_gap}, rewrite_similarity {main.settings.rewrite_similarity}). "
         f"{main.pairs_with_relation} pairs had a relation; {main.detections_without_case} "
         f"detections fell on pairs without any case; {main.seconds:.1f} s.",
@@ -294,8 +296,8 @@ def build_section(
             grid_table(runs),
             "",
             f"Best overall plagdet: {best.scores[OVERALL].plagdet:.3f} with passage_min_tokens "
-            f"{best.settings.passage_min_tokens}, align_gap {best.settings.align_gap}. "
-            + targets_line(best),
+            f"{best.settings.passage_min_tokens}, rewrite_min_tokens "
+            f"{best.settings.rewrite_min_tokens}. " + targets_line(best),
         ]
     lines += [
         "",

@@ -299,6 +299,30 @@ def seed_index(tokens: np.ndarray) -> SeedIndex:
     return SeedIndex(grams[order], order.astype(np.int64))
 
 
+@numba.njit(cache=True)
+def _token_boxes(
+    ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray, gap: int, min_tokens: int
+) -> np.ndarray:
+    """Passages [a_start, a_end, b_start, b_end, seeds] in token positions from seed boxes:
+    merged, trimmed to their dense cores, at least min_tokens long on both sides."""
+    seeds, raw = _seed_boxes_kernel(ha, pa, hb, pb, gap)
+    boxes = merge_boxes(raw, gap)
+    out = np.empty((boxes.shape[0], 5), dtype=np.int64)
+    n = 0
+    for k in range(boxes.shape[0]):
+        box = _trim_box(seeds, boxes[k], TRIM_GAP, TRIM_MIN_RUN)
+        a_end, b_end = box[1] + SEED_TOKENS, box[3] + SEED_TOKENS
+        if min(a_end - box[0], b_end - box[2]) < min_tokens:
+            continue
+        out[n, 0] = box[0]
+        out[n, 1] = a_end
+        out[n, 2] = box[2]
+        out[n, 3] = b_end
+        out[n, 4] = box[4]
+        n += 1
+    return out[:n]
+
+
 def align_tokens(
     tokens_a: np.ndarray,
     tokens_b: np.ndarray,
@@ -312,19 +336,13 @@ def align_tokens(
     ib = index_b if index_b is not None else seed_index(tokens_b)
     if ia.hashes.shape[0] == 0 or ib.hashes.shape[0] == 0:
         return []
-    gap = settings.align_gap
-    seeds, raw_boxes = _seed_boxes_kernel(ia.hashes, ia.positions, ib.hashes, ib.positions, gap)
-    boxes = [
-        _trim_box(seeds, np.array(b, dtype=np.int64), TRIM_GAP, TRIM_MIN_RUN).tolist()
-        for b in merge_boxes(raw_boxes, gap).tolist()
+    boxes = _token_boxes(
+        ia.hashes, ia.positions, ib.hashes, ib.positions, settings.align_gap, min_tokens
+    )
+    passages = [
+        Passage(i0, a_end, j0, b_end, count, multiset_dice(tokens_a[i0:a_end], tokens_b[j0:b_end]))
+        for i0, a_end, j0, b_end, count in boxes.tolist()
     ]
-    passages: list[Passage] = []
-    for i0, i1, j0, j1, count in boxes:
-        a_end, b_end = i1 + SEED_TOKENS, j1 + SEED_TOKENS
-        if min(a_end - i0, b_end - j0) < min_tokens:
-            continue
-        sim = multiset_dice(tokens_a[i0:a_end], tokens_b[j0:b_end])
-        passages.append(Passage(i0, a_end, j0, b_end, count, sim))
     # Keep the strongest of passages that claim the same text on either side.
     passages.sort(key=lambda p: (-p.seeds, p.a_start))
     kept: list[Passage] = []

@@ -137,8 +137,12 @@ class SentenceIndex:
 
 
 @numba.njit(cache=True)
-def _bags(tokens: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (token, sentence) pairs sorted by token then sentence, with their counts."""
+def _index_arrays(
+    tokens: np.ndarray, sentence: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays of a SentenceIndex, in its field order."""
+    n_sent = sentence[-1] + 1 if sentence.shape[0] else 0
+    first = np.searchsorted(sentence, np.arange(n_sent + 1))
     order = np.argsort(tokens, kind="mergesort")  # stable: sentences stay in order per token
     t = tokens[order]
     s = sentence[order]
@@ -151,17 +155,23 @@ def _bags(tokens: np.ndarray, sentence: np.ndarray) -> tuple[np.ndarray, np.ndar
             tf[last] += 1.0
         else:
             last = i
-    return t[keep], s[keep], tf[keep]
+    t, s, tf = t[keep], s[keep], tf[keep]
+    # Entries grouped by sentence: a counting sort.
+    entry_first = np.zeros(n_sent + 1, dtype=np.int64)
+    for e in range(s.shape[0]):
+        entry_first[s[e] + 1] += 1
+    entry_first = np.cumsum(entry_first)
+    fill = entry_first[:-1].copy()
+    by_sentence = np.empty(s.shape[0], dtype=np.int64)
+    for e in range(s.shape[0]):
+        by_sentence[fill[s[e]]] = e
+        fill[s[e]] += 1
+    return t, s, tf, by_sentence, entry_first, first
 
 
 def sentence_index(tokens: np.ndarray, sentence: np.ndarray) -> SentenceIndex:
     """Index a token-hash sequence split into sentences by `sentence_ids`."""
-    n_sent = int(sentence[-1]) + 1 if sentence.shape[0] else 0
-    first = np.searchsorted(sentence, np.arange(n_sent + 1), side="left").astype(np.int64)
-    t, s, tf = _bags(tokens, sentence.astype(np.int32))
-    by_sentence = np.argsort(s, kind="stable").astype(np.int64)
-    entry_first = np.searchsorted(s[by_sentence], np.arange(n_sent + 1)).astype(np.int64)
-    return SentenceIndex(t, s, tf, by_sentence, entry_first, first)
+    return SentenceIndex(*_index_arrays(tokens, sentence.astype(np.int32)))
 
 
 @numba.njit(cache=True)
