@@ -300,14 +300,23 @@ def seed_index(tokens: np.ndarray) -> SeedIndex:
 
 
 @numba.njit(cache=True)
-def _token_boxes(
-    ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray, gap: int, min_tokens: int
-) -> np.ndarray:
-    """Passages [a_start, a_end, b_start, b_end, seeds] in token positions from seed boxes:
-    merged, trimmed to their dense cores, at least min_tokens long on both sides."""
+def _token_passages(
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    ha: np.ndarray,
+    pa: np.ndarray,
+    hb: np.ndarray,
+    pb: np.ndarray,
+    gap: int,
+    min_tokens: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passages [a_start, a_end, b_start, b_end, seeds] in token positions from seed boxes
+    (merged, trimmed to their dense cores, at least min_tokens long on both sides), and their
+    similarities."""
     seeds, raw = _seed_boxes_kernel(ha, pa, hb, pb, gap)
     boxes = merge_boxes(raw, gap)
     out = np.empty((boxes.shape[0], 5), dtype=np.int64)
+    sims = np.empty(boxes.shape[0])
     n = 0
     for k in range(boxes.shape[0]):
         box = _trim_box(seeds, boxes[k], TRIM_GAP, TRIM_MIN_RUN)
@@ -319,8 +328,9 @@ def _token_boxes(
         out[n, 2] = box[2]
         out[n, 3] = b_end
         out[n, 4] = box[4]
+        sims[n] = multiset_dice(tokens_a[box[0] : a_end], tokens_b[box[2] : b_end])
         n += 1
-    return out[:n]
+    return out[:n], sims[:n]
 
 
 def align_tokens(
@@ -336,12 +346,19 @@ def align_tokens(
     ib = index_b if index_b is not None else seed_index(tokens_b)
     if ia.hashes.shape[0] == 0 or ib.hashes.shape[0] == 0:
         return []
-    boxes = _token_boxes(
-        ia.hashes, ia.positions, ib.hashes, ib.positions, settings.align_gap, min_tokens
+    boxes, sims = _token_passages(
+        tokens_a,
+        tokens_b,
+        ia.hashes,
+        ia.positions,
+        ib.hashes,
+        ib.positions,
+        settings.align_gap,
+        min_tokens,
     )
     passages = [
-        Passage(i0, a_end, j0, b_end, count, multiset_dice(tokens_a[i0:a_end], tokens_b[j0:b_end]))
-        for i0, a_end, j0, b_end, count in boxes.tolist()
+        Passage(i0, a_end, j0, b_end, count, sim)
+        for (i0, a_end, j0, b_end, count), sim in zip(boxes.tolist(), sims.tolist(), strict=True)
     ]
     # Keep the strongest of passages that claim the same text on either side.
     passages.sort(key=lambda p: (-p.seeds, p.a_start))

@@ -135,6 +135,19 @@ class SentenceIndex:
         """Number of sentences."""
         return self.first.shape[0] - 1
 
+    def arrays(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The fields as one tuple, in order, for the compiled kernels."""
+        return (
+            self.tokens,
+            self.sentence,
+            self.tf,
+            self.by_sentence,
+            self.entry_first,
+            self.first,
+        )
+
 
 @numba.njit(cache=True)
 def _index_arrays(
@@ -409,6 +422,34 @@ def _adjacent(s: np.ndarray, t: np.ndarray) -> bool:
     return abs(s[0] - t[0]) <= 1 and abs(s[1] - t[1]) <= 1
 
 
+@numba.njit(cache=True)
+def _passages_kernel(
+    a_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    b_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    min_tokens: int,
+    budget: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities."""
+    ta, sa, fa, a_by_sentence, a_entry_first, a_first = a_arrays
+    tb, sb, fb, _, b_entry_first, b_first = b_arrays
+    seeds = _seed_kernel(
+        ta, sa, fa, a_entry_first, a_by_sentence, tb, sb, fb, b_entry_first,
+        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
+    )  # fmt: skip
+    if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
+        return np.empty((0, 5), dtype=np.int64), np.empty(0)
+    boxes = _sentence_boxes(seeds, a_first, b_first, min_tokens)
+    sims = np.empty(boxes.shape[0])
+    keep = np.zeros(boxes.shape[0], dtype=np.bool_)
+    for k in range(boxes.shape[0]):
+        a0, a1, b0, b1 = boxes[k, 0], boxes[k, 1], boxes[k, 2], boxes[k, 3]
+        sims[k] = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
+        keep[k] = sims[k] >= MIN_DICE
+    return boxes[keep], sims[keep]
+
+
 def sentence_passages(
     a: SentenceIndex,
     b: SentenceIndex,
@@ -417,14 +458,12 @@ def sentence_passages(
     min_tokens: int,
 ) -> list[Passage]:
     """Reworded passages between two documents, in token positions, in A's order."""
-    seeds = sentence_seeds(a, b)
-    if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
+    if a.count == 0 or b.count == 0:
         return []
-    boxes = _sentence_boxes(seeds, a.first, b.first, min_tokens)
-    passages: list[Passage] = []
-    for a0, a1, b0, b1, count in boxes.tolist():
-        similarity = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
-        if similarity >= MIN_DICE:
-            passages.append(Passage(a0, a1, b0, b1, count, similarity))
-    passages.sort(key=lambda p: p.a_start)
-    return passages
+    boxes, sims = _passages_kernel(
+        a.arrays(), b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
+    )
+    return [
+        Passage(a0, a1, b0, b1, count, sim)
+        for (a0, a1, b0, b1, count), sim in zip(boxes.tolist(), sims.tolist(), strict=True)
+    ]
