@@ -27,7 +27,8 @@ from copytrace.sketch import Shingled
 
 @dataclass(frozen=True, slots=True)
 class ShingleSet:
-    """A document's shingles by position and as a sorted set, with its exact hash."""
+    """A document's shingles by position and as a sorted set, its exact hash, and the indexes
+    the token and sentence aligners seed from."""
 
     shingled: Shingled
     distinct: np.ndarray
@@ -37,7 +38,7 @@ class ShingleSet:
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
-    """Wrap a shingled text with its sorted distinct shingle hashes and its seed index."""
+    """Wrap a shingled text with its sorted distinct shingle hashes and its seed indexes."""
     distinct = sorted_unique(shingled.hashes)
     return ShingleSet(
         shingled,
@@ -129,9 +130,11 @@ def verify_pair(
 ) -> Match | None:
     """A verified Match between two documents, with aligned spans, or None when none holds.
 
-    Whole-document relations come first; when none holds and passages are on, aligned passages
-    of at least `passage_min_tokens` tokens make `passage_reuse`, or `rewrite` when their
-    token-weighted similarity is below `rewrite_similarity`.
+    Whole-document relations come first; when none holds and passages are on, the token and
+    the sentence aligners look for passages: verbatim ones of at least `passage_min_tokens`
+    tokens, reworded ones (similarity below `rewrite_similarity`) of at least
+    `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
+    similarity is below `rewrite_similarity`.
     """
     s = scores(a, b)
     rel = relation_of(a.exact == b.exact, s, settings)
@@ -153,7 +156,6 @@ def verify_pair(
             or p.length >= settings.rewrite_min_tokens
         ]
         passages = merge_passages(convincing, ta.tokens, tb.tokens)
-    if rel is None:
         if not passages:
             return None
         weight = sum(p.length for p in passages)
