@@ -306,7 +306,11 @@ def build_section(
         "precision per type shows how tightly they fit, and detections on pairs without a case "
         "only lower the overall precision. Simulated cases are manual rewrites; "
         "random-shuffling and pos-preserving cases reorder words; semantic-variation cases "
-        "substitute synonyms.",
+        "substitute synonyms. `scan` scores lower because it aligns only the pairs its "
+        "candidate generation proposes (similar MinHash signatures, or at least 3 shared "
+        "passage fingerprints; a shared run of 12 words guarantees one): a pair whose only "
+        "reuse is reworded throughout shares few such runs and is never aligned; `compare` "
+        "aligns every pair it is given.",
     ]
     return "\n".join(lines) + "\n"
 
