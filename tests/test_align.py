@@ -205,3 +205,13 @@ def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
     (p,) = align_tokens(ta.hashes, tb.hashes, settings, 40)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 110, 20, 80)
     assert p.similarity == 1.0  # the same words, some in another order
+
+
+def test_sentence_numbers_carry_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(2)
+    text = "\n\n".join(_text(_sentences(rng, 3)) for _ in range(20)) + " Caf\u00e9 \U0001f600 end."
+    t = tokenize(text)
+    whole = sentence_ids(text, t.starts, t.ends)
+    monkeypatch.setattr(sentences, "CHUNK_TOKENS", 7)  # many chunks, boundaries everywhere
+    assert sentence_ids(text, t.starts, t.ends).tolist() == whole.tolist()
+    assert whole[-1] == 60  # 60 made-up sentences, then the one with the emoji

@@ -28,6 +28,8 @@ from copytrace.align import Passage, cluster_seeds, merge_boxes, multiset_dice
 #: Longer sentences are cut into pieces of this many tokens, so one run-on sentence or a text
 #: without punctuation still aligns piece by piece.
 MAX_SENTENCE_TOKENS = 50
+#: Tokens whose sentence breaks are found per pass (bounds the text copied for a 50 MB text).
+CHUNK_TOKENS = 1 << 18
 #: A sentence pair is a seed when its cosine and its weighted Dice both reach this ...
 SEED_SIMILARITY = 0.2
 #: ... or reach this and the pair sits next to a seed on both sides (a chain of sentences).
@@ -87,18 +89,30 @@ def _ends_sentence(chars: np.ndarray, start: int, end: int) -> bool:
 
 @numba.njit(cache=True)
 def _sentence_numbers(
-    chars: np.ndarray, starts: np.ndarray, ends: np.ndarray, max_tokens: int
-) -> np.ndarray:
-    out = np.empty(starts.shape[0], dtype=np.int32)
-    sentence = 0
-    count = 0
-    for k in range(starts.shape[0]):
-        if k > 0 and (count >= max_tokens or _ends_sentence(chars, ends[k - 1], starts[k])):
-            sentence += 1
-            count = 0
-        out[k] = sentence
+    chars: np.ndarray,
+    offset: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    first: int,
+    out: np.ndarray,
+    state: np.ndarray,
+    max_tokens: int,
+) -> None:
+    """Number the tokens first..first + len(out) - 1; chars hold the text from `offset` on.
+
+    state = [sentence, tokens in it so far] carries over from the previous chunk.
+    """
+    sentence, count = state[0], state[1]
+    for n in range(out.shape[0]):
+        k = first + n
+        if k > 0:
+            gap_start, gap_end = ends[k - 1] - offset, starts[k] - offset
+            if count >= max_tokens or _ends_sentence(chars, gap_start, gap_end):
+                sentence += 1
+                count = 0
+        out[n] = sentence
         count += 1
-    return out
+    state[0], state[1] = sentence, count
 
 
 def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -106,11 +120,19 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
     Sentences longer than MAX_SENTENCE_TOKENS are cut into pieces of that many tokens.
     """
-    if starts.shape[0] == 0:
-        return np.zeros(0, dtype=np.int32)
-    # One array element per character, as the token offsets count them.
-    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _sentence_numbers(chars, starts, ends, MAX_SENTENCE_TOKENS)
+    n = starts.shape[0]
+    out = np.zeros(n, dtype=np.int32)
+    state = np.zeros(2, dtype=np.int64)
+    for first in range(0, n, CHUNK_TOKENS):  # chunks keep the text copy below small
+        last = min(n, first + CHUNK_TOKENS)
+        lo = int(ends[first - 1]) if first > 0 else 0
+        hi = int(starts[last - 1])
+        # One array element per character, as the token offsets count them.
+        chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        _sentence_numbers(
+            chars, lo, starts, ends, first, out[first:last], state, MAX_SENTENCE_TOKENS
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
