@@ -53,16 +53,34 @@ def choose_banding(settings: Settings) -> tuple[int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """Candidate pairs (row indices i < j into the signature matrix) and bucket statistics."""
+    """Candidate pairs of rows i < j of the signature matrix, and bucket statistics.
 
-    pairs: np.ndarray
+    Pairs are kept as sorted codes i * n + j (8 bytes a pair); `pairs` decodes them.
+    """
+
+    codes: np.ndarray
+    n: int
     bands: int
     rows: int
     large_buckets: int
 
+    @property
+    def pairs(self) -> np.ndarray:
+        """The pairs as a (k, 2) array of row indices."""
+        return decode_pairs(self.codes, self.n)
+
+
+def decode_pairs(codes: np.ndarray, n: int) -> np.ndarray:
+    """(k, 2) int64 pairs (i, j) from codes i * n + j."""
+    size = np.uint64(max(n, 1))
+    pairs = np.empty((codes.shape[0], 2), dtype=np.int64)
+    pairs[:, 0] = (codes // size).astype(np.int64)
+    pairs[:, 1] = (codes % size).astype(np.int64)
+    return pairs
+
 
 #: Bands sorted together in one pass; bounds the key array to n x BANDS_PER_PASS values.
-BANDS_PER_PASS = 16
+BANDS_PER_PASS = 4
 
 
 def _band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
@@ -76,18 +94,29 @@ def _band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _bucket_pairs(
-    order: np.ndarray, keys_sorted: np.ndarray, max_bucket: int
-) -> tuple[np.ndarray, np.ndarray, int]:
-    n = order.shape[0]
+def _bucket_end(keys: np.ndarray, order: np.ndarray, i: int) -> int:
+    j = i + 1
+    while j < order.shape[0] and keys[order[j]] == keys[order[i]]:
+        j += 1
+    return j
+
+
+@numba.njit(cache=True)
+def _pair_code(a: int, b: int, n: int) -> np.uint64:
+    return np.uint64(min(a, b)) * np.uint64(n) + np.uint64(max(a, b))
+
+
+@numba.njit(cache=True)
+def _bucket_codes(
+    keys: np.ndarray, order: np.ndarray, n: int, max_bucket: int
+) -> tuple[np.ndarray, int]:
+    """Pair codes of the rows sharing a key; keys hold several bands, row = position % n."""
     # First pass: count pairs to allocate exactly.
     total = 0
     large = 0
     i = 0
-    while i < n:
-        j = i + 1
-        while j < n and keys_sorted[j] == keys_sorted[i]:
-            j += 1
+    while i < order.shape[0]:
+        j = _bucket_end(keys, order, i)
         size = j - i
         if size > max_bucket:
             total += size - 1
@@ -95,68 +124,120 @@ def _bucket_pairs(
         else:
             total += size * (size - 1) // 2
         i = j
-    first = np.empty(total, dtype=np.int64)
-    second = np.empty(total, dtype=np.int64)
+    codes = np.empty(total, dtype=np.uint64)
     t = 0
     i = 0
-    while i < n:
-        j = i + 1
-        while j < n and keys_sorted[j] == keys_sorted[i]:
-            j += 1
-        size = j - i
-        if size > max_bucket:
-            head = order[i]
+    while i < order.shape[0]:
+        j = _bucket_end(keys, order, i)
+        if j - i > max_bucket:
+            head = order[i] % n
             for a in range(i + 1, j):
-                if order[a] < head:
-                    head = order[a]
+                head = min(head, order[a] % n)
             for a in range(i, j):
-                if order[a] != head:
-                    first[t] = head
-                    second[t] = order[a]
+                if order[a] % n != head:
+                    codes[t] = _pair_code(head, order[a] % n, n)
                     t += 1
-        elif size > 1:
+        else:
             for a in range(i, j):
                 for b in range(a + 1, j):
-                    first[t] = order[a]
-                    second[t] = order[b]
+                    codes[t] = _pair_code(order[a] % n, order[b] % n, n)
                     t += 1
         i = j
-    return first[:t], second[:t], large
+    return codes[:t], large
+
+
+@numba.njit(cache=True)
+def _merge_into(buf: np.ndarray, n_old: int, new: np.ndarray) -> int:
+    """Merge sorted `new` into the sorted distinct buf[:n_old], in place; returns the count.
+
+    buf must have room for n_old + len(new). The merge runs from the back, so nothing unread is
+    overwritten; duplicates are dropped, and the result is moved to the front.
+    """
+    i, j, w = n_old - 1, new.shape[0] - 1, n_old + new.shape[0] - 1
+    end = w + 1
+    while i >= 0 or j >= 0:
+        if j < 0 or (i >= 0 and buf[i] >= new[j]):
+            v = buf[i]
+            i -= 1
+        else:
+            v = new[j]
+            j -= 1
+        if w == end - 1 or buf[w + 1] != v:
+            buf[w] = v
+            w -= 1
+    count = end - (w + 1)
+    for k in range(count):
+        buf[k] = buf[w + 1 + k]
+    return count
+
+
+@numba.njit(cache=True)
+def _distinct_in_place(x: np.ndarray) -> int:
+    """Move the distinct values of sorted x to its front; returns how many there are."""
+    t = 0
+    for i in range(x.shape[0]):
+        if t == 0 or x[i] != x[t - 1]:
+            x[t] = x[i]
+            t += 1
+    return t
 
 
 def candidate_pairs(signatures: np.ndarray, settings: Settings) -> Candidates:
     """Unique candidate pairs (i < j) of rows whose signatures share a band."""
     bands, rows = choose_banding(settings)
     n = signatures.shape[0]
-    codes: list[np.ndarray] = []
+    merged = np.empty(0, dtype=np.uint64)  # owned, grown in place: no second copy while merging
+    count = 0
     large = 0
-    doc = np.tile(np.arange(n, dtype=np.int64), min(bands, BANDS_PER_PASS))
     for first_band in range(0, bands, BANDS_PER_PASS):
         group = range(first_band, min(first_band + BANDS_PER_PASS, bands))
         keys = np.concatenate([_band_keys(signatures, b, rows) for b in group])
         order = np.argsort(keys)
-        first, second, group_large = _bucket_pairs(
-            doc[: keys.shape[0]][order], keys[order], settings.max_bucket
-        )
+        codes, group_large = _bucket_codes(keys, order, max(n, 1), settings.max_bucket)
+        del keys, order
         large += group_large
-        lo = np.minimum(first, second).astype(np.uint64)
-        hi = np.maximum(first, second).astype(np.uint64)
-        codes.append(np.unique(lo * np.uint64(n) + hi))
-    merged = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.uint64)
-    pairs = np.empty((merged.shape[0], 2), dtype=np.int64)
-    pairs[:, 0] = (merged // np.uint64(max(n, 1))).astype(np.int64)
-    pairs[:, 1] = (merged % np.uint64(max(n, 1))).astype(np.int64)
-    return Candidates(pairs, bands, rows, large)
+        codes.sort()
+        codes = codes[: _distinct_in_place(codes)]
+        if count + codes.shape[0] > merged.shape[0]:
+            merged.resize(count + codes.shape[0], refcheck=False)
+        count = _merge_into(merged, count, codes)
+        del codes
+    merged.resize(count, refcheck=False)
+    return Candidates(merged, n, bands, rows, large)
+
+
+@numba.njit(cache=True)
+def _equal_values(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    out = np.empty(pairs.shape[0], dtype=np.int64)
+    for p in range(pairs.shape[0]):
+        a, b = signatures[pairs[p, 0]], signatures[pairs[p, 1]]
+        same = 0
+        for c in range(a.shape[0]):
+            same += a[c] == b[c]
+        out[p] = same
+    return out
 
 
 def estimated_jaccard(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Signature estimate of the Jaccard similarity for each pair, in blocks to bound memory."""
-    out = np.empty(pairs.shape[0], dtype=np.float64)
-    step = 65536
-    for s in range(0, pairs.shape[0], step):
-        p = pairs[s : s + step]
-        out[s : s + step] = np.mean(signatures[p[:, 0]] == signatures[p[:, 1]], axis=1)
-    return out
+    """Signature estimate of the Jaccard similarity for each pair (share of equal values)."""
+    if pairs.shape[0] == 0:
+        return np.empty(0, dtype=np.float64)
+    return _equal_values(signatures, pairs) / signatures.shape[1]
+
+
+#: Pairs filtered at a time by `filter_by_estimate`; bounds its temporary arrays.
+FILTER_BLOCK = 65536
+
+
+def filter_by_estimate(
+    signatures: np.ndarray, n_shingles: np.ndarray, candidates: Candidates, settings: Settings
+) -> np.ndarray:
+    """The candidate pairs whose signature estimate reaches their `pair_floor`, as (k, 2)."""
+    kept: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
+    for s in range(0, candidates.codes.shape[0], FILTER_BLOCK):
+        p = decode_pairs(candidates.codes[s : s + FILTER_BLOCK], candidates.n)
+        kept.append(p[estimated_jaccard(signatures, p) >= pair_floor(n_shingles, p, settings)])
+    return np.concatenate(kept)
 
 
 def pair_floor(n_shingles: np.ndarray, pairs: np.ndarray, settings: Settings) -> np.ndarray:
@@ -187,23 +268,152 @@ class PassageCandidates:
 
 
 @numba.njit(cache=True)
-def _posting_pairs(
-    docs: np.ndarray, run_starts: np.ndarray, run_ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    total = 0
-    for r in range(run_starts.shape[0]):
-        size = run_ends[r] - run_starts[r]
-        total += size * (size - 1) // 2
-    first = np.empty(total, dtype=np.int64)
-    second = np.empty(total, dtype=np.int64)
+def sort_postings(h: np.ndarray, d: np.ndarray) -> None:
+    """Sort (hash, document) postings in place by hash, then document, without extra arrays.
+
+    An index sort would need 8 bytes a posting more than the postings themselves. Quicksort on
+    the hash, then each run of one hash (a few postings) is put in document order.
+    """
+    stack = np.empty((64, 2), dtype=np.int64)
+    stack[0, 0], stack[0, 1] = 0, h.shape[0] - 1
+    top = 1
+    while top > 0:
+        top -= 1
+        lo, hi = stack[top, 0], stack[top, 1]
+        while hi - lo > 16:
+            mid = (lo + hi) >> 1
+            x, y, z = h[lo], h[mid], h[hi]
+            pivot = max(min(x, y), min(max(x, y), z))  # median of three
+            i, j = lo, hi
+            while i <= j:
+                while h[i] < pivot:
+                    i += 1
+                while h[j] > pivot:
+                    j -= 1
+                if i <= j:
+                    h[i], h[j] = h[j], h[i]
+                    d[i], d[j] = d[j], d[i]
+                    i += 1
+                    j -= 1
+            # Go on with the smaller side and stack the larger: the stack stays shallow.
+            if j - lo < hi - i:
+                stack[top, 0], stack[top, 1] = i, hi
+                hi = j
+            else:
+                stack[top, 0], stack[top, 1] = lo, j
+                lo = i
+            top += 1
+        for i in range(lo + 1, hi + 1):  # insertion sort of the short rest
+            th, td = h[i], d[i]
+            j = i - 1
+            while j >= lo and h[j] > th:
+                h[j + 1], d[j + 1] = h[j], d[j]
+                j -= 1
+            h[j + 1], d[j + 1] = th, td
+    i = 0
+    while i < h.shape[0]:
+        j = i + 1
+        while j < h.shape[0] and h[j] == h[i]:
+            j += 1
+        if j - i > 16:  # a common fingerprint: a real sort, not a quadratic one
+            d[i:j] = np.sort(d[i:j])
+        for a in range(i + 1, j):  # insertion sort by document within the run
+            td = d[a]
+            b = a - 1
+            while b >= i and d[b] > td:
+                d[b + 1] = d[b]
+                b -= 1
+            d[b + 1] = td
+        i = j
+
+
+@numba.njit(cache=True)
+def _run(h: np.ndarray, d: np.ndarray, i: int, docs: np.ndarray) -> tuple[int, int]:
+    """The run of postings with hash h[i]: (its end, its number of distinct documents).
+
+    The documents go to `docs` (ascending) as far as it has room, so a run in many documents
+    costs no memory.
+    """
+    j, size, last = i, 0, -1
+    while j < h.shape[0] and h[j] == h[i]:
+        if d[j] != last:
+            if size < docs.shape[0]:
+                docs[size] = d[j]
+            size += 1
+            last = d[j]
+        j += 1
+    return j, size
+
+
+@numba.njit(cache=True)
+def _pairs_per_document(
+    h: np.ndarray, d: np.ndarray, n_docs: int, max_df: int
+) -> tuple[np.ndarray, int, int]:
+    """How many fingerprint-sharing pairs each document is the first of; ignored counts."""
+    per_doc = np.zeros(n_docs, dtype=np.int64)
+    docs = np.empty(max_df + 1, dtype=np.int64)
+    ignored, ignored_postings, i = 0, 0, 0
+    while i < h.shape[0]:
+        j, size = _run(h, d, i, docs)
+        if size > max_df:
+            ignored += 1
+            ignored_postings += size
+        else:
+            for a in range(size - 1):
+                per_doc[docs[a]] += size - 1 - a
+        i = j
+    return per_doc, ignored, ignored_postings
+
+
+@numba.njit(cache=True)
+def _pair_codes(
+    h: np.ndarray, d: np.ndarray, n_docs: int, max_df: int, lo: int, hi: int, total: int
+) -> np.ndarray:
+    """Codes a * n_docs + b (a < b, lo <= a < hi) of pairs sharing a fingerprint, one a sharing."""
+    codes = np.empty(total, dtype=np.uint64)
+    docs = np.empty(max_df + 1, dtype=np.int64)
+    t, i = 0, 0
+    while i < h.shape[0]:
+        j, size = _run(h, d, i, docs)
+        if size <= max_df:
+            for a in range(size - 1):
+                if lo <= docs[a] < hi:
+                    for b in range(a + 1, size):
+                        codes[t] = np.uint64(docs[a]) * np.uint64(n_docs) + np.uint64(docs[b])
+                        t += 1
+        i = j
+    return codes
+
+
+@numba.njit(cache=True)
+def _frequent(codes: np.ndarray, least: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of sorted `codes` that occur at least `least` times, with their counts."""
+    n_out = 0
+    i = 0
+    while i < codes.shape[0]:
+        j = i + 1
+        while j < codes.shape[0] and codes[j] == codes[i]:
+            j += 1
+        n_out += j - i >= least
+        i = j
+    out = np.empty(n_out, dtype=np.uint64)
+    counts = np.empty(n_out, dtype=np.int64)
     t = 0
-    for r in range(run_starts.shape[0]):
-        for a in range(run_starts[r], run_ends[r]):
-            for b in range(a + 1, run_ends[r]):
-                first[t] = docs[a]
-                second[t] = docs[b]
-                t += 1
-    return first, second
+    i = 0
+    while i < codes.shape[0]:
+        j = i + 1
+        while j < codes.shape[0] and codes[j] == codes[i]:
+            j += 1
+        if j - i >= least:
+            out[t] = codes[i]
+            counts[t] = j - i
+            t += 1
+        i = j
+    return out, counts
+
+
+#: Pair codes made at a time when counting shared fingerprints (8 bytes each).
+PAIR_CHUNK = 1 << 22
 
 
 def passage_candidates(
@@ -212,33 +422,29 @@ def passage_candidates(
     """Pairs of documents sharing at least `passage_min_fingerprints` winnowed fingerprints.
 
     A fingerprint found in more than `max_fingerprint_df` documents (page chrome, boilerplate,
-    stock phrases) makes no candidates: it is counted and ignored.
+    stock phrases) makes no candidates: it is counted and ignored. Sorts fp_hash and fp_doc in
+    place (together).
     """
-    # Fingerprints arrive in document order, so a stable sort by hash orders (hash, document).
-    order = np.argsort(fp_hash, kind="stable")
-    h, d = fp_hash[order], fp_doc[order].astype(np.int64)
-    del order
-    distinct = np.ones(h.shape[0], dtype=bool)
-    distinct[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
-    h, d = h[distinct], d[distinct]  # one posting per (fingerprint, document)
-    if h.shape[0] == 0:
-        empty = np.empty((0, 2), dtype=np.int64)
-        return PassageCandidates(empty, np.empty(0, dtype=np.int64), 0, 0)
-    new_run = np.ones(h.shape[0], dtype=bool)
-    new_run[1:] = h[1:] != h[:-1]
-    starts = np.flatnonzero(new_run)
-    ends = np.append(starts[1:], h.shape[0])
-    sizes = ends - starts
-    common = sizes > settings.max_fingerprint_df
-    shared_runs = (sizes > 1) & ~common
-    first, second = _posting_pairs(d, starts[shared_runs], ends[shared_runs])
-    codes = np.minimum(first, second).astype(np.uint64) * np.uint64(n_docs) + np.maximum(
-        first, second
-    ).astype(np.uint64)
-    codes, counts = np.unique(codes, return_counts=True)
-    enough = counts >= settings.passage_min_fingerprints
-    codes, counts = codes[enough], counts[enough]
+    n = max(n_docs, 1)
+    max_df = settings.max_fingerprint_df
+    sort_postings(fp_hash, fp_doc)
+    per_doc, ignored, ignored_postings = _pairs_per_document(fp_hash, fp_doc, n, max_df)
+    # Pairs are counted for a range of first documents at a time: each range's pairs are all
+    # there, and only PAIR_CHUNK codes wait at once.
+    ends = np.cumsum(per_doc)
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    lo = 0
+    while lo < n and ends[-1] > (ends[lo - 1] if lo else 0):
+        before = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, before + PAIR_CHUNK, side="right")), lo + 1)
+        codes = _pair_codes(fp_hash, fp_doc, n, max_df, lo, hi, int(ends[hi - 1]) - before)
+        codes.sort()
+        found.append(_frequent(codes, settings.passage_min_fingerprints))
+        del codes
+        lo = hi
+    codes = np.concatenate([c for c, _ in found]) if found else np.empty(0, dtype=np.uint64)
+    counts = np.concatenate([k for _, k in found]) if found else np.empty(0, dtype=np.int64)
     pairs = np.empty((codes.shape[0], 2), dtype=np.int64)
-    pairs[:, 0] = (codes // np.uint64(n_docs)).astype(np.int64)
-    pairs[:, 1] = (codes % np.uint64(n_docs)).astype(np.int64)
-    return PassageCandidates(pairs, counts, int(common.sum()), int(sizes[common].sum()))
+    pairs[:, 0] = (codes // np.uint64(n)).astype(np.int64)
+    pairs[:, 1] = (codes % np.uint64(n)).astype(np.int64)
+    return PassageCandidates(pairs, counts, ignored, ignored_postings)
