@@ -10,7 +10,9 @@ A document made only of such lines keeps its text: it is then all there is to co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -40,51 +42,96 @@ def _line_keys(text: str, host: str | None) -> np.ndarray:
     return np.fromiter(keys, dtype=np.int64, count=len(keys)) ^ np.int64(_salt(host))
 
 
+#: Line keys waiting to be counted; then they are merged into one count per distinct key.
+COUNT_BATCH = 1 << 18
+
+
 @dataclass
 class BoilerplateFinder:
     """Counts in how many documents of each host every short line occurs; then names the chrome.
 
-    Keys are 64-bit line hashes mixed with the host, kept in numpy arrays (8 bytes a line of a
-    document) until `finish` counts them at once.
+    Keys are 64-bit line hashes mixed with the host. New keys wait in numpy arrays (8 bytes a
+    line of a document) and are merged every COUNT_BATCH keys into sorted distinct keys with
+    their counts, so memory follows the distinct lines, not the number of documents.
     """
 
     min_docs: int
     _pending: list[np.ndarray] = field(default_factory=list)
-    marked: set[int] = field(default_factory=set)
+    _n_pending: int = 0
+    _keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    _counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    #: Sorted keys of the boilerplate lines (8 bytes each: a host's chrome can be many lines).
+    marked: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def add(self, host: str | None, text: str) -> None:
         """Record the distinct short lines of one document."""
-        self._pending.append(_line_keys(text, host))
+        keys = _line_keys(text, host)
+        self._pending.append(keys)
+        self._n_pending += keys.shape[0]
+        if self._n_pending >= COUNT_BATCH:
+            self._merge()
+
+    def _merge(self) -> None:
+        """Fold the waiting keys into the distinct keys and their document counts."""
+        if not self._pending:
+            return
+        new, new_counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        self._pending, self._n_pending = [], 0
+        keys = np.concatenate([self._keys, new])
+        counts = np.concatenate([self._counts, new_counts.astype(np.int32)])
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        first = np.ones(keys.shape[0], dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        starts = np.flatnonzero(first)
+        self._keys = keys[starts]
+        self._counts = np.add.reduceat(counts, starts) if starts.shape[0] else counts
 
     def finish(self) -> None:
         """Mark the lines that reached min_docs and free the record."""
-        if self._pending:
-            keys, counts = np.unique(np.concatenate(self._pending), return_counts=True)
-            self.marked = set(keys[counts >= self.min_docs].tolist())
-        self._pending = []
+        self._merge()
+        self.marked = self._keys[self._counts >= self.min_docs]
+        self._keys = np.empty(0, dtype=np.int64)
+        self._counts = np.empty(0, dtype=np.int32)
 
     @property
     def n_marked(self) -> int:
         """How many distinct (host, line) pairs are boilerplate."""
-        return len(self.marked)
+        return int(self.marked.shape[0])
 
     def mask(self, host: str | None, text: str) -> tuple[str, int]:
         """The text with its boilerplate lines blanked (same length), and how many were."""
-        if not self.marked:
-            return text, 0
-        salt = _salt(host)
+        return self.mask_many([host], [text])[0]
+
+    def mask_many(self, hosts: Sequence[str | None], texts: Sequence[str]) -> list[tuple[str, int]]:
+        """`mask` of many texts (text i of host i), with one lookup for all their lines."""
         marked = self.marked
-        parts: list[str] = []
-        masked = 0
-        for raw in text.splitlines(keepends=True):
-            if len(raw) <= MAX_LINE_CHARS + 2 and (hash(raw.strip().lower()) ^ salt) in marked:
-                parts.append(" " * len(raw))
-                masked += 1
-            else:
-                parts.append(raw)
-        if masked == 0:
-            return text, 0
-        result = "".join(parts)
-        if result.isspace():  # nothing but chrome: keep it, it is all there is to compare
-            return text, 0
-        return result, masked
+        if not marked.shape[0]:
+            return [(text, 0) for text in texts]
+        split = [text.splitlines(keepends=True) for text in texts]
+        counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        # Every line's key (long lines cannot match: they are checked after a hit).
+        keys = np.fromiter(
+            map(hash, map(str.lower, map(str.strip, chain.from_iterable(split)))),
+            dtype=np.int64,
+            count=int(counts.sum()),
+        )
+        keys ^= np.repeat(np.fromiter(map(_salt, hosts), dtype=np.int64, count=len(hosts)), counts)
+        at = marked.searchsorted(keys)
+        at[at == marked.shape[0]] = 0
+        hits = (marked[at] == keys).nonzero()[0]
+        ends = np.cumsum(counts)
+        doc = np.searchsorted(ends, hits, side="right")
+        masked = [0] * len(texts)
+        for d, k in zip(doc.tolist(), (hits - (ends - counts)[doc]).tolist(), strict=True):
+            lines = split[d]
+            if len(lines[k]) <= MAX_LINE_CHARS + 2:
+                lines[k] = " " * len(lines[k])
+                masked[d] += 1
+        out = [(text, 0) for text in texts]
+        for d in np.flatnonzero(masked).tolist():
+            result = "".join(split[d])
+            # Nothing but chrome: keep the text, it is all there is to compare.
+            if not result.isspace():
+                out[d] = (result, masked[d])
+        return out
