@@ -42,6 +42,71 @@ def _roots(parent: np.ndarray) -> np.ndarray:
     return out
 
 
+@numba.njit(cache=True)
+def _union_sized(parent: np.ndarray, size: np.ndarray, a: int, b: int) -> None:
+    ra = _find(parent, a)
+    rb = _find(parent, b)
+    if ra != rb:
+        low, high = min(ra, rb), max(ra, rb)  # the smaller index roots, as in _union_all
+        parent[high] = low
+        size[low] += size[high]
+
+
+@numba.njit(cache=True)
+def _union_edges(
+    parent: np.ndarray, size: np.ndarray, first: np.ndarray, second: np.ndarray
+) -> None:
+    for e in range(first.shape[0]):
+        _union_sized(parent, size, first[e], second[e])
+
+
+@numba.njit(cache=True)
+def _joined_size(parent: np.ndarray, size: np.ndarray, a: int, b: int) -> int:
+    ra = _find(parent, a)
+    if ra != _find(parent, b):
+        return 0
+    return size[ra]
+
+
+class UnionFind:
+    """Incremental union-find over n nodes in two int32 arrays; a set's root is its least node."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int32)
+        self.size = np.ones(n, dtype=np.int32)
+
+    def union(self, a: int, b: int) -> None:
+        """Join the sets of a and b."""
+        _union_sized(self.parent, self.size, a, b)
+
+    def union_edges(self, first: np.ndarray, second: np.ndarray) -> None:
+        """Join the sets of first[e] and second[e] for every e."""
+        _union_edges(self.parent, self.size, first.astype(np.int32), second.astype(np.int32))
+
+    def joined_size(self, a: int, b: int) -> int:
+        """Size of the set holding both a and b, or 0 when they are apart."""
+        return int(_joined_size(self.parent, self.size, a, b))
+
+    def labels(self) -> np.ndarray:
+        """Each node's set, named by its smallest node (as `connected_components`)."""
+        return _roots(self.parent)
+
+
+def groups(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(members, offsets): group k of more than one node is members[offsets[k]:offsets[k + 1]].
+
+    Groups come in order of their smallest node, members in ascending order (as `groups_of`).
+    """
+    order = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.diff(labels[order], prepend=-1))
+    sizes = np.diff(np.append(starts, labels.shape[0]))
+    big = sizes > 1
+    keep = np.repeat(big, sizes)
+    offsets = np.zeros(int(big.sum()) + 1, dtype=np.int64)
+    np.cumsum(sizes[big], out=offsets[1:])
+    return order[keep].astype(np.int32), offsets
+
+
 def connected_components(n: int, edges: np.ndarray) -> np.ndarray:
     """Component label (the smallest member index) of each of n nodes joined by edges (k, 2)."""
     parent = np.arange(n, dtype=np.int64)

@@ -1,79 +1,86 @@
 """The local engine: the whole pipeline on one machine, all cores, bounded memory.
 
 Documents stream through sketching in batches; only sketches and a few facts per document stay in
-memory, texts go to a temporary store for verification. Every record read is accounted for:
-scanned, empty, or skipped with its reason.
+memory (in columns, engines/corpus.py), texts go to a temporary store for verification. Matches
+go to a sink as they are verified (a list, or matches.jsonl itself), and clustering keeps only
+compact edges. Every record read is accounted for: scanned, empty, or skipped with its reason.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Protocol
 
 import numba
 import numpy as np
 
 from copytrace import __version__
-from copytrace.boilerplate import BoilerplateFinder
-from copytrace.cluster import choose_source, connected_components, groups_of
+from copytrace.cluster import UnionFind, choose_source, groups
+from copytrace.engines.corpus import Corpus, CorpusSketches, OnError, host_of
+from copytrace.engines.memory import release_free_memory
 from copytrace.engines.store import TextStore
+from copytrace.engines.views import (
+    RELATION_CODE,
+    ClusterArrays,
+    ClusterList,
+    Dropped,
+    DroppedList,
+)
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Item, Origin
-from copytrace.io.dates import parse_date
-from copytrace.lsh import candidate_pairs, estimated_jaccard, pair_floor, passage_candidates
-from copytrace.model import (
-    LINKED,
-    SOURCE,
-    Cluster,
-    Document,
-    Match,
-    Member,
-    Relation,
-    Settings,
-    Span,
-)
-from copytrace.sketch import Sketches, shingle_text, sketch_batch
+from copytrace.lsh import candidate_pairs, filter_by_estimate, passage_candidates
+from copytrace.model import LINKED, SOURCE, Cluster, Document, Match, Relation, Settings, Span
+from copytrace.sketch import shingle_text
 from copytrace.verify import ShingleSet, orient, shingle_set, verify_pair
+
+__all__ = [
+    "WHOLE_DOCUMENT",
+    "CorpusSketches",
+    "Dropped",
+    "MatchSink",
+    "OnError",
+    "Report",
+    "ScanResult",
+    "documents_as_items",
+    "host_of",
+    "scan_items",
+    "set_jobs",
+]
 
 #: Relations that make two documents the same document for clustering and dedup; passages and
 #: rewrites are reported as matches but never merge clusters.
 WHOLE_DOCUMENT = frozenset({Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED})
 
-OnError = Literal["fail", "skip"]
 #: Called as report(stage, done, total) while work goes on; total is None when unknown.
 Report = Callable[[str, int, int | None], None]
 
-BATCH_DOCS = 4096
-BATCH_BYTES = 16 << 20
 #: Pairs inside a cluster at least this large are not verified again: every member already has
 #: a verified path to the others, and checking all pairs would make big clusters quadratic.
 LARGE_CLUSTER = 16
 #: Records listed by name in summary.json; beyond this only counted.
 LISTED = 1000
+_RELATIONS = tuple(Relation)
 
 
-@dataclass(frozen=True, slots=True)
-class Dropped:
-    """A document that `dedup` leaves out, and the one it duplicates."""
+class MatchSink(Protocol):
+    """Where verified matches go, in order: a list, or a MatchFile writing matches.jsonl."""
 
-    id: str
-    origin: Origin
-    duplicate_of: str
-    relation: str
+    def append(self, match: Match, /) -> None:
+        """Take one match."""
 
 
 @dataclass
 class ScanResult:
     """What a scan found: verified matches, clusters, an accounting summary, and dedup choices."""
 
-    matches: list[Match]
-    clusters: list[Cluster]
+    matches: Sequence[Match]
+    clusters: Sequence[Cluster]
     summary: dict[str, Any]
-    dropped: list[Dropped] = field(default_factory=list)
+    dropped: Sequence[Dropped] = field(default_factory=list)
     skipped: list[BadRecord] = field(default_factory=list)
 
 
@@ -94,148 +101,6 @@ def documents_as_items(documents: Iterable[Document | tuple[str, str]]) -> Itera
         yield Origin(0, "documents", "document", number), doc
 
 
-def host_of(meta: dict[str, Any]) -> str | None:
-    """The document's host: its `host` metadata, else the host of its `url`, else None."""
-    host = meta.get("host")
-    if isinstance(host, str) and host:
-        return host.lower()
-    url = meta.get("url")
-    if isinstance(url, str) and "//" in url:
-        return urlsplit(url).hostname or None
-    return None
-
-
-class _Corpus:
-    """Facts kept per document while streaming: ids, origins, dates, hosts; texts go to disk."""
-
-    def __init__(self, settings: Settings, store: TextStore, on_error: OnError) -> None:
-        self.settings = settings
-        self.store = store
-        self.on_error = on_error
-        self.ids: list[str] = []
-        self.origins: list[Origin] = []
-        self.dates: list[str | None] = []
-        self.hosts: list[str | None] = []
-        self.first_seen: dict[str, int] = {}
-        self.skipped: list[BadRecord] = []
-        self.records = 0
-        self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
-        self.masked_lines = 0
-        self.masked_documents = 0
-        self._first_exact: dict[int, int] = {}
-
-    def skip(self, bad: BadRecord) -> None:
-        if self.on_error == "fail":
-            raise InputError(f"{bad.message()} (--on-error skip skips bad records.)")
-        self.skipped.append(bad)
-
-    def add(self, origin: Origin, record: Document | BadRecord) -> None:
-        self.records += 1
-        if isinstance(record, BadRecord):
-            self.skip(record)
-            return
-        first = self.first_seen.get(record.id)
-        if first is not None:
-            where = self.origins[first]
-            self.skip(BadRecord(origin, f'duplicate id "{record.id}" (first at {where}).'))
-            return
-        self.first_seen[record.id] = len(self.ids)
-        self.ids.append(record.id)
-        self.origins.append(origin)
-        self.dates.append(parse_date(record.meta.get("date")))
-        host = host_of(record.meta)
-        self.hosts.append(host)
-        self.store.add(record.text)
-        if not self.settings.keep_boilerplate:
-            self.boilerplate.add(host, record.text)
-
-    def sketch_text(self, i: int) -> str:
-        """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
-        text = self.store.get(i)
-        if self.settings.keep_boilerplate:
-            return text
-        return self.boilerplate.mask(self.hosts[i], text)[0]
-
-    def sketches(self) -> CorpusSketches:
-        """Sketch every document (second pass, from the store), in input order."""
-        self.boilerplate.finish()
-        parts: list[CorpusSketches] = []
-        batch: list[str] = []
-        size = 0
-        for i in range(len(self.ids)):
-            text = self.store.get(i)
-            if not self.settings.keep_boilerplate:
-                text, n = self.boilerplate.mask(self.hosts[i], text)
-                self.masked_lines += n
-                self.masked_documents += n > 0
-            batch.append(text)
-            size += len(text)
-            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
-                parts.append(self._compact(sketch_batch(batch, self.settings), i + 1 - len(batch)))
-                batch, size = [], 0
-        if batch or not parts:
-            parts.append(
-                self._compact(sketch_batch(batch, self.settings), len(self.ids) - len(batch))
-            )
-        return CorpusSketches(
-            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(CorpusSketches))
-        )
-
-    def _compact(self, sk: Sketches, first: int) -> CorpusSketches:
-        """Keep what the engine needs of a batch starting at document `first`.
-
-        An exact copy of an earlier document keeps only its exact hash and a pointer to that
-        document: its signature and fingerprints would repeat the earlier ones, so a story
-        printed a thousand times costs little more memory than one.
-        """
-        n = len(sk)
-        rep = np.arange(first, first + n, dtype=np.int64)
-        unique = sk.n_tokens > 0
-        for k, (e0, e1) in enumerate(sk.exact.tolist()):
-            if not unique[k]:
-                continue
-            key = (e0 << 64) | e1
-            earlier = self._first_exact.setdefault(key, first + k)
-            if earlier != first + k:
-                rep[k] = earlier
-                unique[k] = False
-        fp_counts = np.diff(sk.fp_offsets)
-        fp_doc = np.repeat(np.arange(first, first + n, dtype=np.int32), fp_counts)
-        fp_keep = np.repeat(unique, fp_counts)
-        return CorpusSketches(
-            exact=sk.exact,
-            rep=rep,
-            n_tokens=sk.n_tokens.astype(np.int32),
-            n_shingles=sk.n_shingles.astype(np.int32),
-            text_span=sk.text_span,
-            sig_doc=np.flatnonzero(unique) + first,
-            signatures=sk.signatures[unique].astype(np.uint32),  # low 32 bits: half the memory
-            fp_hash=sk.fp_hash[fp_keep],
-            fp_doc=fp_doc[fp_keep],
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusSketches:
-    """The sketches the engine keeps, compactly.
-
-    Per document: exact hash, `rep` (the first document with the same normalized text, itself
-    if none), token and shingle counts, text span. Per distinct non-empty document only: its
-    signature as 32-bit values (`signatures[r]` belongs to document `sig_doc[r]`) and its passage
-    fingerprints as (hash, document), without positions, which alignment recomputes.
-    """
-
-    exact: np.ndarray
-    rep: np.ndarray
-    n_tokens: np.ndarray
-    n_shingles: np.ndarray
-    text_span: np.ndarray
-    sig_doc: np.ndarray
-    signatures: np.ndarray
-    fp_hash: np.ndarray
-    fp_doc: np.ndarray
-
-
 def scan_items(
     items: Iterable[Item],
     settings: Settings | None = None,
@@ -246,96 +111,117 @@ def scan_items(
     report: Report | None = None,
     input_names: list[str] | None = None,
     on_finish: Callable[[ScanResult, Callable[[str], str]], None] | None = None,
+    matches: MatchSink | None = None,
 ) -> ScanResult:
     """Run the pipeline over reader items and return matches, clusters and the summary.
 
-    `on_finish(result, text_of)` is called while the texts are still at hand, for writers (such
-    as the HTML report) that show documents; `text_of(id)` returns a document's text.
+    Verified matches are appended to `matches` as they are found (default: a new list), which
+    becomes `result.matches`. `on_finish(result, text_of)` is called while the texts are still
+    at hand, for writers (such as the HTML report) that show documents; `text_of(id)` returns a
+    document's text.
     """
     settings = settings or Settings()
     if on_error not in ("fail", "skip"):
         raise InputError(f"on_error must be 'fail' or 'skip'; got {on_error!r}.")
+    sink: MatchSink = [] if matches is None else matches
     jobs_used = set_jobs(jobs)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with TextStore(tmp_dir) as store:
-        corpus = _Corpus(settings, store, on_error)
+        corpus = Corpus(settings, store, on_error)
         for origin, record in items:
             corpus.add(origin, record)
             if report is not None and corpus.records % 1000 == 0:
                 report("read", corpus.records, None)
+        corpus.flush()
+        release_free_memory()  # each stage starts without the last one's garbage
         timings["read"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         sketches = corpus.sketches()
+        release_free_memory()
         timings["sketch"] = time.perf_counter() - t1
         if corpus.records == 0:
             where = ", ".join(input_names) if input_names else "the input"
             raise InputError(f"{where}: no documents (the input is empty).")
-        result = _find_and_group(corpus, sketches, settings, timings, jobs_used, report)
+        result = _find_and_group(corpus, sketches, settings, timings, jobs_used, report, sink)
         if on_finish is not None:
-            on_finish(result, lambda doc_id: store.get(corpus.first_seen[doc_id]))
+
+            def text_of(doc_id: str) -> str:
+                index = corpus.docs.find(doc_id)
+                if index is None:
+                    raise KeyError(doc_id)
+                return store.get(index)
+
+            on_finish(result, text_of)
         return result
 
 
 @dataclass
 class _Verified:
-    """What verification found: matches, whole-document edges and containment counts."""
+    """What verification found: match counts, whole-document edges and containment counts.
 
-    matches: list[Match]
-    edges: list[tuple[int, int]]
-    edge_relation: dict[tuple[int, int], Relation]
+    Matches themselves go to the sink; exact copies are joined in `joined` only, verified
+    whole-document edges are also kept as (first, second, relation code) for clustering.
+    """
+
+    sink: MatchSink
+    joined: UnionFind
     contains: np.ndarray
+    by_relation: dict[str, int] = field(default_factory=lambda: {r.value: 0 for r in Relation})
+    first: array[int] = field(default_factory=lambda: array("i"))
+    second: array[int] = field(default_factory=lambda: array("i"))
+    relation: array[int] = field(default_factory=lambda: array("b"))
     skipped_as_joined: int = 0
+
+    def add(self, match: Match) -> None:
+        """Send a match to the sink and count it."""
+        self.sink.append(match)
+        self.by_relation[match.relation.value] += 1
 
 
 def _exact_copies(
-    corpus: _Corpus, sketches: CorpusSketches, rep: np.ndarray, settings: Settings
-) -> _Verified:
+    corpus: Corpus, sketches: CorpusSketches, found: _Verified, settings: Settings
+) -> None:
     """Matches and edges for documents whose normalized text equals an earlier one's."""
-    ids, span = corpus.ids, sketches.text_span
-    n = len(ids)
+    docs, span, rep = corpus.docs, sketches.text_span, sketches.rep
+    n = len(docs)
     members = np.flatnonzero((sketches.n_tokens > 0) & (rep != np.arange(n)))
-    found = _Verified([], [], {}, np.zeros(n, dtype=np.int64))
+    found.joined.union_edges(members, rep[members])
     for x in members.tolist():
         r = int(rep[x])
         where = Span(int(span[x, 0]), int(span[x, 1]), int(span[r, 0]), int(span[r, 1]), 1.0)
-        copy = Match(ids[x], ids[r], Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0)
-        found.matches.append(orient(copy, corpus.dates[x], corpus.dates[r], settings))
-        found.edges.append((x, r))
-    return found
+        copy = Match(docs.id(x), docs.id(r), Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0)
+        found.add(orient(copy, docs.date(x), docs.date(r), settings))
 
 
 def _verify(
     pairs: np.ndarray,
     found: _Verified,
-    corpus: _Corpus,
+    corpus: Corpus,
     sets: Callable[[int], ShingleSet],
     settings: Settings,
     report: Report | None,
 ) -> None:
     """Verify and align every candidate pair, adding matches and edges to `found`."""
-    ids = corpus.ids
-    joined = _UnionFind()
-    for x, r in found.edges:
-        joined.union(x, r)
+    docs, joined = corpus.docs, found.joined
     for k, (i, j) in enumerate(pairs.tolist()):
         if report is not None and k % 1000 == 0:
             report("verify", k, int(pairs.shape[0]))
-        root = joined.find(i)
-        if root == joined.find(j) and joined.size.get(root, 1) >= LARGE_CLUSTER:
+        if joined.joined_size(i, j) >= LARGE_CLUSTER:
             # Already one large cluster through verified matches: checking every pair of a story
             # printed a thousand times would cost quadratic time and change no cluster.
             found.skipped_as_joined += 1
             continue
-        match = verify_pair(ids[i], sets(i), ids[j], sets(j), settings)
+        match = verify_pair(docs.id(i), sets(i), docs.id(j), sets(j), settings)
         if match is None:
             continue
-        found.matches.append(orient(match, corpus.dates[i], corpus.dates[j], settings))
+        found.add(orient(match, docs.date(i), docs.date(j), settings))
         if match.relation not in WHOLE_DOCUMENT:
             continue
         joined.union(i, j)
-        found.edges.append((i, j))
-        found.edge_relation[(i, j)] = match.relation
+        found.first.append(i)
+        found.second.append(j)
+        found.relation.append(_RELATIONS.index(match.relation))
         if match.relation is Relation.CONTAINED:
             if match.containment_a_in_b >= settings.containment:
                 found.contains[j] += 1
@@ -343,74 +229,106 @@ def _verify(
                 found.contains[i] += 1
 
 
+class _EdgeRelations:
+    """The relation of each verified whole-document edge, looked up by its two documents."""
+
+    def __init__(self, found: _Verified, n: int) -> None:
+        first = np.frombuffer(found.first, dtype=np.int32).astype(np.int64)
+        second = np.frombuffer(found.second, dtype=np.int32).astype(np.int64)
+        codes = np.minimum(first, second) * n + np.maximum(first, second)
+        order = np.argsort(codes, kind="stable")
+        self.n = n
+        self.codes = codes[order]
+        self.relations = np.frombuffer(found.relation, dtype=np.int8)[order]
+
+    def get(self, a: int, b: int) -> Relation | None:
+        """The relation verified between a and b, or None."""
+        code = min(a, b) * self.n + max(a, b)
+        k = int(np.searchsorted(self.codes, code))
+        if k < self.codes.shape[0] and self.codes[k] == code:
+            return _RELATIONS[int(self.relations[k])]
+        return None
+
+
 def _group(
     found: _Verified,
-    corpus: _Corpus,
+    corpus: Corpus,
     sketches: CorpusSketches,
-    rep: np.ndarray,
     sets: Callable[[int], ShingleSet],
     settings: Settings,
-) -> tuple[list[Cluster], list[Dropped]]:
-    """Clusters over the whole-document edges, their sources, and what dedup drops."""
-    ids = corpus.ids
-    labels = connected_components(len(ids), np.array(found.edges, dtype=np.int64).reshape(-1, 2))
-    lengths, counts = sketches.n_tokens.tolist(), found.contains.tolist()
+) -> ClusterArrays:
+    """Clusters over the whole-document edges, their sources and each member's relation."""
+    docs, rep = corpus.docs, sketches.rep
+    members, offsets = groups(found.joined.labels())
+    known = _EdgeRelations(found, len(docs))
+    dates, lengths, counts = docs.dates, sketches.n_tokens, found.contains
 
     def relation_to(x: int, s: int) -> str:
         rx, rs = int(rep[x]), int(rep[s])
         if rx == rs:
             return Relation.EXACT.value
-        known = found.edge_relation.get((min(rx, rs), max(rx, rs)))
-        if known is not None:
-            return known.value
-        match = verify_pair(ids[rx], sets(rx), ids[rs], sets(rs), settings)
+        relation = known.get(rx, rs)
+        if relation is not None:
+            return relation.value
+        match = verify_pair(docs.id(rx), sets(rx), docs.id(rs), sets(rs), settings)
         if match is None or match.relation not in WHOLE_DOCUMENT:
             return LINKED
         return match.relation.value
 
-    clusters: list[Cluster] = []
-    dropped: list[Dropped] = []
-    for number, group in enumerate(groups_of(labels)):
-        members = group.tolist()
-        choice = choose_source(members, corpus.dates, lengths, counts)
-        src = choice.index
-        listed = []
-        for x in members:
-            relation = SOURCE if x == src else relation_to(x, src)
-            listed.append(Member(ids[x], relation))
-            if x != src:
-                dropped.append(Dropped(ids[x], corpus.origins[x], ids[src], relation))
-        clusters.append(Cluster(number, ids[src], tuple(listed), choice.reason))
-    return clusters, dropped
+    sources = np.empty(offsets.shape[0] - 1, dtype=np.int32)
+    reasons = np.empty(offsets.shape[0] - 1, dtype=np.int8)
+    reason_names: list[str] = []
+    relations = np.empty(members.shape[0], dtype=np.int8)
+    for k in range(sources.shape[0]):
+        lo, hi = int(offsets[k]), int(offsets[k + 1])
+        group = members[lo:hi].tolist()
+        choice = choose_source(group, dates, lengths, counts)  # type: ignore[arg-type]
+        if choice.reason not in reason_names:
+            reason_names.append(choice.reason)
+        sources[k] = choice.index
+        reasons[k] = reason_names.index(choice.reason)
+        for p, x in enumerate(group, start=lo):
+            name = SOURCE if x == choice.index else relation_to(x, choice.index)
+            relations[p] = RELATION_CODE[name]
+    return ClusterArrays(members, offsets, sources, reasons, tuple(reason_names), relations)
 
 
 def _find_and_group(
-    corpus: _Corpus,
+    corpus: Corpus,
     sketches: CorpusSketches,
     settings: Settings,
     timings: dict[str, float],
     jobs_used: int,
     report: Report | None,
+    sink: MatchSink,
 ) -> ScanResult:
-    n = len(corpus.ids)
+    n = len(corpus.docs)
     t = time.perf_counter()
-    nonempty = sketches.n_tokens > 0
-    rep = sketches.rep
-    found = _exact_copies(corpus, sketches, rep, settings)
+    found = _Verified(sink, UnionFind(n), np.zeros(n, dtype=np.int32))
+    _exact_copies(corpus, sketches, found, settings)
     timings["exact"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    reps = sketches.sig_doc
-    signatures = sketches.signatures
-    cands = candidate_pairs(signatures, settings)
-    estimates = estimated_jaccard(signatures, cands.pairs)
-    keep = estimates >= pair_floor(sketches.n_shingles[reps], cands.pairs, settings)
-    pairs = reps[cands.pairs[keep]] if keep.any() else np.empty((0, 2), dtype=np.int64)
+    reps = sketches.sig_doc.astype(np.int64)
+    cands = candidate_pairs(sketches.signatures, settings)
+    band_stats = {
+        "bands": cands.bands,
+        "rows": cands.rows,
+        "pairs_from_bands": int(cands.codes.shape[0]),
+        "large_buckets_linked_to_head": cands.large_buckets,
+    }
+    kept = filter_by_estimate(sketches.signatures, sketches.n_shingles[reps], cands, settings)
+    pairs = reps[kept]
+    del cands, reps, kept
+    sketches.release("signatures", "sig_doc")  # the bulk of the sketches: not needed any more
+    release_free_memory()
+    estimated = int(pairs.shape[0])
     timings["candidates"] = time.perf_counter() - t
     passage_stats: dict[str, int] = {}
     if settings.passages:
         t = time.perf_counter()
         pairs, passage_stats = _add_passage_candidates(pairs, sketches, n, settings)
+        release_free_memory()
         timings["passage_candidates"] = time.perf_counter() - t
 
     @lru_cache(maxsize=512)
@@ -420,20 +338,21 @@ def _find_and_group(
 
     t = time.perf_counter()
     _verify(pairs, found, corpus, sets, settings, report)
+    del pairs
+    release_free_memory()
     timings["verify"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    clusters, dropped = _group(found, corpus, sketches, rep, sets, settings)
+    clusters = _group(found, corpus, sketches, sets, settings)
     timings["cluster"] = time.perf_counter() - t
     timings["total"] = sum(timings.values())
 
     summary = _summary(
         corpus,
-        nonempty,
-        found.matches,
+        sketches.n_tokens > 0,
+        found.by_relation,
         clusters,
-        cands,
-        int(keep.sum()),
+        band_stats | {"pairs_verified_exactly": estimated},
         settings,
         timings,
         jobs_used,
@@ -447,33 +366,13 @@ def _find_and_group(
         "fingerprints_ignored_as_common": passage_stats.get("fingerprints_ignored_as_common", 0),
     }
     summary["candidates"]["pairs_skipped_already_joined"] = found.skipped_as_joined
-    return ScanResult(found.matches, clusters, summary, dropped, corpus.skipped)
-
-
-class _UnionFind:
-    """Incremental union-find over document indices (dict-backed: only touched nodes cost)."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.size: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        """The representative of x's set."""
-        parent = self.parent
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        """Join the sets of a and b."""
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            low, high = min(ra, rb), max(ra, rb)
-            self.parent[high] = low
-            self.size[low] = self.size.get(low, 1) + self.size.pop(high, 1)
+    return ScanResult(
+        sink,  # type: ignore[arg-type]
+        ClusterList(clusters, corpus.docs),
+        summary,
+        DroppedList(clusters, corpus.docs),
+        corpus.skipped,
+    )
 
 
 def _add_passage_candidates(
@@ -481,19 +380,21 @@ def _add_passage_candidates(
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Union of the signature candidates with pairs sharing passage fingerprints."""
     found = passage_candidates(sketches.fp_hash, sketches.fp_doc, n, settings)
+    n_fingerprints = int(sketches.fp_hash.shape[0])
+    sketches.release("fp_hash", "fp_doc")
+    size = np.uint64(max(n, 1))
     codes = np.concatenate(
         [
-            pairs[:, 0].astype(np.uint64) * np.uint64(n) + pairs[:, 1].astype(np.uint64),
-            found.pairs[:, 0].astype(np.uint64) * np.uint64(n)
-            + found.pairs[:, 1].astype(np.uint64),
+            pairs[:, 0].astype(np.uint64) * size + pairs[:, 1].astype(np.uint64),
+            found.pairs[:, 0].astype(np.uint64) * size + found.pairs[:, 1].astype(np.uint64),
         ]
     )
     codes = np.unique(codes)
     merged = np.empty((codes.shape[0], 2), dtype=np.int64)
-    merged[:, 0] = (codes // np.uint64(max(n, 1))).astype(np.int64)
-    merged[:, 1] = (codes % np.uint64(max(n, 1))).astype(np.int64)
+    merged[:, 0] = (codes // size).astype(np.int64)
+    merged[:, 1] = (codes % size).astype(np.int64)
     stats = {
-        "fingerprints": int(sketches.fp_hash.shape[0]),
+        "fingerprints": n_fingerprints,
         "fingerprints_ignored_as_common": found.ignored_fingerprints,
         "postings_ignored_as_common": found.ignored_postings,
         "pairs_from_fingerprints": int(found.pairs.shape[0]),
@@ -503,22 +404,20 @@ def _add_passage_candidates(
 
 
 def _summary(
-    corpus: _Corpus,
+    corpus: Corpus,
     nonempty: np.ndarray,
-    matches: list[Match],
-    clusters: list[Cluster],
-    cands: Any,
-    estimated: int,
+    by_relation: dict[str, int],
+    clusters: ClusterArrays,
+    candidates: dict[str, int],
     settings: Settings,
     timings: dict[str, float],
     jobs_used: int,
 ) -> dict[str, Any]:
-    by_relation = {r.value: 0 for r in Relation}
-    for m in matches:
-        by_relation[m.relation.value] += 1
     empty_idx = np.flatnonzero(~nonempty).tolist()
-    in_clusters = sum(len(c.members) for c in clusters)
-    n_docs = len(corpus.ids)
+    sizes = clusters.sizes
+    n_clusters = int(sizes.shape[0])
+    in_clusters = int(sizes.sum())
+    n_docs = len(corpus.docs)
     return {
         "copytrace_version": __version__,
         "records": {
@@ -530,24 +429,25 @@ def _summary(
             "scanned": int(nonempty.sum()),
             "empty": len(empty_idx),
             "in_clusters": in_clusters,
-            "kept_by_dedup": n_docs - (in_clusters - len(clusters)),
-            "dropped_by_dedup": in_clusters - len(clusters),
+            "kept_by_dedup": n_docs - (in_clusters - n_clusters),
+            "dropped_by_dedup": in_clusters - n_clusters,
         },
-        "matches": by_relation,
-        "clusters": len(clusters),
-        "largest_cluster": max((len(c.members) for c in clusters), default=0),
+        "matches": dict(by_relation),
+        "clusters": n_clusters,
+        "largest_cluster": int(sizes.max()) if n_clusters else 0,
         "candidates": {
-            "bands": cands.bands,
-            "rows": cands.rows,
-            "pairs_from_bands": int(cands.pairs.shape[0]),
-            "pairs_verified_exactly": estimated,
-            "large_buckets_linked_to_head": cands.large_buckets,
+            "bands": candidates["bands"],
+            "rows": candidates["rows"],
+            "pairs_from_bands": candidates["pairs_from_bands"],
+            "pairs_verified_exactly": candidates["pairs_verified_exactly"],
+            "large_buckets_linked_to_head": candidates["large_buckets_linked_to_head"],
         },
         "skipped_records": [
             {"where": str(b.origin), "reason": b.reason} for b in corpus.skipped[:LISTED]
         ],
         "empty_documents": [
-            {"id": corpus.ids[i], "where": str(corpus.origins[i])} for i in empty_idx[:LISTED]
+            {"id": corpus.docs.id(i), "where": str(corpus.docs.origin(i))}
+            for i in empty_idx[:LISTED]
         ],
         "settings": settings.to_dict(),
         "jobs": jobs_used,

@@ -272,7 +272,7 @@ def render_report(result: ScanResult, text_of: Callable[[str], str], max_pairs: 
     )
 
 
-def _views(matches: list[Match], shown: list[int], text_of: Callable[[str], str]) -> str:
+def _views(matches: Sequence[Match], shown: list[int], text_of: Callable[[str], str]) -> str:
     """The side-by-side section: one folding view per chosen pair, grouped by relation."""
     if not shown:
         body = '<p class="empty">No matches, so nothing to show side by side.</p>'
@@ -383,7 +383,9 @@ def _card(label: str, value: object, detail: str = "") -> str:
     )
 
 
-def _overview(summary: dict[str, Any], matches: list[Match], clusters: list[Cluster]) -> str:
+def _overview(
+    summary: dict[str, Any], matches: Sequence[Match], clusters: Sequence[Cluster]
+) -> str:
     by_relation: dict[str, int] = {r.value: 0 for r in Relation}
     for m in matches:
         by_relation[m.relation.value] += 1
@@ -497,7 +499,7 @@ def histogram(
     return "".join(parts)
 
 
-def _similarity(matches: list[Match]) -> str:
+def _similarity(matches: Sequence[Match]) -> str:
     jaccards = [(m.jaccard, m.relation) for m in matches]
     spans = [(s.similarity, m.relation) for m in matches for s in m.spans]
     legend = "".join(
@@ -531,7 +533,7 @@ def _members(cluster: Cluster) -> str:
     return f"<details><summary>{len(cluster.members):,} members ({tally})</summary>{body}</details>"
 
 
-def _clusters(clusters: list[Cluster]) -> str:
+def _clusters(clusters: Sequence[Cluster]) -> str:
     if not clusters:
         return _section("clusters", "Clusters", '<p class="empty">No clusters.</p>')
     rows = "".join(
@@ -566,7 +568,7 @@ def _num(value: float, shown: str) -> str:
     return f'<td class="num" data-v="{value:.6f}">{shown}</td>'
 
 
-def _pairs_table(matches: list[Match], viewed: set[int]) -> str:
+def _pairs_table(matches: Sequence[Match], viewed: set[int]) -> str:
     if not matches:
         return _section("pairs", "Pairs", '<p class="empty">No matches.</p>')
     present = sorted({m.relation for m in matches}, key=lambda r: r.rank)

@@ -1,0 +1,227 @@
+"""Reading and sketching a corpus: every record accounted for, compact sketches kept.
+
+Records stream in; each document's facts go to a columnar DocumentTable and its text to the
+temporary TextStore. Sketching then rereads the texts in batches and keeps per document only its
+exact hash, counts and a pointer to the first document with the same normalized text; signatures
+and passage fingerprints are kept once per distinct text.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from copytrace.boilerplate import BoilerplateFinder
+from copytrace.engines.documents import DocumentTable
+from copytrace.engines.store import TextStore
+from copytrace.engines.tables import EMPTY_SLOT, first_exact, table_size
+from copytrace.errors import InputError
+from copytrace.io.base import BadRecord, Origin
+from copytrace.io.dates import parse_date
+from copytrace.model import Document, Settings
+from copytrace.sketch import sketch_batch
+
+OnError = Literal["fail", "skip"]
+
+#: Documents checked for duplicate ids in one call of the table kernel.
+PENDING_DOCS = 1024
+PENDING_BYTES = 1 << 20
+#: A sketch batch; its transient arrays take about 10 bytes per byte of text, so batches stay
+#: small while still giving every thread hundreds of documents.
+BATCH_DOCS = 4096
+BATCH_BYTES = 1 << 20
+
+
+def host_of(meta: dict[str, Any]) -> str | None:
+    """The document's host: its `host` metadata, else the host of its `url`, else None."""
+    host = meta.get("host")
+    if isinstance(host, str) and host:
+        return host.lower()
+    url = meta.get("url")
+    if isinstance(url, str) and "//" in url:
+        return urlsplit(url).hostname or None
+    return None
+
+
+@dataclass(slots=True)
+class CorpusSketches:
+    """The sketches the engine keeps, compactly.
+
+    Per document: exact hash, `rep` (the first document with the same normalized text, itself
+    if none), token and shingle counts, text span. Per distinct non-empty document only: its
+    signature as 32-bit values (`signatures[r]` belongs to document `sig_doc[r]`) and its passage
+    fingerprints as (hash, document), without positions, which alignment recomputes. The
+    signatures and fingerprints are the bulk; `release` frees them once candidates are found.
+    """
+
+    exact: np.ndarray
+    rep: np.ndarray
+    n_tokens: np.ndarray
+    n_shingles: np.ndarray
+    text_span: np.ndarray
+    sig_doc: np.ndarray
+    signatures: np.ndarray
+    fp_hash: np.ndarray
+    fp_doc: np.ndarray
+
+    def release(self, *names: str) -> None:
+        """Replace the named arrays by empty ones, so their memory goes back."""
+        for name in names:
+            old = getattr(self, name)
+            setattr(self, name, np.empty((0, *old.shape[1:]), dtype=old.dtype))
+
+
+class Corpus:
+    """Facts kept per document while streaming; texts go to disk, then sketches are made."""
+
+    def __init__(self, settings: Settings, store: TextStore, on_error: OnError) -> None:
+        self.settings = settings
+        self.store = store
+        self.on_error = on_error
+        self.docs = DocumentTable()
+        self.skipped: list[BadRecord] = []
+        self.records = 0
+        self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
+        self.masked_lines = 0
+        self.masked_documents = 0
+        self._pending: list[tuple[Origin, Document]] = []
+        self._pending_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def skip(self, bad: BadRecord) -> None:
+        """Fail on a bad record, or list it as skipped."""
+        if self.on_error == "fail":
+            raise InputError(f"{bad.message()} (--on-error skip skips bad records.)")
+        self.skipped.append(bad)
+
+    def add(self, origin: Origin, record: Document | BadRecord) -> None:
+        """Take one record; documents wait in a small batch for the duplicate-id check."""
+        self.records += 1
+        if isinstance(record, BadRecord):
+            self.flush()  # earlier records first, so problems are reported in input order
+            self.skip(record)
+            return
+        self._pending.append((origin, record))
+        self._pending_bytes += len(record.text)
+        if len(self._pending) >= PENDING_DOCS or self._pending_bytes >= PENDING_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Check the waiting documents' ids, then store the new documents in order."""
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        if not pending:
+            return
+        first = self.docs.claim_ids([doc.id for _, doc in pending])
+        for (origin, doc), earlier in zip(pending, first, strict=True):
+            if earlier >= 0:
+                where = self.docs.origin(earlier)
+                self.skip(BadRecord(origin, f'duplicate id "{doc.id}" (first at {where}).'))
+                continue
+            host = host_of(doc.meta)
+            self.docs.add_facts(origin, parse_date(doc.meta.get("date")), host)
+            self.store.add(doc.text)
+            if not self.settings.keep_boilerplate:
+                self.boilerplate.add(host, doc.text)
+
+    def sketch_text(self, i: int) -> str:
+        """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
+        text = self.store.get(i)
+        if self.settings.keep_boilerplate:
+            return text
+        return self.boilerplate.mask(self.docs.host(i), text)[0]
+
+    def sketches(self) -> CorpusSketches:
+        """Sketch every document (second pass, from the store), in input order."""
+        self.flush()
+        self.boilerplate.finish()
+        builder = _SketchBuilder(len(self.docs), self.settings)
+        batch: list[str] = []
+        size = 0
+        for i in range(len(self.docs)):
+            batch.append(self.store.get(i))
+            size += len(batch[-1])
+            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES or i == len(self.docs) - 1:
+                builder.add(self._masked(batch, i + 1 - len(batch)))
+                batch, size = [], 0
+        return builder.finish()
+
+    def _masked(self, texts: list[str], first: int) -> list[str]:
+        """Texts of documents first, first + 1, ... with their boilerplate lines blanked."""
+        if self.settings.keep_boilerplate:
+            return texts
+        hosts = [self.docs.host(i) for i in range(first, first + len(texts))]
+        out = []
+        for text, n in self.boilerplate.mask_many(hosts, texts):
+            out.append(text)
+            self.masked_lines += n
+            self.masked_documents += n > 0
+        return out
+
+
+class _SketchBuilder:
+    """Collects batch sketches into per-document columns and per-distinct-text arrays."""
+
+    def __init__(self, n: int, settings: Settings) -> None:
+        self.settings = settings
+        self.done = 0
+        self.exact = np.zeros((n, 2), dtype=np.uint64)
+        self.rep = np.arange(n, dtype=np.int32)
+        self.n_tokens = np.zeros(n, dtype=np.int32)
+        self.n_shingles = np.zeros(n, dtype=np.int32)
+        self.text_span = np.zeros((n, 2), dtype=np.int64)
+        self._table = np.full(table_size(n), EMPTY_SLOT, dtype=np.int32)
+        # Arrays that grow in place (realloc), so that growing never holds two copies.
+        self.sig_doc = array("i")
+        self.signatures = array("I")
+        self.fp_hash = array("Q")
+        self.fp_doc = array("i")
+
+    def add(self, texts: list[str]) -> None:
+        """Sketch the next batch of documents.
+
+        An exact copy of an earlier document keeps only its exact hash and a pointer to that
+        document: its signature and fingerprints would repeat the earlier ones, so a story
+        printed a thousand times costs little more memory than one.
+        """
+        sk = sketch_batch(texts, self.settings)
+        first, n = self.done, len(texts)
+        rows = slice(first, first + n)
+        self.exact[rows] = sk.exact
+        self.n_tokens[rows] = sk.n_tokens
+        self.n_shingles[rows] = sk.n_shingles
+        self.text_span[rows] = sk.text_span
+        rep = self.rep[rows]
+        first_exact(self._table, self.exact, self.n_tokens, first, rep)
+        unique = (rep == np.arange(first, first + n)) & (sk.n_tokens > 0)
+        keep = np.flatnonzero(unique)
+        self.sig_doc.frombytes((keep + first).astype(np.int32).view(np.uint8).data)
+        # Low 32 bits of each value: half the memory, and still a fine Jaccard estimate.
+        sigs = np.ascontiguousarray(sk.signatures[keep], dtype=np.uint32)
+        self.signatures.frombytes(sigs.reshape(-1).view(np.uint8).data)
+        fp_counts = np.diff(sk.fp_offsets)
+        fp_keep = np.repeat(unique, fp_counts)
+        self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
+        fp_doc = np.repeat((keep + first).astype(np.int32), fp_counts[keep])
+        self.fp_doc.frombytes(fp_doc.view(np.uint8).data)
+        self.done += n
+
+    def finish(self) -> CorpusSketches:
+        """The collected sketches; the builder must not be used after this."""
+        m = self.settings.num_perm
+        return CorpusSketches(
+            exact=self.exact,
+            rep=self.rep,
+            n_tokens=self.n_tokens,
+            n_shingles=self.n_shingles,
+            text_span=self.text_span,
+            sig_doc=np.frombuffer(self.sig_doc, dtype=np.int32),
+            signatures=np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, m),
+            fp_hash=np.frombuffer(self.fp_hash, dtype=np.uint64),
+            fp_doc=np.frombuffer(self.fp_doc, dtype=np.int32),
+        )
