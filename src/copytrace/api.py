@@ -6,11 +6,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from copytrace.engines.local import OnError, Report, ScanResult, documents_as_items, scan_items
+from copytrace.engines.local import (
+    MatchSink,
+    OnError,
+    Report,
+    ScanResult,
+    documents_as_items,
+    scan_items,
+)
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Reader, ReadOptions
 from copytrace.io.dedup import dropped_path_for, record_key, write_deduplicated
 from copytrace.io.inputs import iter_items, open_readers
+from copytrace.io.matchfile import MatchFile
 from copytrace.io.results import write_jsonl
 from copytrace.model import Document, Relation, Settings, Span
 from copytrace.sketch import shingle_text, sketch_batch
@@ -49,13 +57,52 @@ def scan(
     report: Report | None = None,
     html_report: str | Path | None = None,
     report_pairs: int = 200,
+    matches_file: str | Path | None = None,
 ) -> ScanResult:
     """Find copies, near-duplicates, contained documents, reused passages and rewrites.
 
     `documents` is a path, a list of paths, or an iterable of Documents or (id, text) pairs.
     With `html_report`, also writes a self-contained HTML report showing up to `report_pairs`
-    pairs side by side.
+    pairs side by side. With `matches_file`, matches are written to that file (one JSON object
+    per line, as matches.jsonl) as they are verified instead of being held in memory, and
+    `result.matches` reads them back from it.
     """
+    sink = MatchFile(matches_file) if matches_file is not None else None
+    try:
+        result = _scan(
+            documents,
+            settings,
+            jobs=jobs,
+            on_error=on_error,
+            id_field=id_field,
+            text_field=text_field,
+            report=report,
+            html_report=html_report,
+            report_pairs=report_pairs,
+            sink=sink,
+        )
+    except BaseException:
+        if sink is not None:
+            sink.discard()
+        raise
+    if sink is not None:
+        sink.commit()
+    return result
+
+
+def _scan(
+    documents: Inputs | Iterable[Document | tuple[str, str]],
+    settings: Settings | None,
+    *,
+    jobs: int | None,
+    on_error: OnError,
+    id_field: str,
+    text_field: str,
+    report: Report | None,
+    html_report: str | Path | None,
+    report_pairs: int,
+    sink: MatchSink | None,
+) -> ScanResult:
     if isinstance(documents, str | Path) or (
         isinstance(documents, Sequence) and documents and isinstance(documents[0], str | Path)
     ):
@@ -83,6 +130,7 @@ def scan(
         report=report,
         input_names=names,
         on_finish=on_finish,
+        matches=sink,
     )
     if readers:
         _count_non_documents(result, readers)
@@ -136,7 +184,8 @@ def dedup(
     output = Path(output)
     if any(output.resolve() == p.resolve() for p in paths):
         raise InputError(f"{output}: the output would overwrite an input.")
-    result = scan(
+    # Dedup needs no match in memory: they wait in a temporary file, readable from the result.
+    result = _scan(
         paths,
         settings,
         jobs=jobs,
@@ -144,6 +193,9 @@ def dedup(
         id_field=id_field,
         text_field=text_field,
         report=report,
+        html_report=None,
+        report_pairs=0,
+        sink=MatchFile(directory=None),
     )
     drop = {record_key(d.origin) for d in result.dropped}
     drop |= {record_key(b.origin) for b in result.skipped}

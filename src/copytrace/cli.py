@@ -355,6 +355,7 @@ def scan(
             report=report,
             html_report=html_report,
             report_pairs=report_pairs,
+            matches_file=out / "matches.jsonl",  # streamed as verified, not held in memory
         )
     result.summary["inputs"] = [str(p) for p in inputs]
     write_scan(out, result.matches, result.clusters, result.summary)

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from copytrace.errors import InputError
+from copytrace.io.matchfile import MatchFile
 
 
 def _atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
@@ -44,8 +45,13 @@ def prepare_out_dir(out: Path) -> None:
 def write_scan(
     out: Path, matches: Iterable[Any], clusters: Iterable[Any], summary: dict[str, Any]
 ) -> None:
-    """Write matches.jsonl, clusters.jsonl and summary.json into `out`."""
+    """Write matches.jsonl, clusters.jsonl and summary.json into `out`.
+
+    Matches already streamed to out/matches.jsonl by a MatchFile are not written again.
+    """
     prepare_out_dir(out)
-    write_jsonl(out / "matches.jsonl", (m.to_dict() for m in matches))
+    target = out / "matches.jsonl"
+    if not (isinstance(matches, MatchFile) and matches.path == target and matches.committed):
+        write_jsonl(target, (m.to_dict() for m in matches))
     write_jsonl(out / "clusters.jsonl", (c.to_dict() for c in clusters))
     write_json(out / "summary.json", summary)
