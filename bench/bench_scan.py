@@ -1,20 +1,20 @@
-"""Benchmark how `copytrace scan` scales with corpus size: 1x, 2x and 4x.
+"""Benchmark how `copytrace scan` scales with corpus size: 1x, 2x, 4x and 8x (`--sizes`).
 
 Run from the repository root, in the virtualenv where copytrace is installed:
 
     python bench/bench_scan.py --write-results
 
 The 1x corpus is bbc_news, reuters21578 and 20newsgroups from ../shared/corpora (`--corpora`
-overrides), written as one JSONL.gz file of `id` and `text`. The 2x and 4x corpora hold the
-same originals followed by 1 and 3 copies of every document with renamed ids (`ID#copy1`, ...).
+overrides), written as one JSONL.gz file of `id` and `text`. The k-x corpus holds the same
+originals followed by k - 1 copies of every document with renamed ids (`ID#copy1`, ...).
 With `--variant exact` (the default) the copies are byte-identical; with `--variant edited` each
 copy has its first line replaced by a made-up masthead line (prepended when the text has one
 line only), simulating re-chroming, and 3 random words of the rest replaced by other words of
 the corpus, drawn with random.Random seeded from `--seed` and the copy number, so that copy 1
-is the same in the 2x and 4x corpora.
+is the same in every corpus.
 
 Each size is scanned with `copytrace scan CORPUS --out OUT --quiet`, the copytrace entry point
-next to sys.executable, in a subprocess; sizes run one after another, in the order 1x, 2x, 4x,
+next to sys.executable, in a subprocess; sizes run one after another, smallest first,
 `--repeat` times over (default 2), and the median is reported. Wall time is measured around the
 subprocess (process start, imports and writing the results included). Peak RSS is the
 `ru_maxrss` that the kernel reports for that one child when it is reaped with os.wait4: exact
@@ -25,7 +25,8 @@ to a cache in the work directory, filled by an untimed warm-up scan of a small s
 exact and an edited copy of each document (so every relation's kernels are compiled), so the
 timed runs are warm starts and the shared source tree is not written to. The table also gives
 the child's CPU seconds (user + system, from the same rusage), which other load on the machine
-disturbs less than wall time.
+disturbs less than wall time, and the working memory: peak RSS above that of a scan of a few
+documents (the runtime: Python, numpy, numba and the loaded kernels), per MB of text.
 
 `--write-results` replaces this benchmark's section of bench/RESULTS.md and leaves the others.
 """
@@ -66,14 +67,21 @@ RESULTS = REPO / "bench" / "RESULTS.md"
 SCAN_FLAGS: list[str] = []
 
 
-def heading(variant: str) -> str:
-    """The RESULTS.md heading of this benchmark for one kind of copies and scan mode."""
+def heading(variant: str, sizes: Sequence[int]) -> str:
+    """The RESULTS.md heading of this benchmark for one kind of copies, scan mode and sizes."""
+    return f"## Scan scaling: {', '.join(f'{s}x' for s in sizes)} corpus ({kind(variant)})"
+
+
+def kind(variant: str) -> str:
+    """The kind of copies and scan mode, as the heading names it in parentheses."""
     mode = ", whole documents only (--no-passages)" if SCAN_FLAGS else ""
-    return f"## Scan scaling: 1x, 2x, 4x corpus ({variant} copies{mode})"
+    return f"{variant} copies{mode}"
 
 
 EDITED_WORDS = 3
 WARMUP_DOCS = 2_000
+#: Originals in the scan that measures the runtime's own memory (each with two copies).
+RUNTIME_SAMPLE = 7
 RELATIONS = ("exact", "near_duplicate", "contained", "passage_reuse", "rewrite")
 WORD = re.compile(r"[^\W\d_]{3,}")
 OUTLETS = ("Daily Ledger", "Morning Wire", "City Post", "Evening Courier", "Net Digest")
@@ -305,7 +313,7 @@ def growth_verdict(ratio: float) -> str:
     return "clearly superlinear"
 
 
-def build_tables(results: dict[int, SizeResult]) -> tuple[list[str], list[str]]:
+def build_tables(results: dict[int, SizeResult], runtime_rss: int) -> tuple[list[str], list[str]]:
     """Markdown lines of the main table, and notes on how time and memory grew."""
     sizes = sorted(results)
     base = results[sizes[0]]
@@ -317,7 +325,8 @@ def build_tables(results: dict[int, SizeResult]) -> tuple[list[str], list[str]]:
     ]
     head = (
         "| size | documents | MB of text | wall s, median (min–max) | CPU s | s per 1,000 docs "
-        "| time ratio vs 1x | peak RSS MB | RSS / text MB | "
+        "| time ratio vs 1x | peak RSS MB | RSS / text MB | working MB (above runtime) "
+        "| working / text MB | "
         + " | ".join(f"{rel} matches" for rel in relations)
         + " | clusters | originals clustered with all copies |"
     )
@@ -343,6 +352,8 @@ def build_tables(results: dict[int, SizeResult]) -> tuple[list[str], list[str]]:
             f"{wall / base.median('seconds'):.2f}",
             f"{rss:,.0f}",
             f"{rss / (c.text_bytes / 1e6):.2f}",
+            f"{rss - runtime_rss / 1e6:,.0f}",
+            f"{(rss - runtime_rss / 1e6) / (c.text_bytes / 1e6):.2f}",
             *matches,
             f"{first['clusters']:,}",
             together,
@@ -407,11 +418,12 @@ def build_section(
     args: argparse.Namespace,
     command: str,
     warmup: tuple[int, float],
+    runtime_rss: int,
     load: tuple[tuple[float, ...], tuple[float, ...]],
     changed: Sequence[str] = (),
 ) -> str:
     """The Markdown section for bench/RESULTS.md: command, machine, versions, tables, notes."""
-    table, notes = build_tables(results)
+    table, notes = build_tables(results, runtime_rss)
     if changed:
         notes.append(
             "Warning: copytrace's source files changed while the benchmark ran (editable "
@@ -425,8 +437,11 @@ def build_section(
         if args.variant == "edited"
         else "exact: copies are byte-identical to their originals"
     )
+    sizes = sorted(results)
+    copies = ", ".join(str(s - 1) for s in sizes[1:])
+    pairs = ", ".join(str(s * (s - 1) // 2) for s in sizes)
     lines = [
-        heading(args.variant),
+        heading(args.variant, sizes),
         "",
         f"- Command: `{command}`",
         f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -439,16 +454,17 @@ def build_section(
         f"(shingle size {first['settings']['shingle_size']}, {first['settings']['num_perm']} "
         f"permutations, threshold {first['settings']['threshold']}, containment "
         f"{first['settings']['containment']}), jobs = {first['jobs']}",
-        "- Input: bbc_news, reuters21578 and 20newsgroups as one JSONL.gz file (1x); 2x and 4x "
-        f"add 1 and 3 copies of every document with ids `ID#copyK`, after the originals. Copies "
-        f"are {edited}.",
+        "- Input: bbc_news, reuters21578 and 20newsgroups as one JSONL.gz file (1x); "
+        f"{', '.join(f'{s}x' for s in sizes[1:])} add {copies} copies of every document with ids "
+        f"`ID#copyK`, after the originals. Copies are {edited}.",
         f"- Runs: `copytrace scan CORPUS --out OUT --quiet` in a subprocess, sizes one after "
         f"another in the order {', '.join(f'{s}x' for s in sorted(results))}, {args.repeat} "
         f"time(s) over; median reported. Wall time includes process start-up, imports, reading "
         f"the gzip file and writing the results. Peak RSS is the child's `ru_maxrss` from "
         f"`os.wait4`. numba's cache was filled first by an untimed scan of {warmup[0]:,} "
         f"documents with an exact and an edited copy of each ({warmup[1]:.1f} s, compiling "
-        "included).",
+        f"included). The runtime's own peak RSS, from a scan of {3 * RUNTIME_SAMPLE} documents, is "
+        f"{runtime_rss / 1e6:,.0f} MB.",
         "",
         *table,
         "",
@@ -456,7 +472,8 @@ def build_section(
         "*time ratio* is median wall time over the 1x median; *originals clustered with all "
         "copies* counts originals that ended in one cluster with every one of their copies. "
         "At k-x every original has k-1 copies, so the related pairs to find grow as k(k-1)/2 "
-        "per original (0, 1 and 6 at 1x, 2x and 4x) while documents grow as k: candidate and "
+        f"per original ({pairs} at {', '.join(f'{s}x' for s in sizes)}) while documents grow "
+        "as k: candidate and "
         "verification work that scales with related pairs is expected to grow faster than the "
         "corpus. The machine is shared: other benchmarks may have run at the same time. "
         + " ".join(notes),
@@ -464,9 +481,21 @@ def build_section(
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, variant: str, path: Path = RESULTS) -> None:
-    """Put `section` into bench/RESULTS.md, replacing an earlier copy of the same heading."""
-    upsert_section(heading(variant), section, path)
+def write_results(section: str, variant: str, sizes: Sequence[int], path: Path = RESULTS) -> None:
+    """Put `section` into bench/RESULTS.md, replacing this variant's earlier section.
+
+    The earlier section may list other sizes in its heading; it is replaced all the same.
+    """
+    new = heading(variant, sizes)
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        old = re.compile(
+            rf"^## Scan scaling: [0-9x, ]+ corpus \({re.escape(kind(variant))}\)$", re.M
+        )
+        found = old.search(text)
+        if found and found.group(0) != new:
+            path.write_text(text[: found.start()] + new + text[found.end() :], encoding="utf-8")
+    upsert_section(new, section, path)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -482,7 +511,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--repeat", type=int, default=2, help="timed runs per size (median)")
     p.add_argument("--seed", type=int, default=1, help="seed for the edited copies")
-    p.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4], help="corpus multiples")
+    p.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8], help="corpus multiples")
     p.add_argument("--limit", type=int, default=None, help="documents per source file (tests)")
     p.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     args = p.parse_args(argv)
@@ -517,6 +546,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         write_sample(docs, sample, WARMUP_DOCS, args.seed)
         warm_s, _, _ = scan(sample, work / "out_warmup", env, work / "warmup.log")
         print(f"warm-up scan: {warm_s:.1f} s", file=sys.stderr)
+        tiny = work / "runtime.jsonl.gz"
+        write_sample(docs, tiny, RUNTIME_SAMPLE, args.seed)
+        _, runtime_rss, _ = scan(tiny, work / "out_runtime", env, work / "runtime.log")
+        print(f"runtime scan: {runtime_rss / 1e6:.0f} MB peak RSS", file=sys.stderr)
         del docs
         results = {s: SizeResult(c) for s, c in corpora.items()}
         for rep in range(args.repeat):
@@ -535,7 +568,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         now = source_stamp()
         changed = sorted(f for f in stamp.keys() | now.keys() if stamp.get(f) != now.get(f))
         section = build_section(
-            results, args, command, (WARMUP_DOCS, warm_s), (load_before, os.getloadavg()), changed
+            results,
+            args,
+            command,
+            (WARMUP_DOCS, warm_s),
+            runtime_rss,
+            (load_before, os.getloadavg()),
+            changed,
         )
         if changed:
             print(f"warning: copytrace sources changed during the run: {changed}", file=sys.stderr)
@@ -544,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             tmp.cleanup()
     print(section)
     if args.write_results:
-        write_results(section, args.variant)
+        write_results(section, args.variant, args.sizes)
         print(f"wrote {RESULTS.relative_to(REPO)}", file=sys.stderr)
 
 
