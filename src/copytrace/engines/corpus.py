@@ -52,10 +52,11 @@ class CorpusSketches:
     """The sketches the engine keeps, compactly.
 
     Per document: exact hash, `rep` (the first document with the same normalized text, itself
-    if none), token and shingle counts, text span. Per distinct non-empty document only: its
-    signature as 32-bit values (`signatures[r]` belongs to document `sig_doc[r]`) and its passage
-    fingerprints as (hash, document), without positions, which alignment recomputes. The
-    signatures and fingerprints are the bulk; `release` frees them once candidates are found.
+    if none), token and shingle counts, text span. Per distinct non-empty document only (row r
+    belongs to document `sig_doc[r]`): its signature as 32-bit values, and the number of its
+    passage fingerprints, whose hashes follow each other in `fp_hash` row by row (positions are
+    not kept: alignment recomputes them). Signatures and fingerprints are the bulk; `release`
+    frees them once their candidates are found.
     """
 
     exact: np.ndarray
@@ -66,7 +67,11 @@ class CorpusSketches:
     sig_doc: np.ndarray
     signatures: np.ndarray
     fp_hash: np.ndarray
-    fp_doc: np.ndarray
+    fp_count: np.ndarray
+
+    def fp_doc(self) -> np.ndarray:
+        """The document of each fingerprint (made on demand: 4 bytes a fingerprint)."""
+        return np.repeat(self.sig_doc, self.fp_count)
 
     def release(self, *names: str) -> None:
         """Replace the named arrays by empty ones, so their memory goes back."""
@@ -180,7 +185,7 @@ class _SketchBuilder:
         self.sig_doc = array("i")
         self.signatures = array("I")
         self.fp_hash = array("Q")
-        self.fp_doc = array("i")
+        self.fp_count = array("i")
 
     def add(self, texts: list[str]) -> None:
         """Sketch the next batch of documents.
@@ -207,8 +212,7 @@ class _SketchBuilder:
         fp_counts = np.diff(sk.fp_offsets)
         fp_keep = np.repeat(unique, fp_counts)
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
-        fp_doc = np.repeat((keep + first).astype(np.int32), fp_counts[keep])
-        self.fp_doc.frombytes(fp_doc.view(np.uint8).data)
+        self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
         self.done += n
 
     def finish(self) -> CorpusSketches:
@@ -223,5 +227,5 @@ class _SketchBuilder:
             sig_doc=np.frombuffer(self.sig_doc, dtype=np.int32),
             signatures=np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, m),
             fp_hash=np.frombuffer(self.fp_hash, dtype=np.uint64),
-            fp_doc=np.frombuffer(self.fp_doc, dtype=np.int32),
+            fp_count=np.frombuffer(self.fp_count, dtype=np.int32),
         )

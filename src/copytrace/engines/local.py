@@ -320,7 +320,7 @@ def _find_and_group(
     kept = filter_by_estimate(sketches.signatures, sketches.n_shingles[reps], cands, settings)
     pairs = reps[kept]
     del cands, reps, kept
-    sketches.release("signatures", "sig_doc")  # the bulk of the sketches: not needed any more
+    sketches.release("signatures")  # the bulk of the sketches: not needed any more
     release_free_memory()
     estimated = int(pairs.shape[0])
     timings["candidates"] = time.perf_counter() - t
@@ -379,9 +379,11 @@ def _add_passage_candidates(
     pairs: np.ndarray, sketches: CorpusSketches, n: int, settings: Settings
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Union of the signature candidates with pairs sharing passage fingerprints."""
-    found = passage_candidates(sketches.fp_hash, sketches.fp_doc, n, settings)
     n_fingerprints = int(sketches.fp_hash.shape[0])
-    sketches.release("fp_hash", "fp_doc")
+    fp_hash, fp_doc = sketches.fp_hash, sketches.fp_doc()
+    sketches.release("fp_hash", "fp_count", "sig_doc")
+    found = passage_candidates(fp_hash, fp_doc, n, settings)  # sorts them in place
+    del fp_hash, fp_doc
     size = np.uint64(max(n, 1))
     codes = np.concatenate(
         [
