@@ -147,6 +147,7 @@ def scan_items(
         if on_finish is not None:
 
             def text_of(doc_id: str) -> str:
+                """The text of the document with this id, read back from the store."""
                 index = corpus.docs.find(doc_id)
                 if index is None:
                     raise KeyError(doc_id)

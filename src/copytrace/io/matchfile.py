@@ -31,8 +31,7 @@ _SCORES = 5
 
 
 def match_from_dict(row: dict[str, Any], scores: Sequence[float] | None = None) -> Match:
-    """The Match of one matches.jsonl line; `scores` (as MatchFile keeps them) replace the
-    rounded ones."""
+    """The Match of one matches.jsonl line, with exact `scores` (as MatchFile keeps them)."""
     spans = row["spans"]
     if scores is None:
         scores = [
