@@ -20,7 +20,7 @@ import copytrace.lsh as lsh
 from copytrace import Settings
 from copytrace.boilerplate import BoilerplateFinder
 from copytrace.engines.documents import DocumentTable, date_code, date_text
-from copytrace.engines.tables import EMPTY_SLOT, first_exact, table_size
+from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.io.base import Origin
 from copytrace.io.matchfile import MatchFile
 from copytrace.io.results import write_scan
@@ -45,8 +45,11 @@ def test_duplicate_ids_match_a_dict_across_and_within_batches() -> None:
                 table.add_facts(Origin(0, "in.jsonl", "line", len(seen)), None, None)
     assert len(table) == len(seen)
     assert all(table.id(i) == doc_id for doc_id, i in seen.items())
+    table.compact()  # the table is rebuilt when asked again
     assert all(table.find(doc_id) == i for doc_id, i in seen.items())
     assert table.find("never seen") is None
+    known = next(iter(seen))
+    assert table.claim_ids([known, "brand new"]) == [seen[known], -1]
 
 
 def test_origins_dates_and_hosts_come_back() -> None:
@@ -77,10 +80,15 @@ def test_first_exact_points_copies_at_the_first_document() -> None:
     exact = np.stack([texts * 7919 + 1, texts * 104729 + 3], axis=1).astype(np.uint64)
     exact[10, 0] = exact[11, 0]  # same first half, other second half: not a copy
     n_tokens = rng.integers(0, 4, size=n).astype(np.int32)
-    table = np.full(table_size(n), EMPTY_SLOT, dtype=np.int32)
+    table = np.full(table_size(0), EMPTY_SLOT, dtype=np.int32)
     rep = np.empty(n, dtype=np.int32)
+    distinct = 0
     for start in range(0, n, 611):
-        first_exact(table, exact, n_tokens, start, rep[start : start + 611])
+        if 2 * (distinct + 611) > table.shape[0]:  # grown as the engine grows it
+            larger = np.full(table_size(distinct + 611), EMPTY_SLOT, dtype=np.int32)
+            rehash_exact(table, larger, exact)
+            table = larger
+        distinct += first_exact(table, exact, n_tokens, start, rep[start : start + 611])
     first: dict[tuple[int, int], int] = {}
     for d in range(n):
         if n_tokens[d] == 0:
@@ -248,3 +256,20 @@ def test_cli_report_from_streamed_matches_equals_the_api_report(
     assert outcome.exit_code == 0, outcome.output
     copytrace.scan(DEMO, html_report=tmp_path / "api.html")
     assert (tmp_path / "cli.html").read_bytes() == (tmp_path / "api.html").read_bytes()
+
+
+def test_union_find_groups_match_connected_components() -> None:
+    from copytrace.cluster import UnionFind, connected_components, groups_of
+
+    rng = np.random.default_rng(9)
+    for n in (1, 7, 500):
+        edges = rng.integers(0, n, size=(n // 2, 2))
+        joined = UnionFind(n)
+        joined.union_edges(edges[: n // 4, 0], edges[: n // 4, 1])
+        for a, b in edges[n // 4 :].tolist():
+            joined.union(a, b)
+        members, offsets = joined.groups()
+        got = [members[offsets[k] : offsets[k + 1]].tolist() for k in range(len(offsets) - 1)]
+        expected = [g.tolist() for g in groups_of(connected_components(n, edges))]
+        assert got == expected
+        assert all(joined.joined_size(g[0], g[-1]) == len(g) for g in got)

@@ -87,24 +87,42 @@ class UnionFind:
         """Size of the set holding both a and b, or 0 when they are apart."""
         return int(_joined_size(self.parent, self.size, a, b))
 
-    def labels(self) -> np.ndarray:
-        """Each node's set, named by its smallest node (as `connected_components`)."""
-        return _roots(self.parent)
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """(members, offsets): set k of more than one node is members[offsets[k]:offsets[k + 1]].
+
+        Sets come in order of their smallest node, members in ascending order (as `groups_of`).
+        """
+        return _group_members(self.parent)
 
 
-def groups(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(members, offsets): group k of more than one node is members[offsets[k]:offsets[k + 1]].
-
-    Groups come in order of their smallest node, members in ascending order (as `groups_of`).
-    """
-    order = np.argsort(labels, kind="stable")
-    starts = np.flatnonzero(np.diff(labels[order], prepend=-1))
-    sizes = np.diff(np.append(starts, labels.shape[0]))
-    big = sizes > 1
-    keep = np.repeat(big, sizes)
-    offsets = np.zeros(int(big.sum()) + 1, dtype=np.int64)
-    np.cumsum(sizes[big], out=offsets[1:])
-    return order[keep].astype(np.int32), offsets
+@numba.njit(cache=True)
+def _group_members(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # A counting sort by root, in int32 arrays: no argsort of int64 labels.
+    n = parent.shape[0]
+    root = np.empty(n, dtype=np.int32)
+    count = np.zeros(n, dtype=np.int32)
+    for i in range(n):
+        root[i] = _find(parent, i)
+        count[root[i]] += 1
+    n_groups = 0
+    for r in range(n):
+        n_groups += count[r] > 1
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    k = 0
+    for r in range(n):  # a root is its set's smallest node: sets come in that order
+        if count[r] > 1:
+            offsets[k + 1] = offsets[k] + count[r]
+            count[r] = offsets[k]  # from now on: where the set's next member goes
+            k += 1
+        else:
+            count[r] = -1
+    members = np.empty(offsets[-1], dtype=np.int32)
+    for i in range(n):
+        at = count[root[i]]
+        if at >= 0:
+            members[at] = i
+            count[root[i]] = at + 1
+    return members, offsets
 
 
 def connected_components(n: int, edges: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from copytrace.boilerplate import BoilerplateFinder
 from copytrace.engines.documents import DocumentTable
 from copytrace.engines.store import TextStore
-from copytrace.engines.tables import EMPTY_SLOT, first_exact, table_size
+from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Origin
 from copytrace.io.dates import parse_date
@@ -144,6 +144,7 @@ class Corpus:
     def sketches(self) -> CorpusSketches:
         """Sketch every document (second pass, from the store), in input order."""
         self.flush()
+        self.docs.compact()
         self.boilerplate.finish()
         builder = _SketchBuilder(len(self.docs), self.settings)
         batch: list[str] = []
@@ -180,7 +181,9 @@ class _SketchBuilder:
         self.n_tokens = np.zeros(n, dtype=np.int32)
         self.n_shingles = np.zeros(n, dtype=np.int32)
         self.text_span = np.zeros((n, 2), dtype=np.int64)
-        self._table = np.full(table_size(n), EMPTY_SLOT, dtype=np.int32)
+        # Sized for the distinct texts seen so far, not for every document: copies add nothing.
+        self._table = np.full(table_size(0), EMPTY_SLOT, dtype=np.int32)
+        self._distinct = 0
         # Arrays that grow in place (realloc), so that growing never holds two copies.
         self.sig_doc = array("i")
         self.signatures = array("I")
@@ -202,7 +205,11 @@ class _SketchBuilder:
         self.n_shingles[rows] = sk.n_shingles
         self.text_span[rows] = sk.text_span
         rep = self.rep[rows]
-        first_exact(self._table, self.exact, self.n_tokens, first, rep)
+        if 2 * (self._distinct + n) > self._table.shape[0]:
+            table = np.full(table_size(self._distinct + n), EMPTY_SLOT, dtype=np.int32)
+            rehash_exact(self._table, table, self.exact)
+            self._table = table
+        self._distinct += first_exact(self._table, self.exact, self.n_tokens, first, rep)
         unique = (rep == np.arange(first, first + n)) & (sk.n_tokens > 0)
         keep = np.flatnonzero(unique)
         self.sig_doc.frombytes((keep + first).astype(np.int32).view(np.uint8).data)

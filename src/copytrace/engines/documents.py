@@ -70,7 +70,7 @@ class DocumentTable:
 
     def __init__(self) -> None:
         self._ids = PackedStrings()
-        self._table = np.full(table_size(0), EMPTY_SLOT, dtype=np.int32)
+        self._table: np.ndarray | None = np.full(table_size(0), EMPTY_SLOT, dtype=np.int32)
         self._input = array("i")
         self._path = array("i")
         self._unit = array("b")
@@ -97,12 +97,11 @@ class DocumentTable:
         batch_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(lengths, out=batch_offsets[1:])
         batch = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        if 2 * (len(self) + len(encoded)) > self._table.shape[0]:
-            self._grow(len(self) + len(encoded))
+        table = self._id_table(len(self) + len(encoded))
         first = np.empty(len(encoded), dtype=np.int64)
         stored = np.frombuffer(self._ids.data, dtype=np.uint8)
         offsets = np.frombuffer(self._ids.offsets, dtype=np.int64)
-        add_ids(self._table, stored, offsets, batch, batch_offsets, first)
+        add_ids(table, stored, offsets, batch, batch_offsets, first)
         del stored, offsets  # release the buffers, so that they can grow again
         out = first.tolist()
         for data, earlier in zip(encoded, out, strict=True):
@@ -110,11 +109,18 @@ class DocumentTable:
                 self._ids.append_encoded(data)
         return out
 
-    def _grow(self, entries: int) -> None:
-        self._table = np.full(table_size(entries), EMPTY_SLOT, dtype=np.int32)
-        stored = np.frombuffer(self._ids.data, dtype=np.uint8)
-        offsets = np.frombuffer(self._ids.offsets, dtype=np.int64)
-        rehash_ids(self._table, stored, offsets)
+    def _id_table(self, entries: int) -> np.ndarray:
+        """The duplicate-id table, with room for `entries` ids (rebuilt larger when needed)."""
+        if self._table is None or 2 * entries > self._table.shape[0]:
+            self._table = np.full(table_size(entries), EMPTY_SLOT, dtype=np.int32)
+            stored = np.frombuffer(self._ids.data, dtype=np.uint8)
+            offsets = np.frombuffer(self._ids.offsets, dtype=np.int64)
+            rehash_ids(self._table, stored, offsets)
+        return self._table
+
+    def compact(self) -> None:
+        """Free the duplicate-id table once reading is done; `find` rebuilds it if asked."""
+        self._table = None
 
     def add_facts(self, origin: Origin, date: str | None, host: str | None) -> None:
         """Record where the next document came from, its date and its host."""
@@ -147,7 +153,7 @@ class DocumentTable:
         stored = np.frombuffer(self._ids.data, dtype=np.uint8)
         offsets = np.frombuffer(self._ids.offsets, dtype=np.int64)
         key = np.frombuffer(_encode(doc_id), dtype=np.uint8)
-        found = int(find_id(self._table, stored, offsets, key))
+        found = int(find_id(self._id_table(len(self)), stored, offsets, key))
         return None if found < 0 else found
 
     def origin(self, i: int) -> Origin:

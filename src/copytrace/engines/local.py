@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from copytrace import __version__
-from copytrace.cluster import UnionFind, choose_source, groups
+from copytrace.cluster import UnionFind, choose_source
 from copytrace.engines.corpus import Corpus, CorpusSketches, OnError, host_of
 from copytrace.engines.memory import release_free_memory
 from copytrace.engines.store import TextStore
@@ -61,6 +61,8 @@ Report = Callable[[str, int, int | None], None]
 #: Pairs inside a cluster at least this large are not verified again: every member already has
 #: a verified path to the others, and checking all pairs would make big clusters quadratic.
 LARGE_CLUSTER = 16
+#: Exact copies turned into matches at a time (bounds the Python ints made at once).
+EXACT_CHUNK = 65536
 #: Records listed by name in summary.json; beyond this only counted.
 LISTED = 1000
 _RELATIONS = tuple(Relation)
@@ -188,11 +190,12 @@ def _exact_copies(
     n = len(docs)
     members = np.flatnonzero((sketches.n_tokens > 0) & (rep != np.arange(n)))
     found.joined.union_edges(members, rep[members])
-    for x in members.tolist():
-        r = int(rep[x])
-        where = Span(int(span[x, 0]), int(span[x, 1]), int(span[r, 0]), int(span[r, 1]), 1.0)
-        copy = Match(docs.id(x), docs.id(r), Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0)
-        found.add(orient(copy, docs.date(x), docs.date(r), settings))
+    for start in range(0, members.shape[0], EXACT_CHUNK):
+        for x in members[start : start + EXACT_CHUNK].tolist():
+            r = int(rep[x])
+            where = Span(int(span[x, 0]), int(span[x, 1]), int(span[r, 0]), int(span[r, 1]), 1.0)
+            copy = Match(docs.id(x), docs.id(r), Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0)
+            found.add(orient(copy, docs.date(x), docs.date(r), settings))
 
 
 def _verify(
@@ -260,7 +263,7 @@ def _group(
 ) -> ClusterArrays:
     """Clusters over the whole-document edges, their sources and each member's relation."""
     docs, rep = corpus.docs, sketches.rep
-    members, offsets = groups(found.joined.labels())
+    members, offsets = found.joined.groups()
     known = _EdgeRelations(found, len(docs))
     dates, lengths, counts = docs.dates, sketches.n_tokens, found.contains
 
@@ -307,6 +310,7 @@ def _find_and_group(
     t = time.perf_counter()
     found = _Verified(sink, UnionFind(n), np.zeros(n, dtype=np.int32))
     _exact_copies(corpus, sketches, found, settings)
+    release_free_memory()
     timings["exact"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -107,6 +107,24 @@ def find_id(table: np.ndarray, buf: np.ndarray, offsets: np.ndarray, key: np.nda
     return -1
 
 
+@numba.njit(inline="always", cache=True)
+def _exact_slot(exact: np.ndarray, d: int, mask: int) -> int:
+    return int(exact[d, 0] ^ (exact[d, 1] >> U64(7))) & mask
+
+
+@numba.njit(cache=True)
+def rehash_exact(old: np.ndarray, new: np.ndarray, exact: np.ndarray) -> None:
+    """Move every document of the exact-hash table `old` into the empty, larger table `new`."""
+    mask = new.shape[0] - 1
+    for s in range(old.shape[0]):
+        d = old[s]
+        if d != EMPTY_SLOT:
+            slot = _exact_slot(exact, d, mask)
+            while new[slot] != EMPTY_SLOT:
+                slot = (slot + 1) & mask
+            new[slot] = d
+
+
 @numba.njit(cache=True)
 def first_exact(
     table: np.ndarray, exact: np.ndarray, n_tokens: np.ndarray, start: int, rep: np.ndarray
@@ -124,7 +142,7 @@ def first_exact(
         rep[k] = d
         if n_tokens[d] == 0:
             continue
-        slot = int(exact[d, 0] ^ (exact[d, 1] >> U64(7))) & mask
+        slot = _exact_slot(exact, d, mask)
         while table[slot] != EMPTY_SLOT:
             e = table[slot]
             if exact[e, 0] == exact[d, 0] and exact[e, 1] == exact[d, 1]:
