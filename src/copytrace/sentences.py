@@ -347,26 +347,27 @@ def _seed_kernel(
     return seeds[:n]
 
 
+@numba.njit(cache=True)
+def _seeds_of(
+    a_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    b_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    budget: int,
+) -> np.ndarray:
+    """The seed kernel on two SentenceIndex.arrays() tuples."""
+    ta, sa, fa, a_by_sentence, a_entry_first, _ = a_arrays
+    tb, sb, fb, _, b_entry_first, _ = b_arrays
+    return _seed_kernel(
+        ta, sa, fa, a_entry_first, a_by_sentence, tb, sb, fb, b_entry_first,
+        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
+    )  # fmt: skip
+
+
 def sentence_seeds(a: SentenceIndex, b: SentenceIndex) -> np.ndarray:
     """Candidate seeds [i, j, cosine x 1e6], sorted by i: sentence pairs that are each other's
     best partner with cosine and weighted Dice of at least EXTEND_SIMILARITY."""
     if a.count == 0 or b.count == 0:
         return np.empty((0, 3), dtype=np.int64)
-    return _seed_kernel(
-        a.tokens,
-        a.sentence,
-        a.tf,
-        a.entry_first,
-        a.by_sentence,
-        b.tokens,
-        b.sentence,
-        b.tf,
-        b.entry_first,
-        EXTEND_SIMILARITY,
-        MIN_SEED_TOKENS,
-        MAX_DF_SHARE,
-        UPDATE_BUDGET,
-    )
+    return _seeds_of(a.arrays(), b.arrays(), UPDATE_BUDGET)
 
 
 @numba.njit(cache=True)
@@ -454,12 +455,8 @@ def _passages_kernel(
     budget: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities."""
-    ta, sa, fa, a_by_sentence, a_entry_first, a_first = a_arrays
-    tb, sb, fb, _, b_entry_first, b_first = b_arrays
-    seeds = _seed_kernel(
-        ta, sa, fa, a_entry_first, a_by_sentence, tb, sb, fb, b_entry_first,
-        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
-    )  # fmt: skip
+    seeds = _seeds_of(a_arrays, b_arrays, budget)
+    a_first, b_first = a_arrays[5], b_arrays[5]
     if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
         return np.empty((0, 5), dtype=np.int64), np.empty(0)
     boxes = _sentence_boxes(seeds, a_first, b_first, min_tokens)
