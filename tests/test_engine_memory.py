@@ -273,3 +273,58 @@ def test_union_find_groups_match_connected_components() -> None:
         expected = [g.tolist() for g in groups_of(connected_components(n, edges))]
         assert got == expected
         assert all(joined.joined_size(g[0], g[-1]) == len(g) for g in got)
+
+
+def test_blanked_runs_match_a_line_by_line_reference() -> None:
+    rng = random.Random(4)
+    chrome = ["Share this story", "  MENU  ", "Cookies help us", "Home | News"]
+    body = [f"Paragraph {i} of a story, with its own words {i * 7}." for i in range(50)]
+    texts = []
+    for _ in range(200):
+        lines = rng.sample(chrome, 3) + rng.sample(body, 4) + ["x" * 400]
+        rng.shuffle(lines)
+        texts.append(rng.choice(["\n", "\r\n"]).join(lines) + rng.choice(["", "\n"]))
+    texts.append("Share this story\nMENU\n")  # nothing but chrome: kept whole
+    hosts = [rng.choice([None, "a.example"]) for _ in texts]
+    finder = BoilerplateFinder(20)
+    for host, text in zip(hosts, texts, strict=True):
+        finder.add(host, text)
+    finder.finish()
+    marked = set(finder.marked.tolist())
+
+    def reference(host: str | None, text: str) -> tuple[str, int]:
+        out, n = [], 0
+        salt = np.int64(boilerplate._salt(host))
+        for line in text.splitlines(keepends=True):
+            key = int(np.int64(hash(line.strip().lower())) ^ salt)
+            if key in marked and len(line) <= boilerplate.MAX_LINE_CHARS + 2:
+                out.append(" " * len(line))
+                n += 1
+            else:
+                out.append(line)
+        result = "".join(out)
+        return (text, 0) if result.isspace() else (result, n)
+
+    expected = [reference(h, t) for h, t in zip(hosts, texts, strict=True)]
+    assert finder.mask_many(hosts, texts) == expected
+    assert sum(n > 0 for _, n in expected) >= 150 and expected[-1] == (texts[-1], 0)
+
+
+def test_verification_reads_texts_blanked_as_they_were_sketched(tmp_path: Path) -> None:
+    from copytrace.engines.corpus import Corpus
+    from copytrace.engines.store import TextStore
+    from copytrace.model import Document
+
+    rng = random.Random(6)
+    chrome = ["Sign in", "Subscribe now", "Related stories"]
+    with TextStore(str(tmp_path)) as store:
+        corpus = Corpus(Settings(boilerplate_min_docs=5), store, "fail")
+        texts = []
+        for k in range(40):
+            lines = [*rng.sample(chrome, 2), f"Story {k} says {rng.random()}."]
+            texts.append("\n".join(lines))
+            corpus.add(Origin(0, "mem", "doc", k + 1), Document(f"d{k}", texts[-1]))
+        corpus.sketches()
+        finder = corpus.boilerplate
+        for k, text in enumerate(texts):
+            assert corpus.sketch_text(k) == finder.mask(None, text)[0] != text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import accumulate, chain, pairwise
 
 import numpy as np
 
@@ -105,9 +105,21 @@ class BoilerplateFinder:
 
     def mask_many(self, hosts: Sequence[str | None], texts: Sequence[str]) -> list[tuple[str, int]]:
         """`mask` of many texts (text i of host i), with one lookup for all their lines."""
+        return [
+            (blank(text, runs), n)
+            for text, (runs, n) in zip(texts, self.blanks_many(hosts, texts), strict=True)
+        ]
+
+    def blanks_many(
+        self, hosts: Sequence[str | None], texts: Sequence[str]
+    ) -> list[tuple[list[tuple[int, int]], int]]:
+        """For each text (of host i): the character ranges of its boilerplate lines (adjacent
+        lines joined), and how many lines they are. A text that is nothing but boilerplate
+        gets none: it keeps its text, it is all there is to compare."""
         marked = self.marked
+        out: list[tuple[list[tuple[int, int]], int]] = [([], 0) for _ in texts]
         if not marked.shape[0]:
-            return [(text, 0) for text in texts]
+            return out
         split = [text.splitlines(keepends=True) for text in texts]
         counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         # Every line's key (long lines cannot match: they are checked after a hit).
@@ -121,17 +133,37 @@ class BoilerplateFinder:
         at[at == marked.shape[0]] = 0
         hits = (marked[at] == keys).nonzero()[0]
         ends = np.cumsum(counts)
-        doc = np.searchsorted(ends, hits, side="right")
-        masked = [0] * len(texts)
-        for d, k in zip(doc.tolist(), (hits - (ends - counts)[doc]).tolist(), strict=True):
+        docs = np.searchsorted(ends, hits, side="right")
+        lines_of = hits - (ends - counts)[docs]
+        bounds = np.flatnonzero(np.diff(docs, prepend=-1, append=-1)).tolist()
+        for lo, hi in pairwise(bounds):
+            d = int(docs[lo])
             lines = split[d]
-            if len(lines[k]) <= MAX_LINE_CHARS + 2:
-                lines[k] = " " * len(lines[k])
-                masked[d] += 1
-        out = [(text, 0) for text in texts]
-        for d in np.flatnonzero(masked).tolist():
-            result = "".join(split[d])
-            # Nothing but chrome: keep the text, it is all there is to compare.
-            if not result.isspace():
-                out[d] = (result, masked[d])
+            starts = [0, *accumulate(map(len, lines))]
+            runs: list[tuple[int, int]] = []
+            n = 0
+            for k in lines_of[lo:hi].tolist():
+                if len(lines[k]) > MAX_LINE_CHARS + 2:
+                    continue
+                n += 1
+                if runs and runs[-1][1] == starts[k]:
+                    runs[-1] = (runs[-1][0], starts[k + 1])
+                else:
+                    runs.append((starts[k], starts[k + 1]))
+            if runs and not blank(texts[d], runs).isspace():
+                out[d] = (runs, n)
         return out
+
+
+def blank(text: str, runs: Sequence[tuple[int, int]]) -> str:
+    """The text with the character ranges `runs` (sorted, disjoint) replaced by spaces."""
+    if not runs:
+        return text
+    pieces = []
+    at = 0
+    for lo, hi in runs:
+        pieces.append(text[at:lo])
+        pieces.append(" " * (hi - lo))
+        at = hi
+    pieces.append(text[at:])
+    return "".join(pieces)

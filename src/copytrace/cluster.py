@@ -68,6 +68,16 @@ def _joined_size(parent: np.ndarray, size: np.ndarray, a: int, b: int) -> int:
     return size[ra]
 
 
+@numba.njit(cache=True)
+def _joined_sizes(
+    parent: np.ndarray, size: np.ndarray, first: np.ndarray, second: np.ndarray
+) -> np.ndarray:
+    out = np.empty(first.shape[0], dtype=np.int64)
+    for e in range(first.shape[0]):
+        out[e] = _joined_size(parent, size, first[e], second[e])
+    return out
+
+
 class UnionFind:
     """Incremental union-find over n nodes in two int32 arrays; a set's root is its least node."""
 
@@ -86,6 +96,10 @@ class UnionFind:
     def joined_size(self, a: int, b: int) -> int:
         """Size of the set holding both a and b, or 0 when they are apart."""
         return int(_joined_size(self.parent, self.size, a, b))
+
+    def joined_sizes(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """`joined_size` of each pair (first[e], second[e])."""
+        return _joined_sizes(self.parent, self.size, first, second)
 
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
         """(members, offsets): set k of more than one node is members[offsets[k]:offsets[k + 1]].

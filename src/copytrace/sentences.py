@@ -160,7 +160,7 @@ class SentenceIndex:
     def arrays(
         self,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The fields as one tuple, in order, for the compiled kernels."""
+        """The fields in order, to unpack into the compiled kernels' arguments."""
         return (
             self.tokens,
             self.sentence,
@@ -248,21 +248,25 @@ def _seed_kernel(
     ta: np.ndarray,
     sa: np.ndarray,
     fa: np.ndarray,
-    a_first: np.ndarray,
     a_by_sentence: np.ndarray,
+    a_entry_first: np.ndarray,
+    a_first: np.ndarray,
     tb: np.ndarray,
     sb: np.ndarray,
     fb: np.ndarray,
+    b_by_sentence: np.ndarray,
+    b_entry_first: np.ndarray,
     b_first: np.ndarray,
     threshold: float,
     min_tokens: int,
     max_df_share: float,
     budget: int,
 ) -> np.ndarray:
-    """Seeds [i, j, cosine x 1e6] of two sentence indexes: mutual best partners above threshold."""
+    """Seeds [i, j, cosine x 1e6] of two sentence indexes (the fields of each, in order, as
+    `SentenceIndex.arrays` gives them): mutual best partners above threshold."""
     runs, shared = _runs(ta, tb)
-    na = a_first.shape[0] - 1
-    nb = b_first.shape[0] - 1
+    na = a_entry_first.shape[0] - 1
+    nb = b_entry_first.shape[0] - 1
     total = na + nb
     norm_a = np.zeros(na)
     norm_b = np.zeros(nb)
@@ -302,10 +306,10 @@ def _seed_kernel(
     row_score = np.zeros(na)
     col_score = np.zeros(nb)
     for i in range(na):
-        if a_first[i + 1] - a_first[i] < min_tokens:
+        if a_entry_first[i + 1] - a_entry_first[i] < min_tokens:
             continue
         n_touched = 0
-        for e in range(a_first[i], a_first[i + 1]):
+        for e in range(a_entry_first[i], a_entry_first[i + 1]):
             u = a_by_sentence[e]
             r = partner[u]
             if r < 0:
@@ -324,7 +328,7 @@ def _seed_kernel(
             c = common[j]
             dot[j] = 0.0
             common[j] = 0.0
-            if b_first[j + 1] - b_first[j] < min_tokens:
+            if b_entry_first[j + 1] - b_entry_first[j] < min_tokens:
                 continue
             cos = d / math.sqrt(norm_a[i] * norm_b[j])
             dice = 2.0 * c / (mass_a[i] + mass_b[j])
@@ -347,27 +351,15 @@ def _seed_kernel(
     return seeds[:n]
 
 
-@numba.njit(cache=True)
-def _seeds_of(
-    a_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    b_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    budget: int,
-) -> np.ndarray:
-    """The seed kernel on two SentenceIndex.arrays() tuples."""
-    ta, sa, fa, a_by_sentence, a_entry_first, _ = a_arrays
-    tb, sb, fb, _, b_entry_first, _ = b_arrays
-    return _seed_kernel(
-        ta, sa, fa, a_entry_first, a_by_sentence, tb, sb, fb, b_entry_first,
-        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
-    )  # fmt: skip
-
-
 def sentence_seeds(a: SentenceIndex, b: SentenceIndex) -> np.ndarray:
     """Candidate seeds [i, j, cosine x 1e6], sorted by i: sentence pairs that are each other's
     best partner with cosine and weighted Dice of at least EXTEND_SIMILARITY."""
     if a.count == 0 or b.count == 0:
         return np.empty((0, 3), dtype=np.int64)
-    return _seeds_of(a.arrays(), b.arrays(), UPDATE_BUDGET)
+    return _seed_kernel(
+        *a.arrays(), *b.arrays(),
+        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, UPDATE_BUDGET,
+    )  # fmt: skip
 
 
 @numba.njit(cache=True)
@@ -447,16 +439,33 @@ def _adjacent(s: np.ndarray, t: np.ndarray) -> bool:
 
 @numba.njit(cache=True)
 def _passages_kernel(
-    a_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    b_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    ta: np.ndarray,
+    sa: np.ndarray,
+    fa: np.ndarray,
+    a_by_sentence: np.ndarray,
+    a_entry_first: np.ndarray,
+    a_first: np.ndarray,
+    tb: np.ndarray,
+    sb: np.ndarray,
+    fb: np.ndarray,
+    b_by_sentence: np.ndarray,
+    b_entry_first: np.ndarray,
+    b_first: np.ndarray,
     tokens_a: np.ndarray,
     tokens_b: np.ndarray,
     min_tokens: int,
     budget: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities."""
-    seeds = _seeds_of(a_arrays, b_arrays, budget)
-    a_first, b_first = a_arrays[5], b_arrays[5]
+    """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities.
+
+    The two sentence indexes come as their fields, flat: numba unboxes a tuple of arrays
+    several times slower than the arrays themselves, which showed at ~25 us a pair.
+    """
+    seeds = _seed_kernel(
+        ta, sa, fa, a_by_sentence, a_entry_first, a_first,
+        tb, sb, fb, b_by_sentence, b_entry_first, b_first,
+        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
+    )  # fmt: skip
     if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
         return np.empty((0, 5), dtype=np.int64), np.empty(0)
     boxes = _sentence_boxes(seeds, a_first, b_first, min_tokens)
@@ -480,7 +489,7 @@ def sentence_passages(
     if a.count == 0 or b.count == 0:
         return []
     boxes, sims = _passages_kernel(
-        a.arrays(), b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
+        *a.arrays(), *b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
     )
     return [
         Passage(a0, a1, b0, b1, count, sim)

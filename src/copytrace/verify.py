@@ -8,6 +8,7 @@ thresholds of the settings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -25,7 +26,7 @@ from copytrace.sentences import SentenceIndex, sentence_index, sentence_passages
 from copytrace.sketch import Shingled
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ShingleSet:
     """A document's shingles by position and as a sorted set, its exact hash, and the indexes
     the token and sentence aligners seed from."""
@@ -34,19 +35,16 @@ class ShingleSet:
     distinct: np.ndarray
     exact: tuple[int, int]
     seeds: SeedIndex
-    sentences: SentenceIndex
+
+    @cached_property
+    def sentences(self) -> SentenceIndex:
+        """The sentence index, built on first use: pairs settled as whole documents need none."""
+        return sentence_index(self.shingled.tokens, self.shingled.sentences)
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
-    """Wrap a shingled text with its sorted distinct shingle hashes and its seed indexes."""
-    distinct = sorted_unique(shingled.hashes)
-    return ShingleSet(
-        shingled,
-        distinct,
-        exact,
-        seed_index(shingled.tokens),
-        sentence_index(shingled.tokens, shingled.sentences),
-    )
+    """Wrap a shingled text with its sorted distinct shingle hashes and its token seed index."""
+    return ShingleSet(shingled, sorted_unique(shingled.hashes), exact, seed_index(shingled.tokens))
 
 
 @numba.njit(cache=True)

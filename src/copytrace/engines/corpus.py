@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from copytrace.boilerplate import BoilerplateFinder
+from copytrace.boilerplate import BoilerplateFinder, blank
 from copytrace.engines.documents import DocumentTable
 from copytrace.engines.store import TextStore
 from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
@@ -93,6 +94,10 @@ class Corpus:
         self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
         self.masked_lines = 0
         self.masked_documents = 0
+        # The blanked character ranges of every document, found once while sketching and
+        # reused by verification: document i's are _blank_runs[2 * _blank_first[i]:...].
+        self._blank_runs = array("q")
+        self._blank_first = array("q", [0])
         self._pending: list[tuple[Origin, Document]] = []
         self._pending_bytes = 0
 
@@ -137,9 +142,9 @@ class Corpus:
     def sketch_text(self, i: int) -> str:
         """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
         text = self.store.get(i)
-        if self.settings.keep_boilerplate:
-            return text
-        return self.boilerplate.mask(self.docs.host(i), text)[0]
+        lo, hi = self._blank_first[i], self._blank_first[i + 1]
+        runs = self._blank_runs[2 * lo : 2 * hi]
+        return blank(text, list(zip(runs[::2], runs[1::2], strict=True)))
 
     def sketches(self) -> CorpusSketches:
         """Sketch every document (second pass, from the store), in input order."""
@@ -160,11 +165,14 @@ class Corpus:
     def _masked(self, texts: list[str], first: int) -> list[str]:
         """Texts of documents first, first + 1, ... with their boilerplate lines blanked."""
         if self.settings.keep_boilerplate:
+            self._blank_first.extend([self._blank_first[-1]] * len(texts))
             return texts
         hosts = [self.docs.host(i) for i in range(first, first + len(texts))]
         out = []
-        for text, n in self.boilerplate.mask_many(hosts, texts):
-            out.append(text)
+        for text, (runs, n) in zip(texts, self.boilerplate.blanks_many(hosts, texts), strict=True):
+            out.append(blank(text, runs))
+            self._blank_runs.extend(chain.from_iterable(runs))
+            self._blank_first.append(self._blank_first[-1] + len(runs))
             self.masked_lines += n
             self.masked_documents += n > 0
         return out

@@ -23,6 +23,7 @@ from copytrace.cluster import UnionFind, choose_source
 from copytrace.engines.corpus import Corpus, CorpusSketches, OnError, host_of
 from copytrace.engines.memory import release_free_memory
 from copytrace.engines.store import TextStore
+from copytrace.engines.verifying import Found, verify_in_chunks
 from copytrace.engines.views import (
     RELATION_CODE,
     ClusterArrays,
@@ -205,32 +206,42 @@ def _verify(
     sets: Callable[[int], ShingleSet],
     settings: Settings,
     report: Report | None,
+    jobs: int,
 ) -> None:
-    """Verify and align every candidate pair, adding matches and edges to `found`."""
-    docs, joined = corpus.docs, found.joined
-    for k, (i, j) in enumerate(pairs.tolist()):
-        if report is not None and k % 1000 == 0:
-            report("verify", k, int(pairs.shape[0]))
-        if joined.joined_size(i, j) >= LARGE_CLUSTER:
-            # Already one large cluster through verified matches: checking every pair of a story
-            # printed a thousand times would cost quadratic time and change no cluster.
-            found.skipped_as_joined += 1
-            continue
-        match = verify_pair(docs.id(i), sets(i), docs.id(j), sets(j), settings)
-        if match is None:
-            continue
-        found.add(orient(match, docs.date(i), docs.date(j), settings))
-        if match.relation not in WHOLE_DOCUMENT:
-            continue
-        joined.union(i, j)
-        found.first.append(i)
-        found.second.append(j)
-        found.relation.append(_RELATIONS.index(match.relation))
-        if match.relation is Relation.CONTAINED:
-            if match.containment_a_in_b >= settings.containment:
-                found.contains[j] += 1
-            if match.containment_b_in_a >= settings.containment:
-                found.contains[i] += 1
+    """Verify and align every candidate pair (on `jobs` processes), adding to `found`."""
+    docs = corpus.docs
+
+    def check(chunk: np.ndarray) -> list[Found]:
+        out = []
+        for i, j in chunk.tolist():
+            match = verify_pair(docs.id(i), sets(i), docs.id(j), sets(j), settings)
+            if match is not None:
+                out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
+        return out
+
+    def take(chunk_found: list[Found]) -> None:
+        for i, j, match in chunk_found:
+            found.add(match)
+            if match.relation not in WHOLE_DOCUMENT:
+                continue
+            found.joined.union(i, j)
+            found.first.append(i)
+            found.second.append(j)
+            found.relation.append(_RELATIONS.index(match.relation))
+            if match.relation is Relation.CONTAINED:
+                if match.containment_a_in_b >= settings.containment:
+                    found.contains[j] += 1
+                if match.containment_b_in_a >= settings.containment:
+                    found.contains[i] += 1
+
+    total = int(pairs.shape[0])
+    progress = None if report is None else (lambda done: report("verify", done, total))
+    # Pairs inside a cluster of LARGE_CLUSTER are not checked: every member already has a
+    # verified path to the others, and checking all pairs of a story printed a thousand times
+    # would cost quadratic time and change no cluster.
+    found.skipped_as_joined += verify_in_chunks(
+        pairs, check, take, found.joined, LARGE_CLUSTER, jobs, progress
+    )
 
 
 class _EdgeRelations:
@@ -342,7 +353,7 @@ def _find_and_group(
         return shingle_set(shingle_text(text, settings), tuple(sketches.exact[i].tolist()))
 
     t = time.perf_counter()
-    _verify(pairs, found, corpus, sets, settings, report)
+    _verify(pairs, found, corpus, sets, settings, report, jobs_used)
     del pairs
     release_free_memory()
     timings["verify"] = time.perf_counter() - t

@@ -1,0 +1,102 @@
+"""Candidate pairs verified on one process or several, with the same result on any number.
+
+Pairs go out in chunks of CHUNK_PAIRS. With more than one job, each chunk is verified in a worker
+process forked from this one, so it shares the corpus columns and the text store without copying
+them; its matches come back in pair order. Chunks are taken in order, so the matches, their order
+and the clusters do not depend on the number of workers. Pairs already inside a large cluster are
+left out of a chunk when it is sent, which is when the chunk LAG places before it has been taken:
+the same moment in every mode, so what is skipped does not depend on timing either.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from copytrace.cluster import UnionFind
+from copytrace.model import Match
+
+#: Pairs verified as one task: ~0.1-0.3 s of work, far more than sending it costs.
+CHUNK_PAIRS = 512
+#: Chunks in flight: enough to keep every worker busy while the oldest is taken.
+LAG = 4
+
+#: One verified pair: its two document indexes and the match found.
+Found = tuple[int, int, Match]
+#: Verifies a chunk of pairs (an (n, 2) array) and returns what it found, in pair order.
+Check = Callable[[np.ndarray], list[Found]]
+
+# The chunk checker of the running verification; forked workers inherit it (a closure over the
+# corpus cannot be sent to them).
+_check: Check | None = None
+
+
+def _run_chunk(chunk: np.ndarray) -> list[Found]:
+    """Worker side: check one chunk with the inherited checker."""
+    assert _check is not None, "a worker started outside verify_in_chunks"
+    return _check(chunk)
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked here (Linux: they share the parent's memory pages)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def verify_in_chunks(
+    pairs: np.ndarray,
+    check: Check,
+    take: Callable[[list[Found]], None],
+    joined: UnionFind,
+    large_cluster: int,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Check every pair of `pairs` (n, 2) and hand each chunk's findings to `take`, in order.
+
+    Pairs whose documents already share a set of at least `large_cluster` in `joined` are not
+    checked; returns how many were skipped so. `progress(done)` is told the pairs taken so far.
+    """
+    global _check
+    starts = iter(range(0, pairs.shape[0], CHUNK_PAIRS))
+    workers = jobs if jobs > 1 and pairs.shape[0] > CHUNK_PAIRS and can_fork() else 1
+    skipped = 0
+    pool = None
+    if workers > 1:
+        _check = check
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        pending: deque[tuple[int, Callable[[], list[Found]]]] = deque()
+
+        def send_next() -> None:
+            nonlocal skipped
+            start = next(starts, None)
+            if start is None:
+                return
+            chunk = pairs[start : start + CHUNK_PAIRS]
+            sizes = joined.joined_sizes(chunk[:, 0], chunk[:, 1])
+            keep = sizes < large_cluster
+            skipped += int(chunk.shape[0] - np.count_nonzero(keep))
+            chunk = np.ascontiguousarray(chunk[keep])
+            if pool is None:
+                pending.append((start + CHUNK_PAIRS, lambda: check(chunk)))
+            else:
+                pending.append((start + CHUNK_PAIRS, pool.apply_async(_run_chunk, (chunk,)).get))
+
+        for _ in range(LAG):
+            send_next()
+        while pending:
+            end, result = pending.popleft()
+            take(result())
+            if progress is not None:
+                progress(min(end, pairs.shape[0]))
+            send_next()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _check = None
+    return skipped
