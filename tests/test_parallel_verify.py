@@ -12,6 +12,7 @@ import pytest
 import copytrace
 import copytrace.engines.verifying as verifying
 from copytrace.cluster import UnionFind
+from copytrace.model import Match, Relation, Span
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
@@ -58,7 +59,16 @@ def test_chunks_run_in_workers_and_come_back_in_order(monkeypatch: pytest.Monkey
     pairs = pairs[pairs[:, 0] < pairs[:, 1]]
 
     def check(chunk: np.ndarray) -> list:
-        return [(i, j, os.getpid()) for i, j in chunk.tolist()]
+        pid = str(os.getpid())
+        return [
+            (
+                i,
+                j,
+                Match(f"d{i}", f"d{j}", Relation.PASSAGE_REUSE, 0.1, 0.2, 0.3, spans, source=pid),
+            )
+            for i, j in chunk.tolist()
+            for spans in [(Span(i, 2 * i, j, 2 * j, 0.5),)]
+        ]
 
     results = {}
     for jobs in (1, 2):
@@ -70,10 +80,11 @@ def test_chunks_run_in_workers_and_come_back_in_order(monkeypatch: pytest.Monkey
                 joined.union(i, j)
             taken.extend(found)
 
-        skipped = verifying.verify_in_chunks(pairs, check, take, joined, 8, jobs)
-        results[jobs] = (skipped, [(i, j) for i, j, _ in taken], {pid for *_, pid in taken})
+        skipped = verifying.verify_in_chunks(pairs, check, take, joined, 8, jobs, lambda: None)
+        assert all(m.a == f"d{i}" and m.spans[0].b_end == 2 * j for i, j, m in taken)
+        results[jobs] = (skipped, [(i, j) for i, j, _ in taken], {m.source for *_, m in taken})
     assert results[1][:2] == results[2][:2]
     assert results[1][0] > 0  # joining every pair soon makes one set of 8
     assert len(results[1][1]) + results[1][0] == pairs.shape[0]
-    assert results[1][2] == {os.getpid()}
-    assert os.getpid() not in results[2][2]  # the chunks were checked in worker processes
+    assert results[1][2] == {str(os.getpid())}
+    assert str(os.getpid()) not in results[2][2]  # the chunks were checked in worker processes

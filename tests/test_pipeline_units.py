@@ -61,3 +61,23 @@ def test_components_and_sources() -> None:
     assert choose_source([0, 1, 3], dates, lengths, [0] * 6).index == 3
     assert choose_source([0, 2, 4], [None] * 6, lengths, [0, 0, 0, 0, 1, 0]).index == 4
     assert choose_source([0, 2, 4], [None] * 6, lengths, [0] * 6).index == 2
+
+
+def test_orient_changes_only_the_source() -> None:
+    from dataclasses import fields, replace
+
+    from copytrace.model import Match, Span
+    from copytrace.verify import orient
+
+    s = Settings()
+    m = Match("a", "b", Relation.CONTAINED, 0.3, 0.9, 0.2, (Span(1, 9, 2, 8, 0.97),), 0.8, 0.1)
+    assert all(getattr(m, f.name) != f.default for f in fields(Match)[:9])
+    cases = [
+        (("2020-01-02", "2020-01-01"), "b", "earlier date"),
+        ((None, "2020-01-01"), "b", "contains the other"),
+        ((None, None), None, "undetermined: no date, no containment"),
+    ]
+    for (date_a, date_b), source, reason in cases:
+        if source is None:
+            m = replace(m, containment_a_in_b=0.2)
+        assert orient(m, date_a, date_b, s) == replace(m, source=source, source_reason=reason)

@@ -60,36 +60,44 @@ def seed_grams(tokens: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def _join(ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray) -> np.ndarray:
-    """Seeds (i, j) for equal hashes of two sorted gram arrays, skipping repetitive grams."""
-    out = np.empty((64, 2), dtype=np.int64)
-    n = 0
-    x = 0
-    y = 0
-    while x < ha.shape[0] and y < hb.shape[0]:
-        if ha[x] < hb[y]:
-            x += 1
-        elif ha[x] > hb[y]:
-            y += 1
-        else:
-            xe = x
-            while xe < ha.shape[0] and ha[xe] == ha[x]:
-                xe += 1
-            ye = y
-            while ye < hb.shape[0] and hb[ye] == hb[y]:
-                ye += 1
-            if xe - x <= MAX_SEED_REPEATS and ye - y <= MAX_SEED_REPEATS:
-                for u in range(x, xe):
-                    for v in range(y, ye):
-                        if n == out.shape[0]:
-                            grown = np.empty((2 * n, 2), dtype=np.int64)
-                            grown[:n] = out
-                            out = grown
-                        out[n, 0] = pa[u]
-                        out[n, 1] = pb[v]
-                        n += 1
-            x = xe
-            y = ye
-    return out[:n]
+    """Seeds (i, j) for equal hashes of two sorted gram arrays, skipping repetitive grams.
+
+    Two passes, counting then filling: an output array grown inside the walk made it
+    several times slower.
+    """
+    out = np.empty((0, 2), dtype=np.int64)
+    for filling in (False, True):
+        n = 0
+        x = 0
+        y = 0
+        while x < ha.shape[0] and y < hb.shape[0]:
+            hx = ha[x]
+            hy = hb[y]
+            if hx < hy:
+                x += 1
+            elif hx > hy:
+                y += 1
+            else:
+                xe = x + 1
+                while xe < ha.shape[0] and ha[xe] == hx:
+                    xe += 1
+                ye = y + 1
+                while ye < hb.shape[0] and hb[ye] == hy:
+                    ye += 1
+                if xe - x <= MAX_SEED_REPEATS and ye - y <= MAX_SEED_REPEATS:
+                    if filling:
+                        for u in range(x, xe):
+                            for v in range(y, ye):
+                                out[n, 0] = pa[u]
+                                out[n, 1] = pb[v]
+                                n += 1
+                    else:
+                        n += (xe - x) * (ye - y)
+                x = xe
+                y = ye
+        if not filling:
+            out = np.empty((n, 2), dtype=np.int64)
+    return out
 
 
 @numba.njit(cache=True)
@@ -280,10 +288,6 @@ def merge_boxes(boxes: np.ndarray, gap: int) -> np.ndarray:
     return boxes
 
 
-def _overlap(lo1: int, hi1: int, lo2: int, hi2: int) -> int:
-    return max(0, min(hi1, hi2) - max(lo1, lo2))
-
-
 @dataclass(frozen=True, slots=True)
 class SeedIndex:
     """A document's seed grams sorted by hash, with their token positions; built once per text."""
@@ -295,7 +299,8 @@ class SeedIndex:
 def seed_index(tokens: np.ndarray) -> SeedIndex:
     """Sorted seed grams of a token-hash sequence."""
     grams = seed_grams(tokens)
-    order = np.argsort(grams, kind="stable")
+    # Not a stable sort, 2-3x faster: the order of equal grams is lost when seeds are sorted.
+    order = np.argsort(grams)
     return SeedIndex(grams[order], order.astype(np.int64))
 
 
@@ -333,6 +338,119 @@ def _token_passages(
     return out[:n], sims[:n]
 
 
+@numba.njit(cache=True)
+def _overlap(lo1: int, hi1: int, lo2: int, hi2: int) -> int:
+    return max(0, min(hi1, hi2) - max(lo1, lo2))
+
+
+@numba.njit(cache=True)
+def _clash(p: np.ndarray, q: np.ndarray) -> bool:
+    """Whether passage box p claims more than half of its text on either side from q."""
+    return (
+        _overlap(p[0], p[1], q[0], q[1]) > (p[1] - p[0]) // 2
+        or _overlap(p[2], p[3], q[2], q[3]) > (p[3] - p[2]) // 2
+    )
+
+
+@numba.njit(cache=True)
+def _by_two_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Stable order by `first`, ties by `second`, then by position."""
+    order = np.argsort(second, kind="mergesort")
+    return order[np.argsort(first[order], kind="mergesort")]
+
+
+@numba.njit(cache=True)
+def _keep_strongest(
+    boxes: np.ndarray, sims: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes taken in `order` (strongest first), each kept unless it clashes with a kept one;
+    returned in A's order."""
+    kept = np.empty(order.shape[0], dtype=np.int64)
+    n = 0
+    for o in order:
+        clashes = False
+        for k in range(n):
+            if _clash(boxes[o], boxes[kept[k]]):
+                clashes = True
+                break
+        if not clashes:
+            kept[n] = o
+            n += 1
+    kept = kept[:n]
+    kept = kept[np.argsort(boxes[kept, 0], kind="mergesort")]
+    return boxes[kept], sims[kept]
+
+
+@numba.njit(cache=True)
+def token_boxes(
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    ha: np.ndarray,
+    pa: np.ndarray,
+    hb: np.ndarray,
+    pb: np.ndarray,
+    gap: int,
+    min_tokens: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Token-aligned passage boxes and similarities in A's order; of boxes claiming the same
+    text on either side, the one with most seeds stays."""
+    boxes, sims = _token_passages(tokens_a, tokens_b, ha, pa, hb, pb, gap, min_tokens)
+    return _keep_strongest(boxes, sims, _by_two_keys(-boxes[:, 4], boxes[:, 0]))
+
+
+@numba.njit(cache=True)
+def merge_boxes_of_aligners(
+    boxes: np.ndarray, sims: np.ndarray, tokens_a: np.ndarray, tokens_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`merge_passages` on passage boxes [a0, a1, b0, b1, seeds] and their similarities."""
+    order = _by_two_keys(boxes[:, 0], boxes[:, 2])
+    boxes, sims = boxes[order], sims[order]
+    changed = boxes.shape[0] > 1
+    while changed:
+        changed = False
+        out = np.empty_like(boxes)
+        out_sims = np.empty_like(sims)
+        n = 0
+        for r in range(boxes.shape[0]):
+            p = boxes[r]
+            into = -1
+            for k in range(n):
+                q = out[k]
+                if _overlap(p[0], p[1], q[0], q[1]) and _overlap(p[2], p[3], q[2], q[3]):
+                    into = k
+                    break
+            if into < 0:
+                out[n] = p
+                out_sims[n] = sims[r]
+                n += 1
+                continue
+            q = out[into]
+            a0, a1 = min(p[0], q[0]), max(p[1], q[1])
+            b0, b1 = min(p[2], q[2]), max(p[3], q[3])
+            out_sims[into] = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
+            q[0], q[1], q[2], q[3], q[4] = a0, a1, b0, b1, p[4] + q[4]
+            changed = True
+        boxes, sims = out[:n], out_sims[:n]
+    length = np.minimum(boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2])
+    return _keep_strongest(boxes, sims, _by_two_keys(-sims * length, boxes[:, 0]))
+
+
+def as_passages(boxes: np.ndarray, sims: np.ndarray) -> list[Passage]:
+    """Passage boxes [a0, a1, b0, b1, seeds] with their similarities as Passages."""
+    return [
+        Passage(a0, a1, b0, b1, seeds, sim)
+        for (a0, a1, b0, b1, seeds), sim in zip(boxes.tolist(), sims.tolist(), strict=True)
+    ]
+
+
+def as_boxes(passages: list[Passage]) -> tuple[np.ndarray, np.ndarray]:
+    """Passages as boxes [a0, a1, b0, b1, seeds] and similarities."""
+    boxes = np.array(
+        [(p.a_start, p.a_end, p.b_start, p.b_end, p.seeds) for p in passages], dtype=np.int64
+    ).reshape(-1, 5)
+    return boxes, np.array([p.similarity for p in passages], dtype=np.float64)
+
+
 def align_tokens(
     tokens_a: np.ndarray,
     tokens_b: np.ndarray,
@@ -346,28 +464,18 @@ def align_tokens(
     ib = index_b if index_b is not None else seed_index(tokens_b)
     if ia.hashes.shape[0] == 0 or ib.hashes.shape[0] == 0:
         return []
-    boxes, sims = _token_passages(
-        tokens_a,
-        tokens_b,
-        ia.hashes,
-        ia.positions,
-        ib.hashes,
-        ib.positions,
-        settings.align_gap,
-        min_tokens,
+    return as_passages(
+        *token_boxes(
+            tokens_a,
+            tokens_b,
+            ia.hashes,
+            ia.positions,
+            ib.hashes,
+            ib.positions,
+            settings.align_gap,
+            min_tokens,
+        )
     )
-    passages = [
-        Passage(i0, a_end, j0, b_end, count, sim)
-        for (i0, a_end, j0, b_end, count), sim in zip(boxes.tolist(), sims.tolist(), strict=True)
-    ]
-    # Keep the strongest of passages that claim the same text on either side.
-    passages.sort(key=lambda p: (-p.seeds, p.a_start))
-    kept: list[Passage] = []
-    for p in passages:
-        if not any(_clash(p, q) for q in kept):
-            kept.append(p)
-    kept.sort(key=lambda p: p.a_start)
-    return kept
 
 
 def merge_passages(
@@ -380,40 +488,7 @@ def merge_passages(
     """
     if len(passages) < 2:
         return list(passages)
-    merged = sorted(passages, key=lambda p: (p.a_start, p.b_start))
-    changed = True
-    while changed:
-        changed = False
-        out: list[Passage] = []
-        for p in merged:
-            for k, q in enumerate(out):
-                if _overlap(p.a_start, p.a_end, q.a_start, q.a_end) and _overlap(
-                    p.b_start, p.b_end, q.b_start, q.b_end
-                ):
-                    a0, a1 = min(p.a_start, q.a_start), max(p.a_end, q.a_end)
-                    b0, b1 = min(p.b_start, q.b_start), max(p.b_end, q.b_end)
-                    sim = multiset_dice(tokens_a[a0:a1], tokens_b[b0:b1])
-                    out[k] = Passage(a0, a1, b0, b1, p.seeds + q.seeds, sim)
-                    changed = True
-                    break
-            else:
-                out.append(p)
-        merged = out
-    merged.sort(key=lambda p: (-p.similarity * p.length, p.a_start))
-    kept: list[Passage] = []
-    for p in merged:
-        if not any(_clash(p, q) for q in kept):
-            kept.append(p)
-    kept.sort(key=lambda p: p.a_start)
-    return kept
-
-
-def _clash(p: Passage, q: Passage) -> bool:
-    """Whether p claims more than half of its text on either side from q."""
-    return (
-        _overlap(p.a_start, p.a_end, q.a_start, q.a_end) > (p.a_end - p.a_start) // 2
-        or _overlap(p.b_start, p.b_end, q.b_start, q.b_end) > (p.b_end - p.b_start) // 2
-    )
+    return as_passages(*merge_boxes_of_aligners(*as_boxes(passages), tokens_a, tokens_b))
 
 
 def passage_spans(

@@ -173,12 +173,11 @@ class SentenceIndex:
 
 @numba.njit(cache=True)
 def _index_arrays(
-    tokens: np.ndarray, sentence: np.ndarray
+    tokens: np.ndarray, sentence: np.ndarray, order: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The arrays of a SentenceIndex, in its field order."""
+    """The arrays of a SentenceIndex, in its field order; `order` sorts the tokens stably."""
     n_sent = sentence[-1] + 1 if sentence.shape[0] else 0
     first = np.searchsorted(sentence, np.arange(n_sent + 1))
-    order = np.argsort(tokens, kind="mergesort")  # stable: sentences stay in order per token
     t = tokens[order]
     s = sentence[order]
     keep = np.ones(t.shape[0], dtype=np.bool_)
@@ -206,41 +205,10 @@ def _index_arrays(
 
 def sentence_index(tokens: np.ndarray, sentence: np.ndarray) -> SentenceIndex:
     """Index a token-hash sequence split into sentences by `sentence_ids`."""
-    return SentenceIndex(*_index_arrays(tokens, sentence.astype(np.int32)))
-
-
-@numba.njit(cache=True)
-def _runs(ta: np.ndarray, tb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Runs of equal tokens: every token of A or B once as [a_lo, a_hi, b_lo, b_hi], and the
-    indexes of those runs present on both sides."""
-    runs = np.empty((ta.shape[0] + tb.shape[0], 4), dtype=np.int64)
-    n = 0
-    x = 0
-    y = 0
-    while x < ta.shape[0] or y < tb.shape[0]:
-        xe = x
-        ye = y
-        if y >= tb.shape[0] or (x < ta.shape[0] and ta[x] < tb[y]):
-            while xe < ta.shape[0] and ta[xe] == ta[x]:
-                xe += 1
-        elif x >= ta.shape[0] or tb[y] < ta[x]:
-            while ye < tb.shape[0] and tb[ye] == tb[y]:
-                ye += 1
-        else:
-            while xe < ta.shape[0] and ta[xe] == ta[x]:
-                xe += 1
-            while ye < tb.shape[0] and tb[ye] == tb[y]:
-                ye += 1
-        runs[n, 0] = x
-        runs[n, 1] = xe
-        runs[n, 2] = y
-        runs[n, 3] = ye
-        n += 1
-        x = xe
-        y = ye
-    runs = runs[:n]
-    shared = np.flatnonzero((runs[:, 1] > runs[:, 0]) & (runs[:, 3] > runs[:, 2]))
-    return runs, shared
+    # numpy's sort is several times faster than the compiled one; stable: sentences stay in
+    # order per token.
+    order = np.argsort(tokens, kind="stable")
+    return SentenceIndex(*_index_arrays(tokens, sentence.astype(np.int32), order))
 
 
 @numba.njit(cache=True)
@@ -264,39 +232,69 @@ def _seed_kernel(
 ) -> np.ndarray:
     """Seeds [i, j, cosine x 1e6] of two sentence indexes (the fields of each, in order, as
     `SentenceIndex.arrays` gives them): mutual best partners above threshold."""
-    runs, shared = _runs(ta, tb)
     na = a_entry_first.shape[0] - 1
     nb = b_entry_first.shape[0] - 1
     total = na + nb
+    # A word's weight by the number of sentences of A and B holding it: total / df.
+    weight_of = np.zeros(total + 1)
+    for df in range(1, total + 1):
+        weight_of[df] = math.log(total / df)
     norm_a = np.zeros(na)
     norm_b = np.zeros(nb)
     mass_a = np.zeros(na)
     mass_b = np.zeros(nb)
-    # For each (token, sentence) entry of A: the run of B's entries with the same token.
-    partner = np.full(ta.shape[0], -1, dtype=np.int64)
-    idf = np.empty(runs.shape[0])
-    for r in range(runs.shape[0]):
-        x0, x1, y0, y1 = runs[r, 0], runs[r, 1], runs[r, 2], runs[r, 3]
-        w = math.log(total / ((x1 - x0) + (y1 - y0)))
-        idf[r] = w
-        for u in range(x0, x1):
+    # One walk over both sorted entry lists: every word's run of entries on each side weighs
+    # into its sentences' norms; the words on both sides are kept as shared runs.
+    shared = np.empty((min(ta.shape[0], tb.shape[0]), 4), dtype=np.int64)
+    shared_weight = np.empty(shared.shape[0])
+    n_shared = 0
+    x = 0
+    y = 0
+    while x < ta.shape[0] or y < tb.shape[0]:
+        xe = x
+        ye = y
+        if y >= tb.shape[0] or (x < ta.shape[0] and ta[x] < tb[y]):
+            while xe < ta.shape[0] and ta[xe] == ta[x]:
+                xe += 1
+        elif x >= ta.shape[0] or tb[y] < ta[x]:
+            while ye < tb.shape[0] and tb[ye] == tb[y]:
+                ye += 1
+        else:
+            while xe < ta.shape[0] and ta[xe] == ta[x]:
+                xe += 1
+            while ye < tb.shape[0] and tb[ye] == tb[y]:
+                ye += 1
+        w = weight_of[(xe - x) + (ye - y)]
+        for u in range(x, xe):
             norm_a[sa[u]] += (fa[u] * w) ** 2
             mass_a[sa[u]] += w
-        for v in range(y0, y1):
+        for v in range(y, ye):
             norm_b[sb[v]] += (fb[v] * w) ** 2
             mass_b[sb[v]] += w
+        if xe > x and ye > y:
+            shared[n_shared, 0] = x
+            shared[n_shared, 1] = xe
+            shared[n_shared, 2] = y
+            shared[n_shared, 3] = ye
+            shared_weight[n_shared] = w
+            n_shared += 1
+        x = xe
+        y = ye
+    shared = shared[:n_shared]
+    # For each (token, sentence) entry of A: the shared run of its word, if counted.
+    partner = np.full(ta.shape[0], -1, dtype=np.int64)
     # Words in most sentences weigh little and cost much: leave them out of the overlaps, and
     # if the updates still exceed the budget (two very long documents), the widest spread next.
-    cost = (runs[shared, 1] - runs[shared, 0]) * (runs[shared, 3] - runs[shared, 2])
+    cost = (shared[:, 1] - shared[:, 0]) * (shared[:, 3] - shared[:, 2])
     order = np.argsort(cost)
     spent = 0
     for k in range(order.shape[0]):
-        r = shared[order[k]]
-        spent += cost[order[k]]
-        df = (runs[r, 1] - runs[r, 0]) + (runs[r, 3] - runs[r, 2])
+        r = order[k]
+        spent += cost[r]
+        df = (shared[r, 1] - shared[r, 0]) + (shared[r, 3] - shared[r, 2])
         if spent > budget or df > max_df_share * total:
             continue
-        for u in range(runs[r, 0], runs[r, 1]):
+        for u in range(shared[r, 0], shared[r, 1]):
             partner[u] = r
     # One row of A at a time, touching only the B sentences that share a word with it.
     dot = np.zeros(nb)
@@ -314,8 +312,8 @@ def _seed_kernel(
             r = partner[u]
             if r < 0:
                 continue
-            w = idf[r]
-            for v in range(runs[r, 2], runs[r, 3]):
+            w = shared_weight[r]
+            for v in range(shared[r, 2], shared[r, 3]):
                 j = sb[v]
                 if dot[j] == 0.0:
                     touched[n_touched] = j
@@ -438,7 +436,7 @@ def _adjacent(s: np.ndarray, t: np.ndarray) -> bool:
 
 
 @numba.njit(cache=True)
-def _passages_kernel(
+def reworded_boxes(
     ta: np.ndarray,
     sa: np.ndarray,
     fa: np.ndarray,
@@ -488,7 +486,7 @@ def sentence_passages(
     """Reworded passages between two documents, in token positions, in A's order."""
     if a.count == 0 or b.count == 0:
         return []
-    boxes, sims = _passages_kernel(
+    boxes, sims = reworded_boxes(
         *a.arrays(), *b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
     )
     return [

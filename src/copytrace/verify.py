@@ -16,14 +16,16 @@ import numpy as np
 from copytrace.align import (
     SeedIndex,
     align_tokens,
+    as_passages,
     count_common,
-    merge_passages,
+    merge_boxes_of_aligners,
     passage_spans,
     seed_index,
+    token_boxes,
 )
 from copytrace.model import Match, Relation, Settings, Span
-from copytrace.sentences import SentenceIndex, sentence_index, sentence_passages
-from copytrace.sketch import Shingled
+from copytrace.sentences import UPDATE_BUDGET, SentenceIndex, reworded_boxes, sentence_index
+from copytrace.sketch import Shingled, shingle_text
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,14 @@ def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
     return ShingleSet(shingled, sorted_unique(shingled.hashes), exact, seed_index(shingled.tokens))
 
 
-@numba.njit(cache=True)
 def sorted_unique(x: np.ndarray) -> np.ndarray:
-    """Sorted distinct values of a uint64 array."""
-    if x.shape[0] == 0:
-        return x.copy()
+    """Sorted distinct values of an array (numpy's sort: several times faster than numba's)."""
     s = np.sort(x)
-    keep = np.ones(s.shape[0], dtype=np.bool_)
-    for i in range(1, s.shape[0]):
-        keep[i] = s[i] != s[i - 1]
+    if s.shape[0] < 2:
+        return s
+    keep = np.empty(s.shape[0], dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
     return s[keep]
 
 
@@ -123,6 +124,51 @@ def _coverage(spans: tuple[Span, ...], first: int, last: int, side: str) -> floa
     return min(covered / total, 1.0)
 
 
+@numba.njit(cache=True)
+def _both_aligners(
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    ha: np.ndarray,
+    pa: np.ndarray,
+    hb: np.ndarray,
+    pb: np.ndarray,
+    ta: np.ndarray,
+    sa: np.ndarray,
+    fa: np.ndarray,
+    a_by_sentence: np.ndarray,
+    a_entry_first: np.ndarray,
+    a_first: np.ndarray,
+    tb: np.ndarray,
+    sb: np.ndarray,
+    fb: np.ndarray,
+    b_by_sentence: np.ndarray,
+    b_entry_first: np.ndarray,
+    b_first: np.ndarray,
+    gap: int,
+    min_tokens: int,
+    rewrite_similarity: float,
+    rewrite_min_tokens: int,
+    budget: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passage boxes and similarities of both aligners, merged, in one compiled call: the token
+    aligner (seed index arrays) and the sentence aligner (`SentenceIndex.arrays` of each side).
+
+    A short passage convinces only when it is (nearly) verbatim: below `rewrite_min_tokens`
+    it must reach `rewrite_similarity`.
+    """
+    verbatim, verbatim_sims = token_boxes(tokens_a, tokens_b, ha, pa, hb, pb, gap, min_tokens)
+    reworded, reworded_sims = reworded_boxes(
+        ta, sa, fa, a_by_sentence, a_entry_first, a_first,
+        tb, sb, fb, b_by_sentence, b_entry_first, b_first,
+        tokens_a, tokens_b, min_tokens, budget,
+    )  # fmt: skip
+    boxes = np.concatenate((verbatim, reworded))
+    sims = np.concatenate((verbatim_sims, reworded_sims))
+    length = np.minimum(boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2])
+    keep = (sims >= rewrite_similarity) | (length >= rewrite_min_tokens)
+    return merge_boxes_of_aligners(boxes[keep], sims[keep], tokens_a, tokens_b)
+
+
 def verify_pair(
     a_id: str, a: ShingleSet, b_id: str, b: ShingleSet, settings: Settings
 ) -> Match | None:
@@ -143,17 +189,18 @@ def verify_pair(
     min_tokens = settings.passage_min_tokens
     if rel is not None:  # the relation holds already: the passages only place it in the texts
         min_tokens = min(min_tokens, max(shorter // 2, 1))
-    passages = align_tokens(ta.tokens, tb.tokens, settings, min_tokens, a.seeds, b.seeds)
-    if rel is None:  # reworded passages escape the token seeds; look sentence by sentence
-        reworded = sentence_passages(a.sentences, b.sentences, ta.tokens, tb.tokens, min_tokens)
-        # A short passage convinces only when it is (nearly) verbatim.
-        convincing = [
-            p
-            for p in passages + reworded
-            if p.similarity >= settings.rewrite_similarity
-            or p.length >= settings.rewrite_min_tokens
-        ]
-        passages = merge_passages(convincing, ta.tokens, tb.tokens)
+    if rel is not None:
+        passages = align_tokens(ta.tokens, tb.tokens, settings, min_tokens, a.seeds, b.seeds)
+    else:  # reworded passages escape the token seeds: look sentence by sentence too
+        passages = as_passages(
+            *_both_aligners(
+                ta.tokens, tb.tokens,
+                a.seeds.hashes, a.seeds.positions, b.seeds.hashes, b.seeds.positions,
+                *a.sentences.arrays(), *b.sentences.arrays(),
+                settings.align_gap, min_tokens,
+                settings.rewrite_similarity, settings.rewrite_min_tokens, UPDATE_BUDGET,
+            )
+        )  # fmt: skip
         if not passages:
             return None
         weight = sum(p.length for p in passages)
@@ -182,17 +229,41 @@ def verify_pair(
     )
 
 
+def load_kernels(settings: Settings) -> None:
+    """Load (compiling if need be) every kernel verification runs, by verifying two small
+    made-up pairs: worker processes forked after this share them instead of each loading them."""
+    text = "One two three four five six seven. Eight nine ten eleven twelve thirteen. " * 6
+    edited = text.replace("five", "5") + "Fourteen fifteen sixteen."
+    original = shingle_set(shingle_text(text, settings), (0, 0))
+    for other, exact in ((text, (0, 0)), (edited, (0, 1))):
+        verify_pair("a", original, "b", shingle_set(shingle_text(other, settings), exact), settings)
+
+
 def orient(match: Match, date_a: str | None, date_b: str | None, settings: Settings) -> Match:
     """The match with its likely source: earlier date, else the containing document, else none."""
-    from dataclasses import replace
-
     if date_a is not None and date_b is not None and date_a != date_b:
-        src = match.a if date_a < date_b else match.b
-        return replace(match, source=src, source_reason="earlier date")
+        return _with_source(match, match.a if date_a < date_b else match.b, "earlier date")
     a_in_b, b_in_a = match.containment_a_in_b, match.containment_b_in_a
     if match.relation is not Relation.EXACT and max(a_in_b, b_in_a) >= settings.containment:
         if a_in_b > b_in_a:
-            return replace(match, source=match.b, source_reason="contains the other")
+            return _with_source(match, match.b, "contains the other")
         if b_in_a > a_in_b:
-            return replace(match, source=match.a, source_reason="contains the other")
-    return replace(match, source=None, source_reason="undetermined: no date, no containment")
+            return _with_source(match, match.a, "contains the other")
+    return _with_source(match, None, "undetermined: no date, no containment")
+
+
+def _with_source(m: Match, source: str | None, reason: str) -> Match:
+    # What dataclasses.replace does, without its per-call field lookup (once per match).
+    return Match(
+        m.a,
+        m.b,
+        m.relation,
+        m.jaccard,
+        m.containment_a_in_b,
+        m.containment_b_in_a,
+        m.spans,
+        m.a_coverage,
+        m.b_coverage,
+        source,
+        reason,
+    )

@@ -12,7 +12,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Protocol
 
 import numba
@@ -36,7 +36,7 @@ from copytrace.io.base import BadRecord, Item, Origin
 from copytrace.lsh import candidate_pairs, filter_by_estimate, passage_candidates
 from copytrace.model import LINKED, SOURCE, Cluster, Document, Match, Relation, Settings, Span
 from copytrace.sketch import shingle_text
-from copytrace.verify import ShingleSet, orient, shingle_set, verify_pair
+from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
 
 __all__ = [
     "WHOLE_DOCUMENT",
@@ -240,7 +240,14 @@ def _verify(
     # verified path to the others, and checking all pairs of a story printed a thousand times
     # would cost quadratic time and change no cluster.
     found.skipped_as_joined += verify_in_chunks(
-        pairs, check, take, found.joined, LARGE_CLUSTER, jobs, progress
+        pairs,
+        check,
+        take,
+        found.joined,
+        LARGE_CLUSTER,
+        jobs,
+        partial(load_kernels, settings),
+        progress,
     )
 
 
