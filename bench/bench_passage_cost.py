@@ -8,7 +8,9 @@ Scans bbc_news + reuters21578 + 20newsgroups from ../shared/corpora (about 42,60
 with `--passages` (the default: whole-document relations, reused passages and rewrites) and with
 `--no-passages` (whole-document relations only), alternating the two `--repeat` times (default
 3) so that load on the shared machine falls on both, and reports the medians and their ratio.
-A warm-up scan of each mode first fills numba's cache, so no timed run compiles.
+A warm-up scan of each mode first fills numba's cache, so no timed run compiles. Both modes
+verify candidate pairs on all cores (worker processes); the CPU seconds, workers included, tell
+what each costs on one core.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from common import upsert_section
+from common import TreeMemory, upsert_section
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -34,18 +36,22 @@ RESULTS = REPO / "bench" / "RESULTS.md"
 HEADING = "## Passage cost: scan with and without passages"
 
 
-def run_scan(inputs: list[Path], out: Path, passages: bool) -> tuple[float, float, int]:
-    """One scan in a child process: wall seconds, CPU seconds, peak RSS bytes."""
+def run_scan(inputs: list[Path], out: Path, passages: bool) -> tuple[float, float, int, int]:
+    """One scan in a child process: wall seconds, CPU seconds (its workers' included), peak RSS
+    bytes of the scan process, peak PSS bytes of it and its workers together."""
     exe = Path(sys.executable).parent / "copytrace"
     flag = "--passages" if passages else "--no-passages"
     cmd = [str(exe), "scan", *map(str, inputs), "--out", str(out), "--quiet", flag]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    tree_peak = sampler.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"scan failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, tree_peak
 
 
 def main() -> None:
@@ -56,7 +62,7 @@ def main() -> None:
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     inputs = [args.corpora / f for f in FILES]
-    runs: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
+    runs: dict[bool, list[tuple[float, float, int, int]]] = {True: [], False: []}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         for passages in (True, False):
@@ -65,15 +71,15 @@ def main() -> None:
             for passages in (True, False) if r % 2 == 0 else (False, True):
                 runs[passages].append(run_scan(inputs, out, passages))
                 print(f"run {r + 1} passages={passages}: {runs[passages][-1][0]:.1f} s")
-    med = {p: [statistics.median(x[i] for x in runs[p]) for i in range(3)] for p in runs}
+    med = {p: [statistics.median(x[i] for x in runs[p]) for i in range(4)] for p in runs}
     ratio_wall = med[True][0] / med[False][0]
     ratio_cpu = med[True][1] / med[False][1]
     rows = [
-        "| mode | wall s (median) | CPU s (median) | peak RSS MB |",
-        "|---|--:|--:|--:|",
+        "| mode | wall s (median) | CPU s (median) | peak RSS MB | with workers MB (PSS) |",
+        "|---|--:|--:|--:|--:|",
         *(
             f"| {'with passages' if p else 'whole documents only'} | {med[p][0]:.1f} "
-            f"| {med[p][1]:.1f} | {med[p][2] / 2**20:.0f} |"
+            f"| {med[p][1]:.1f} | {med[p][2] / 2**20:.0f} | {med[p][3] / 2**20:.0f} |"
             for p in (False, True)
         ),
     ]

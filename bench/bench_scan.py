@@ -19,8 +19,10 @@ next to sys.executable, in a subprocess; sizes run one after another, smallest f
 subprocess (process start, imports and writing the results included). Peak RSS is the
 `ru_maxrss` that the kernel reports for that one child when it is reaped with os.wait4: exact
 (no polling interval that could miss a short peak) and never mixed up with earlier children,
-unlike getrusage(RUSAGE_CHILDREN). copytrace runs its kernels on threads, not child processes,
-so this is the whole scan's peak. numba's compiled kernels and copytrace's character tables go
+unlike getrusage(RUSAGE_CHILDREN). It is the main process only: copytrace verifies pairs in
+worker processes forked from it, so the table also gives the peak of the summed PSS of the
+scan and its workers (sampled every 50 ms; PSS counts the pages a worker shares with its parent
+once in total). numba's compiled kernels and copytrace's character tables go
 to a cache in the work directory, filled by an untimed warm-up scan of a small sample with an
 exact and an edited copy of each document (so every relation's kernels are compiled), so the
 timed runs are warm starts and the shared source tree is not written to. The table also gives
@@ -55,7 +57,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from common import cpu_model, upsert_section, version
+from common import TreeMemory, cpu_model, upsert_section, version
 
 CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 REPO = Path(__file__).resolve().parents[1]
@@ -115,6 +117,7 @@ class Run:
     maxrss_bytes: int
     cpu_seconds: float
     summary: dict[str, Any]
+    tree_pss_bytes: int
     copy_groups_together: int = 0
 
 
@@ -246,19 +249,23 @@ def copytrace_exe() -> Path:
     return exe
 
 
-def scan(corpus: Path, out: Path, env: dict[str, str], log: Path) -> tuple[float, int, float]:
-    """Run one scan; return wall seconds, the child's peak RSS in bytes and its CPU seconds."""
+def scan(corpus: Path, out: Path, env: dict[str, str], log: Path) -> tuple[float, int, float, int]:
+    """Run one scan; return wall seconds, the child's peak RSS in bytes, its CPU seconds (its
+    workers' included) and the peak PSS of it and its workers together."""
     cmd = [str(copytrace_exe()), "scan", str(corpus), "--out", str(out), "--quiet", *SCAN_FLAGS]
     with log.open("w") as fh:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        sampler = TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        tree_peak = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.stderr.write(log.read_text())
         raise SystemExit(f"copytrace scan {corpus} failed with exit code {proc.returncode}")
-    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime, tree_peak
 
 
 def copy_groups_together(out: Path, size: int) -> int:
@@ -326,7 +333,7 @@ def build_tables(results: dict[int, SizeResult], runtime_rss: int) -> tuple[list
     head = (
         "| size | documents | MB of text | wall s, median (min–max) | CPU s | s per 1,000 docs "
         "| time ratio vs 1x | peak RSS MB | RSS / text MB | working MB (above runtime) "
-        "| working / text MB | "
+        "| working / text MB | with workers MB (PSS) | "
         + " | ".join(f"{rel} matches" for rel in relations)
         + " | clusters | originals clustered with all copies |"
     )
@@ -354,6 +361,7 @@ def build_tables(results: dict[int, SizeResult], runtime_rss: int) -> tuple[list
             f"{rss / (c.text_bytes / 1e6):.2f}",
             f"{rss - runtime_rss / 1e6:,.0f}",
             f"{(rss - runtime_rss / 1e6) / (c.text_bytes / 1e6):.2f}",
+            f"{res.median('tree_pss_bytes') / 1e6:,.0f}",
             *matches,
             f"{first['clusters']:,}",
             together,
@@ -544,24 +552,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         env["COPYTRACE_CACHE_DIR"] = str(work / "copytrace_cache")
         sample = work / "warmup.jsonl.gz"
         write_sample(docs, sample, WARMUP_DOCS, args.seed)
-        warm_s, _, _ = scan(sample, work / "out_warmup", env, work / "warmup.log")
+        warm_s, _, _, _ = scan(sample, work / "out_warmup", env, work / "warmup.log")
         print(f"warm-up scan: {warm_s:.1f} s", file=sys.stderr)
         tiny = work / "runtime.jsonl.gz"
         write_sample(docs, tiny, RUNTIME_SAMPLE, args.seed)
-        _, runtime_rss, _ = scan(tiny, work / "out_runtime", env, work / "runtime.log")
+        _, runtime_rss, _, _ = scan(tiny, work / "out_runtime", env, work / "runtime.log")
         print(f"runtime scan: {runtime_rss / 1e6:.0f} MB peak RSS", file=sys.stderr)
         del docs
         results = {s: SizeResult(c) for s, c in corpora.items()}
         for rep in range(args.repeat):
             for s in args.sizes:
                 out = work / f"out_{s}x_{rep}"
-                seconds, rss, cpu = scan(corpora[s].path, out, env, work / f"scan_{s}x_{rep}.log")
+                seconds, rss, cpu, tree = scan(
+                    corpora[s].path, out, env, work / f"scan_{s}x_{rep}.log"
+                )
                 summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
                 together = copy_groups_together(out, s)
-                results[s].runs.append(Run(s, seconds, rss, cpu, summary, together))
+                results[s].runs.append(Run(s, seconds, rss, cpu, summary, tree, together))
                 print(
                     f"  {s}x run {rep + 1}: {seconds:.1f} s wall, {cpu:.1f} s CPU, "
-                    f"{rss / 1e6:.0f} MB peak RSS",
+                    f"{rss / 1e6:.0f} MB peak RSS, {tree / 1e6:.0f} MB with workers",
                     file=sys.stderr,
                 )
                 shutil.rmtree(out)

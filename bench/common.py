@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import platform
 import subprocess
+import threading
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -66,3 +67,61 @@ def version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    """Every running process's children, from /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def tree_pss_bytes(pid: int) -> int:
+    """Proportional set size of a process and all its descendants: shared pages (a forked
+    worker's inherited memory) count once in total, so the sum is the tree's real footprint."""
+    children = _children_by_parent()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            continue
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples `tree_pss_bytes(pid)` every `interval` seconds until stopped; keeps the peak.
+
+    Sampling can miss a peak shorter than the interval; the reaped child's ru_maxrss cannot,
+    but it counts one process only, not the worker processes copytrace forks to verify pairs.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        """Sample until stop()."""
+        while not self._done.is_set():
+            self.peak = max(self.peak, tree_pss_bytes(self.pid))
+            self._done.wait(self.interval)
+
+    def stop(self) -> int:
+        """Stop sampling; the peak in bytes."""
+        self._done.set()
+        self.join()
+        return self.peak

@@ -32,3 +32,6 @@ def test_readme_python_example_runs(
         kept = (tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()
         dropped = (tmp_path / "clean.dropped.jsonl").read_text(encoding="utf-8").splitlines()
         assert len(kept) + len(dropped) == 25
+    if "matches_file=" in block:
+        lines = (tmp_path / "matches.jsonl").read_text(encoding="utf-8").splitlines()
+        assert len(lines) > 0 and all(line.startswith('{"a":') for line in lines)

@@ -184,7 +184,7 @@ def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "-j",
             type=int,
             default=0,
-            help="Threads for the compiled kernels; 0 means all cores.",
+            help="Cores to use (sketching threads, verifying processes); 0 means all.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress display."),
     ]
