@@ -14,21 +14,22 @@ the corpus, drawn with random.Random seeded from `--seed` and the copy number, s
 is the same in every corpus.
 
 Each size is scanned with `copytrace scan CORPUS --out OUT --quiet`, the copytrace entry point
-next to sys.executable, in a subprocess; sizes run one after another, smallest first,
-`--repeat` times over (default 2), and the median is reported. Wall time is measured around the
-subprocess (process start, imports and writing the results included). Peak RSS is the
-`ru_maxrss` that the kernel reports for that one child when it is reaped with os.wait4: exact
-(no polling interval that could miss a short peak) and never mixed up with earlier children,
-unlike getrusage(RUSAGE_CHILDREN). It is the main process only: copytrace verifies pairs in
-worker processes forked from it, so the table also gives the peak of the summed PSS of the
-scan and its workers (sampled every 50 ms; PSS counts the pages a worker shares with its parent
-once in total). numba's compiled kernels and copytrace's character tables go
-to a cache in the work directory, filled by an untimed warm-up scan of a small sample with an
+next to sys.executable, in a subprocess; sizes run one after another, smallest first, `--repeat`
+times over (default 2), and the median is reported. Wall time is measured around the subprocess
+(process start, imports and writing the results included). Peak RSS is the `ru_maxrss` that the
+kernel reports for that one child when it is reaped with os.wait4: exact (no polling interval
+that could miss a short peak) and never mixed up with earlier children, unlike
+getrusage(RUSAGE_CHILDREN). It is the main process only: copytrace verifies pairs in worker
+processes forked from it, so the table also gives the peak of the summed PSS of the scan and its
+workers (sampled every 0.5 s, as one reading costs ~15 ms of CPU; PSS counts the pages a worker
+shares with its parent once in total). numba's compiled kernels and copytrace's character tables
+go to a cache in the work directory, filled by an untimed warm-up scan of a small sample with an
 exact and an edited copy of each document (so every relation's kernels are compiled), so the
 timed runs are warm starts and the shared source tree is not written to. The table also gives
-the child's CPU seconds (user + system, from the same rusage), which other load on the machine
-disturbs less than wall time, and the working memory: peak RSS above that of a scan of a few
-documents (the runtime: Python, numpy, numba and the loaded kernels), per MB of text.
+the child's CPU seconds (user + system, from the same rusage, its workers' included), which
+other load on the machine disturbs less than wall time, and the working memory: peak RSS above
+that of a scan of a few documents (the runtime: Python, numpy, numba and the loaded kernels),
+per MB of text.
 
 `--write-results` replaces this benchmark's section of bench/RESULTS.md and leaves the others.
 """

@@ -69,29 +69,24 @@ def version(package: str) -> str:
         return "not installed"
 
 
-def _children_by_parent() -> dict[int, list[int]]:
-    """Every running process's children, from /proc/*/stat."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    return children
+def _children(pid: int) -> list[int]:
+    """A process's children, from /proc/PID/task/*/children (none once it is gone)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found.extend(int(c) for c in (task / "children").read_text().split())
+    except OSError:
+        pass
+    return found
 
 
 def tree_pss_bytes(pid: int) -> int:
     """Proportional set size of a process and all its descendants: shared pages (a forked
     worker's inherited memory) count once in total, so the sum is the tree's real footprint."""
-    children = _children_by_parent()
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        todo.extend(children.get(p, []))
+        todo.extend(_children(p))
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -109,7 +104,7 @@ class TreeMemory(threading.Thread):
     but it counts one process only, not the worker processes copytrace forks to verify pairs.
     """
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak = pid, interval, 0
         self._done = threading.Event()
