@@ -168,10 +168,37 @@ def count_common(a: np.ndarray, b: np.ndarray) -> int:
 
 @numba.njit(cache=True)
 def multiset_dice(x: np.ndarray, y: np.ndarray) -> float:
-    """Dice coefficient of two token multisets."""
-    if x.shape[0] + y.shape[0] == 0:
+    """Dice coefficient of two token multisets.
+
+    X's tokens are counted in a small open-addressing table, then Y's are taken from it: linear
+    time, several times faster than sorting both (this runs for every passage found).
+    """
+    n = x.shape[0] + y.shape[0]
+    if n == 0:
         return 0.0
-    return 2.0 * count_common(np.sort(x), np.sort(y)) / (x.shape[0] + y.shape[0])
+    size = 16
+    while size < 2 * x.shape[0]:
+        size <<= 1
+    mask = size - 1
+    keys = np.empty(size, dtype=np.uint64)
+    counts = np.zeros(size, dtype=np.int64)
+    used = np.zeros(size, dtype=np.bool_)
+    for v in x:
+        h = np.int64(mix64(v) & U64(mask))
+        while used[h] and keys[h] != v:
+            h = (h + 1) & mask
+        used[h] = True
+        keys[h] = v
+        counts[h] += 1
+    common = 0
+    for v in y:
+        h = np.int64(mix64(v) & U64(mask))
+        while used[h] and keys[h] != v:
+            h = (h + 1) & mask
+        if used[h] and counts[h] > 0:
+            counts[h] -= 1
+            common += 1
+    return 2.0 * common / n
 
 
 @numba.njit(cache=True)
