@@ -328,3 +328,18 @@ def test_verification_reads_texts_blanked_as_they_were_sketched(tmp_path: Path) 
         finder = corpus.boilerplate
         for k, text in enumerate(texts):
             assert corpus.sketch_text(k) == finder.mask(None, text)[0] != text
+
+
+def test_boilerplate_counts_each_distinct_text_once() -> None:
+    story = "Markets fell on Monday\nBy a staff reporter\n" + "The index lost two per cent. " * 9
+    finder = BoilerplateFinder(5)
+    for _ in range(12):  # one story stored twelve times over, as crawls and reprints do
+        finder.add(None, story)
+    for k in range(4):  # and on four other pages
+        finder.add(None, f"By a staff reporter\nOther news number {k}.")
+    for page in range(3000):  # the set of seen texts grows past its first size
+        finder.add("other.example", f"page {page}\nMENU")
+    finder.finish()
+    masked, n = finder.mask(None, story)
+    assert n == 1 and "By a staff reporter" not in masked and "Markets fell" in masked
+    assert finder.mask("other.example", "page 7\nMENU")[1] == 1

@@ -5,7 +5,9 @@ Lines that recur in at least `boilerplate_min_docs` documents of the same host (
 corpus when no host is known, then only short lines, since a reprinted story's own paragraphs
 also recur) are boilerplate. They are blanked with spaces before sketching and alignment, so
 offsets into the original text stay valid and two pages of one site never match on their chrome.
-A document made only of such lines keeps its text: it is then all there is to compare.
+A document made only of such lines keeps its text: it is then all there is to compare. Each
+distinct text counts once per host: a story stored twenty times over is not twenty documents
+that share its lines (its short lines would all pass for chrome).
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, pairwise
 
+import numba
 import numpy as np
+
+from copytrace.text import U64, mix64
 
 #: Lines longer than this are content, never chrome.
 MAX_LINE_CHARS = 300
@@ -42,13 +47,34 @@ def _line_keys(text: str, host: str | None) -> np.ndarray:
     return np.fromiter(keys, dtype=np.int64, count=len(keys)) ^ np.int64(_salt(host))
 
 
+@numba.njit(cache=True)
+def _first_sighting(table: np.ndarray, key: np.uint64) -> bool:
+    """Put a non-zero key into an open-addressing set (0 marks empty slots); whether it is new."""
+    mask = table.shape[0] - 1
+    h = np.int64(mix64(key) & U64(mask))
+    while table[h] != 0:
+        if table[h] == key:
+            return False
+        h = (h + 1) & mask
+    table[h] = key
+    return True
+
+
+@numba.njit(cache=True)
+def _rehash(old: np.ndarray, new: np.ndarray) -> None:
+    for key in old:
+        if key != 0:
+            _first_sighting(new, key)
+
+
 #: Line keys waiting to be counted; then they are merged into one count per distinct key.
 COUNT_BATCH = 1 << 18
 
 
 @dataclass
 class BoilerplateFinder:
-    """Counts in how many documents of each host every short line occurs; then names the chrome.
+    """Counts in how many distinct texts of each host every short line occurs; then names the
+    chrome.
 
     Keys are 64-bit line hashes mixed with the host. New keys wait in numpy arrays (8 bytes a
     line of a document) and are merged every COUNT_BATCH keys into sorted distinct keys with
@@ -58,18 +84,34 @@ class BoilerplateFinder:
     min_docs: int
     _pending: list[np.ndarray] = field(default_factory=list)
     _n_pending: int = 0
+    #: Hashes of the (host, text) pairs seen, in a set of 8 bytes a slot, at most half full.
+    _texts: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.uint64))
+    _n_texts: int = 0
     _keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     #: Sorted keys of the boilerplate lines (8 bytes each: a host's chrome can be many lines).
     marked: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def add(self, host: str | None, text: str) -> None:
-        """Record the distinct short lines of one document."""
+        """Record the distinct short lines of one document, unless its host had its text."""
+        if not self._first_sighting(host, text):
+            return
         keys = _line_keys(text, host)
         self._pending.append(keys)
         self._n_pending += keys.shape[0]
         if self._n_pending >= COUNT_BATCH:
             self._merge()
+
+    def _first_sighting(self, host: str | None, text: str) -> bool:
+        """Whether this host's text is new (a 64-bit hash of both; 0 is kept for empty slots)."""
+        if 2 * (self._n_texts + 1) > self._texts.shape[0]:
+            grown = np.zeros(2 * self._texts.shape[0], dtype=np.uint64)
+            _rehash(self._texts, grown)
+            self._texts = grown
+        key = np.uint64(hash((host, text)) & 0xFFFFFFFFFFFFFFFF or 1)
+        new = bool(_first_sighting(self._texts, key))
+        self._n_texts += new
+        return new
 
     def _merge(self) -> None:
         """Fold the waiting keys into the distinct keys and their document counts."""
@@ -91,6 +133,7 @@ class BoilerplateFinder:
         """Mark the lines that reached min_docs and free the record."""
         self._merge()
         self.marked = self._keys[self._counts >= self.min_docs]
+        self._texts = np.zeros(1, dtype=np.uint64)
         self._keys = np.empty(0, dtype=np.int64)
         self._counts = np.empty(0, dtype=np.int32)
 
