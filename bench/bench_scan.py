@@ -470,7 +470,9 @@ def build_section(
         f"another in the order {', '.join(f'{s}x' for s in sorted(results))}, {args.repeat} "
         f"time(s) over; median reported. Wall time includes process start-up, imports, reading "
         f"the gzip file and writing the results. Peak RSS is the child's `ru_maxrss` from "
-        f"`os.wait4`. numba's cache was filled first by an untimed scan of {warmup[0]:,} "
+        f"`os.wait4` (the scan process alone); *with workers* is the peak summed PSS of the scan "
+        f"and the worker processes that verify pairs, sampled every 0.5 s. CPU s include the "
+        f"workers'. numba's cache was filled first by an untimed scan of {warmup[0]:,} "
         f"documents with an exact and an edited copy of each ({warmup[1]:.1f} s, compiling "
         f"included). The runtime's own peak RSS, from a scan of {3 * RUNTIME_SAMPLE} documents, is "
         f"{runtime_rss / 1e6:,.0f} MB.",
