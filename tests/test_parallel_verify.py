@@ -88,3 +88,16 @@ def test_chunks_run_in_workers_and_come_back_in_order(monkeypatch: pytest.Monkey
     assert len(results[1][1]) + results[1][0] == pairs.shape[0]
     assert results[1][2] == {str(os.getpid())}
     assert str(os.getpid()) not in results[2][2]  # the chunks were checked in worker processes
+
+
+def test_kernels_are_loaded_on_both_verification_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copytrace.verify as verify
+
+    paths: list[str] = []
+    both, tokens = verify._both_aligners, verify.align_tokens
+    monkeypatch.setattr(verify, "_both_aligners", lambda *a: paths.append("both") or both(*a))
+    monkeypatch.setattr(
+        verify, "align_tokens", lambda *a, **k: paths.append("tokens") or tokens(*a, **k)
+    )
+    verify.load_kernels(copytrace.Settings())
+    assert sorted(paths) == ["both", "tokens"]

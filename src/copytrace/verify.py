@@ -232,10 +232,12 @@ def verify_pair(
 def load_kernels(settings: Settings) -> None:
     """Load (compiling if need be) every kernel verification runs, by verifying two small
     made-up pairs: worker processes forked after this share them instead of each loading them."""
-    text = "One two three four five six seven. Eight nine ten eleven twelve thirteen. " * 6
-    edited = text.replace("five", "5") + "Fourteen fifteen sixteen."
+    text = " ".join(f"Sentence {k} has words w{k}a w{k}b w{k}c w{k}d w{k}e." for k in range(12))
+    # The same text (an exact copy: the token aligner only), and one sharing only its first
+    # half (no whole-document relation: both aligners and their merge).
+    quoting = text[: len(text) // 2] + " ".join(f"Other {k} x{k}a x{k}b." for k in range(12))
     original = shingle_set(shingle_text(text, settings), (0, 0))
-    for other, exact in ((text, (0, 0)), (edited, (0, 1))):
+    for other, exact in ((text, (0, 0)), (quoting, (0, 1))):
         verify_pair("a", original, "b", shingle_set(shingle_text(other, settings), exact), settings)
 
 

@@ -10,6 +10,7 @@ the same moment in every mode, so what is skipped does not depend on timing eith
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections import deque
@@ -99,6 +100,9 @@ def verify_in_chunks(
     if workers > 1:
         warm_up()
         _check = check
+        # Objects that exist now are left out of garbage collection, so the workers' collector
+        # does not write to (and so copy) every page of the heap they share with this process.
+        gc.freeze()
         pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         pending: deque[tuple[int, Callable[[], list[Found]]]] = deque()
@@ -131,5 +135,6 @@ def verify_in_chunks(
         if pool is not None:
             pool.terminate()
             pool.join()
+            gc.unfreeze()
         _check = None
     return skipped
