@@ -332,40 +332,6 @@ def seed_index(tokens: np.ndarray) -> SeedIndex:
 
 
 @numba.njit(cache=True)
-def _token_passages(
-    tokens_a: np.ndarray,
-    tokens_b: np.ndarray,
-    ha: np.ndarray,
-    pa: np.ndarray,
-    hb: np.ndarray,
-    pb: np.ndarray,
-    gap: int,
-    min_tokens: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Passages [a_start, a_end, b_start, b_end, seeds] in token positions from seed boxes
-    (merged, trimmed to their dense cores, at least min_tokens long on both sides), and their
-    similarities."""
-    seeds, raw = _seed_boxes_kernel(ha, pa, hb, pb, gap)
-    boxes = merge_boxes(raw, gap)
-    out = np.empty((boxes.shape[0], 5), dtype=np.int64)
-    sims = np.empty(boxes.shape[0])
-    n = 0
-    for k in range(boxes.shape[0]):
-        box = _trim_box(seeds, boxes[k], TRIM_GAP, TRIM_MIN_RUN)
-        a_end, b_end = box[1] + SEED_TOKENS, box[3] + SEED_TOKENS
-        if min(a_end - box[0], b_end - box[2]) < min_tokens:
-            continue
-        out[n, 0] = box[0]
-        out[n, 1] = a_end
-        out[n, 2] = box[2]
-        out[n, 3] = b_end
-        out[n, 4] = box[4]
-        sims[n] = multiset_dice(tokens_a[box[0] : a_end], tokens_b[box[2] : b_end])
-        n += 1
-    return out[:n], sims[:n]
-
-
-@numba.njit(cache=True)
 def _overlap(lo1: int, hi1: int, lo2: int, hi2: int) -> int:
     return max(0, min(hi1, hi2) - max(lo1, lo2))
 
@@ -419,10 +385,29 @@ def token_boxes(
     gap: int,
     min_tokens: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Token-aligned passage boxes and similarities in A's order; of boxes claiming the same
-    text on either side, the one with most seeds stays."""
-    boxes, sims = _token_passages(tokens_a, tokens_b, ha, pa, hb, pb, gap, min_tokens)
-    return _keep_strongest(boxes, sims, _by_two_keys(-boxes[:, 4], boxes[:, 0]))
+    """Passages [a_start, a_end, b_start, b_end, seeds] in token positions from seed boxes
+    (merged, trimmed to their dense cores, at least min_tokens long on both sides), and their
+    similarities, in A's order; of boxes claiming the same text on either side, the one with
+    most seeds stays."""
+    seeds, raw = _seed_boxes_kernel(ha, pa, hb, pb, gap)
+    boxes = merge_boxes(raw, gap)
+    out = np.empty((boxes.shape[0], 5), dtype=np.int64)
+    sims = np.empty(boxes.shape[0])
+    n = 0
+    for k in range(boxes.shape[0]):
+        box = _trim_box(seeds, boxes[k], TRIM_GAP, TRIM_MIN_RUN)
+        a_end, b_end = box[1] + SEED_TOKENS, box[3] + SEED_TOKENS
+        if min(a_end - box[0], b_end - box[2]) < min_tokens:
+            continue
+        out[n, 0] = box[0]
+        out[n, 1] = a_end
+        out[n, 2] = box[2]
+        out[n, 3] = b_end
+        out[n, 4] = box[4]
+        sims[n] = multiset_dice(tokens_a[box[0] : a_end], tokens_b[box[2] : b_end])
+        n += 1
+    out, sims = out[:n], sims[:n]
+    return _keep_strongest(out, sims, _by_two_keys(-out[:, 4], out[:, 0]))
 
 
 @numba.njit(cache=True)

@@ -193,9 +193,16 @@ class BoilerplateFinder:
                     runs[-1] = (runs[-1][0], starts[k + 1])
                 else:
                     runs.append((starts[k], starts[k + 1]))
-            if runs and not blank(texts[d], runs).isspace():
+            if runs and not _only_blanks(texts[d], runs):
                 out[d] = (runs, n)
         return out
+
+
+def _only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:
+    """Whether the text outside `runs` is white space only (blanking would leave nothing)."""
+    ends = [lo for lo, _ in runs[1:]] + [len(text)]
+    pieces = [text[: runs[0][0]]] + [text[hi:end] for (_, hi), end in zip(runs, ends, strict=True)]
+    return not any(piece.strip() for piece in pieces)
 
 
 def blank(text: str, runs: Sequence[tuple[int, int]]) -> str:

@@ -135,6 +135,10 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A SentenceIndex as the compiled kernels take it: its fields in order (`SentenceIndex.arrays`).
+IndexArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceIndex:
     """A document's sentences as bags of words, built once per text.
@@ -157,9 +161,7 @@ class SentenceIndex:
         """Number of sentences."""
         return self.first.shape[0] - 1
 
-    def arrays(
-        self,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def arrays(self) -> IndexArrays:
         """The fields in order, to unpack into the compiled kernels' arguments."""
         return (
             self.tokens,
@@ -213,25 +215,16 @@ def sentence_index(tokens: np.ndarray, sentence: np.ndarray) -> SentenceIndex:
 
 @numba.njit(cache=True)
 def _seed_kernel(
-    ta: np.ndarray,
-    sa: np.ndarray,
-    fa: np.ndarray,
-    a_by_sentence: np.ndarray,
-    a_entry_first: np.ndarray,
-    a_first: np.ndarray,
-    tb: np.ndarray,
-    sb: np.ndarray,
-    fb: np.ndarray,
-    b_by_sentence: np.ndarray,
-    b_entry_first: np.ndarray,
-    b_first: np.ndarray,
+    a: IndexArrays,
+    b: IndexArrays,
     threshold: float,
     min_tokens: int,
     max_df_share: float,
     budget: int,
 ) -> np.ndarray:
-    """Seeds [i, j, cosine x 1e6] of two sentence indexes (the fields of each, in order, as
-    `SentenceIndex.arrays` gives them): mutual best partners above threshold."""
+    """Seeds [i, j, cosine x 1e6] of two sentence indexes: mutual best partners above threshold."""
+    ta, sa, fa, a_by_sentence, a_entry_first, _ = a
+    tb, sb, fb, _, b_entry_first, _ = b
     na = a_entry_first.shape[0] - 1
     nb = b_entry_first.shape[0] - 1
     total = na + nb
@@ -355,9 +348,8 @@ def sentence_seeds(a: SentenceIndex, b: SentenceIndex) -> np.ndarray:
     if a.count == 0 or b.count == 0:
         return np.empty((0, 3), dtype=np.int64)
     return _seed_kernel(
-        *a.arrays(), *b.arrays(),
-        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, UPDATE_BUDGET,
-    )  # fmt: skip
+        a.arrays(), b.arrays(), EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, UPDATE_BUDGET
+    )
 
 
 @numba.njit(cache=True)
@@ -437,36 +429,18 @@ def _adjacent(s: np.ndarray, t: np.ndarray) -> bool:
 
 @numba.njit(cache=True)
 def reworded_boxes(
-    ta: np.ndarray,
-    sa: np.ndarray,
-    fa: np.ndarray,
-    a_by_sentence: np.ndarray,
-    a_entry_first: np.ndarray,
-    a_first: np.ndarray,
-    tb: np.ndarray,
-    sb: np.ndarray,
-    fb: np.ndarray,
-    b_by_sentence: np.ndarray,
-    b_entry_first: np.ndarray,
-    b_first: np.ndarray,
+    a: IndexArrays,
+    b: IndexArrays,
     tokens_a: np.ndarray,
     tokens_b: np.ndarray,
     min_tokens: int,
     budget: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities.
-
-    The two sentence indexes come as their fields, flat: numba unboxes a tuple of arrays
-    several times slower than the arrays themselves, which showed at ~25 us a pair.
-    """
-    seeds = _seed_kernel(
-        ta, sa, fa, a_by_sentence, a_entry_first, a_first,
-        tb, sb, fb, b_by_sentence, b_entry_first, b_first,
-        EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget,
-    )  # fmt: skip
+    """Reworded passages [a0, a1, b0, b1, seeds] in token positions, and their similarities."""
+    seeds = _seed_kernel(a, b, EXTEND_SIMILARITY, MIN_SEED_TOKENS, MAX_DF_SHARE, budget)
     if seeds[:, 2].sum() < MIN_EVIDENCE * 1e6:  # not even all seeds together are enough
         return np.empty((0, 5), dtype=np.int64), np.empty(0)
-    boxes = _sentence_boxes(seeds, a_first, b_first, min_tokens)
+    boxes = _sentence_boxes(seeds, a[5], b[5], min_tokens)
     sims = np.empty(boxes.shape[0])
     keep = np.zeros(boxes.shape[0], dtype=np.bool_)
     for k in range(boxes.shape[0]):
@@ -487,7 +461,7 @@ def sentence_passages(
     if a.count == 0 or b.count == 0:
         return []
     boxes, sims = reworded_boxes(
-        *a.arrays(), *b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
+        a.arrays(), b.arrays(), tokens_a, tokens_b, min_tokens, UPDATE_BUDGET
     )
     return [
         Passage(a0, a1, b0, b1, count, sim)
