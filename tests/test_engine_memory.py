@@ -18,7 +18,7 @@ import copytrace
 import copytrace.boilerplate as boilerplate
 import copytrace.lsh as lsh
 from copytrace import Settings
-from copytrace.boilerplate import BoilerplateFinder
+from copytrace.boilerplate import BoilerplateFinder, Provenance
 from copytrace.engines.documents import DocumentTable, date_code, date_text
 from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.io.base import Origin
@@ -52,7 +52,7 @@ def test_duplicate_ids_match_a_dict_across_and_within_batches() -> None:
     assert table.claim_ids([known, "brand new"]) == [seen[known], -1]
 
 
-def test_origins_dates_and_hosts_come_back() -> None:
+def test_origins_dates_and_provenances_come_back() -> None:
     table = DocumentTable()
     origins = [
         Origin(0, "a.jsonl", "line", 1),
@@ -62,13 +62,19 @@ def test_origins_dates_and_hosts_come_back() -> None:
         Origin(0, "a.jsonl", "line", 3),
     ]
     dates = [None, "1987-02-26T15:01:01", "0001-01-01T00:00:00", "9999-12-31T23:59:59", None]
-    hosts = [None, "example.org", None, "news.example.com", "example.org"]
+    provenances = [
+        Provenance(),
+        Provenance("example.org"),
+        Provenance(None, "ann@example.org"),
+        Provenance("news.example.com", "bob@example.com"),
+        Provenance("example.org"),
+    ]
     table.claim_ids([f"d{i}" for i in range(len(origins))])
-    for origin, date, host in zip(origins, dates, hosts, strict=True):
-        table.add_facts(origin, date, host)
+    for origin, date, provenance in zip(origins, dates, provenances, strict=True):
+        table.add_facts(origin, date, provenance)
     assert [table.origin(i) for i in range(5)] == origins
     assert [table.date(i) for i in range(5)] == dates == list(table.dates)
-    assert [table.host(i) for i in range(5)] == hosts
+    assert [table.provenance(i) for i in range(5)] == provenances
     assert date_code(dates[1]) < date_code(dates[3])
     assert date_text(date_code(dates[1])) == dates[1]
 
@@ -164,7 +170,7 @@ def test_boilerplate_counts_merged_in_batches(monkeypatch: pytest.MonkeyPatch) -
     rng = random.Random(1)
     lines = [f"menu item {i}" for i in range(40)] + ["A long paragraph. " * 30]
     texts = ["\n".join(rng.sample(lines, 6)) for _ in range(300)]
-    hosts = [rng.choice([None, "a.example", "b.example"]) for _ in texts]
+    hosts = [Provenance(rng.choice([None, "a.example", "b.example"])) for _ in texts]
     finders = []
     for batch in (3, 1 << 30):
         monkeypatch.setattr(boilerplate, "COUNT_BATCH", batch)
@@ -285,18 +291,18 @@ def test_blanked_runs_match_a_line_by_line_reference() -> None:
         rng.shuffle(lines)
         texts.append(rng.choice(["\n", "\r\n"]).join(lines) + rng.choice(["", "\n"]))
     texts.append("Share this story\nMENU\n")  # nothing but chrome: kept whole
-    hosts = [rng.choice([None, "a.example"]) for _ in texts]
+    hosts = [Provenance(rng.choice([None, "a.example"])) for _ in texts]
     finder = BoilerplateFinder(20)
     for host, text in zip(hosts, texts, strict=True):
         finder.add(host, text)
     finder.finish()
     marked = set(finder.marked.tolist())
 
-    def reference(host: str | None, text: str) -> tuple[str, int]:
+    def reference(provenance: Provenance, text: str) -> tuple[str, int]:
         out, n = [], 0
-        salt = np.int64(boilerplate._salt(host))
+        (group,) = boilerplate._groups(provenance, post=False)  # a page: its host, or the corpus
         for line in text.splitlines(keepends=True):
-            key = int(np.int64(hash(line.strip().lower())) ^ salt)
+            key = (hash(line.strip().lower()) & boilerplate._NO_FLAG) ^ group.salt
             if key in marked and len(line) <= boilerplate.MAX_LINE_CHARS + 2:
                 out.append(" " * len(line))
                 n += 1
@@ -327,19 +333,20 @@ def test_verification_reads_texts_blanked_as_they_were_sketched(tmp_path: Path) 
         corpus.sketches()
         finder = corpus.boilerplate
         for k, text in enumerate(texts):
-            assert corpus.sketch_text(k) == finder.mask(None, text)[0] != text
+            assert corpus.sketch_text(k) == finder.mask(Provenance(), text)[0] != text
 
 
 def test_boilerplate_counts_each_distinct_text_once() -> None:
     story = "Markets fell on Monday\nBy a staff reporter\n" + "The index lost two per cent. " * 9
     finder = BoilerplateFinder(5)
+    unknown, other = Provenance(), Provenance("other.example")
     for _ in range(12):  # one story stored twelve times over, as crawls and reprints do
-        finder.add(None, story)
+        finder.add(unknown, story)
     for k in range(4):  # and on four other pages
-        finder.add(None, f"By a staff reporter\nOther news number {k}.")
+        finder.add(unknown, f"By a staff reporter\nOther news number {k}.")
     for page in range(3000):  # the set of seen texts grows past its first size
-        finder.add("other.example", f"page {page}\nMENU")
+        finder.add(other, f"page {page}\nMENU")
     finder.finish()
-    masked, n = finder.mask(None, story)
+    masked, n = finder.mask(unknown, story)
     assert n == 1 and "By a staff reporter" not in masked and "Markets fell" in masked
-    assert finder.mask("other.example", "page 7\nMENU")[1] == 1
+    assert finder.mask(other, "page 7\nMENU")[1] == 1

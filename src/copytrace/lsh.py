@@ -258,13 +258,62 @@ def pair_floor(n_shingles: np.ndarray, pairs: np.ndarray, settings: Settings) ->
 
 
 @dataclass(frozen=True, slots=True)
+class FingerprintFrequency:
+    """Fingerprints found in two documents or more (sorted hashes) and in how many (`df`).
+
+    Verification reads it to tell a template, a frame repeated across many documents, from
+    text two documents share alone. Empty when nothing is known of other documents.
+    """
+
+    hashes: np.ndarray
+    df: np.ndarray
+
+    @classmethod
+    def empty(cls) -> FingerprintFrequency:
+        """No fingerprint known (two documents compared alone)."""
+        return cls(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32))
+
+
+@dataclass(frozen=True, slots=True)
 class PassageCandidates:
-    """Pairs (i < j) sharing enough passage fingerprints, with how many they share."""
+    """Pairs (i < j) sharing enough passage fingerprints, with how many they share, and the
+    document frequency of the shared fingerprints."""
 
     pairs: np.ndarray
     shared: np.ndarray
     ignored_fingerprints: int
     ignored_postings: int
+    frequency: FingerprintFrequency
+
+
+@numba.njit(cache=True)
+def _shared_fingerprints(
+    h: np.ndarray, d: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of sorted postings held by two documents or more, and by how many groups of
+    documents (`groups[document]`: documents of one group count once)."""
+    hashes = np.empty(0, dtype=np.uint64)
+    df = np.empty(0, dtype=np.int32)
+    for filling in (False, True):
+        n = 0
+        i = 0
+        while i < h.shape[0]:
+            j = i + 1
+            docs = 1
+            while j < h.shape[0] and h[j] == h[i]:
+                docs += d[j] != d[j - 1]  # postings of one hash are in document order
+                j += 1
+            if docs >= 2:
+                if filling:
+                    keys = np.sort(groups[d[i:j]])
+                    hashes[n] = h[i]
+                    df[n] = 1 + np.sum(keys[1:] != keys[:-1])
+                n += 1
+            i = j
+        if not filling:
+            hashes = np.empty(n, dtype=np.uint64)
+            df = np.empty(n, dtype=np.int32)
+    return hashes, df
 
 
 @numba.njit(cache=True)
@@ -417,17 +466,26 @@ PAIR_CHUNK = 1 << 22
 
 
 def passage_candidates(
-    fp_hash: np.ndarray, fp_doc: np.ndarray, n_docs: int, settings: Settings
+    fp_hash: np.ndarray,
+    fp_doc: np.ndarray,
+    n_docs: int,
+    settings: Settings,
+    groups: np.ndarray | None = None,
 ) -> PassageCandidates:
-    """Pairs of documents sharing at least `passage_min_fingerprints` winnowed fingerprints.
+    """Pairs of documents sharing at least `passage_min_fingerprints` winnowed fingerprints,
+    and the document frequency of every fingerprint two documents share.
 
     A fingerprint found in more than `max_fingerprint_df` documents (page chrome, boilerplate,
     stock phrases) makes no candidates: it is counted and ignored. Sorts fp_hash and fp_doc in
-    place (together).
+    place (together). Frequencies count each of `groups` (a key per document; by default
+    every document is its own group) once.
     """
     n = max(n_docs, 1)
     max_df = settings.max_fingerprint_df
     sort_postings(fp_hash, fp_doc)
+    if groups is None:
+        groups = np.arange(n, dtype=np.int64)
+    frequency = FingerprintFrequency(*_shared_fingerprints(fp_hash, fp_doc, groups))
     per_doc, ignored, ignored_postings = _pairs_per_document(fp_hash, fp_doc, n, max_df)
     # Pairs are counted for a range of first documents at a time: each range's pairs are all
     # there, and only PAIR_CHUNK codes wait at once.
@@ -447,4 +505,4 @@ def passage_candidates(
     pairs = np.empty((codes.shape[0], 2), dtype=np.int64)
     pairs[:, 0] = (codes // np.uint64(n)).astype(np.int64)
     pairs[:, 1] = (codes % np.uint64(n)).astype(np.int64)
-    return PassageCandidates(pairs, counts, ignored, ignored_postings)
+    return PassageCandidates(pairs, counts, ignored, ignored_postings, frequency)

@@ -93,6 +93,7 @@ class Settings:
     align_gap: int = 20
     keep_boilerplate: bool = False
     boilerplate_min_docs: int = 5
+    origin_field: str | None = None
 
     def __post_init__(self) -> None:
         if self.tokenizer != "words":
@@ -121,6 +122,13 @@ class Settings:
                 f"The 'keep_boilerplate' setting must be a bool; got {self.keep_boilerplate!r}."
             )
         _check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2, 1_000_000_000)
+        if self.origin_field is not None and (
+            not isinstance(self.origin_field, str) or not self.origin_field
+        ):
+            raise SettingsError(
+                f"The 'origin_field' setting must be a field name or None; got "
+                f"{self.origin_field!r}."
+            )
         if (self.bands is None) != (self.rows is None):
             raise SettingsError(
                 "The 'bands' and 'rows' settings go together: give both or neither."

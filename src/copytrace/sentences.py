@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from copytrace.align import Passage, cluster_seeds, merge_boxes, multiset_dice
+from copytrace.text import DIGIT, UPPER, char_shapes
 
 #: Longer sentences are cut into pieces of this many tokens, so one run-on sentence or a text
 #: without punctuation still aligns piece by piece.
@@ -132,6 +133,45 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         _sentence_numbers(
             chars, lo, starts, ends, first, out[first:last], state, MAX_SENTENCE_TOKENS
         )
+    return out
+
+
+#: Bits of a token's shape: it has a digit (a figure); it is capitalized inside a sentence (a
+#: name); it is capitalized at all (names, initials, the first word of a sentence). Figures and
+#: names are the content that templates change and rewrites keep.
+NUMBER, NAME, CAPITAL = 1, 2, 4
+
+
+def token_shapes(
+    text: str, starts: np.ndarray, ends: np.ndarray, sentences: np.ndarray
+) -> np.ndarray:
+    """The shape bits (NUMBER, NAME, CAPITAL) of each token of a tokenized text (uint8).
+
+    A token is a NUMBER when it has a digit, a NAME when it has two characters or more, its
+    first one an upper- or title-case letter, and it does not start a sentence (`sentences` as
+    from `sentence_ids`): single capitals are initials or the English "I".
+    """
+    n = starts.shape[0]
+    out = np.zeros(n, dtype=np.uint8)
+    if n == 0:
+        return out
+    table = char_shapes()
+    for first in range(0, n, CHUNK_TOKENS):  # chunks keep the text copy below small
+        last = min(n, first + CHUNK_TOKENS)
+        lo, hi = int(starts[first]), int(ends[last - 1])
+        chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        shape = table[chars]
+        digits = np.zeros(chars.shape[0] + 1, dtype=np.int64)
+        np.cumsum(shape & DIGIT, out=digits[1:])
+        s, e = starts[first:last] - lo, ends[first:last] - lo
+        number = digits[e] > digits[s]
+        upper = (shape[s] & UPPER) != 0
+        sent = sentences[first:last]
+        prev = np.empty_like(sent)
+        prev[0] = sentences[first - 1] if first > 0 else -1
+        prev[1:] = sent[:-1]
+        name = upper & (sent == prev) & (e - s >= 2)
+        out[first:last] = number * NUMBER | name * NAME | upper * CAPITAL
     return out
 
 

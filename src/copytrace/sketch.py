@@ -20,7 +20,7 @@ import numba
 import numpy as np
 
 from copytrace.model import Settings
-from copytrace.sentences import sentence_ids
+from copytrace.sentences import sentence_ids, token_shapes
 from copytrace.text import CHUNK_TOKENS, U64, char_tables, mix64, tokenize, tokenize_chunk
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -361,7 +361,8 @@ class Shingled:
     """A text's tokens and the hash of the shingle starting at each token position.
 
     Shingle i covers tokens [i, i + width) where width = min(k, number of tokens);
-    `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites.
+    `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites;
+    `shapes` marks figures and names (`sentences.token_shapes`), which tell templates from reuse.
     """
 
     starts: np.ndarray
@@ -370,6 +371,7 @@ class Shingled:
     width: int
     tokens: np.ndarray
     sentences: np.ndarray
+    shapes: np.ndarray
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Characters covered by shingles first..last inclusive."""
@@ -382,7 +384,8 @@ def shingle_text(text: str, settings: Settings) -> Shingled:
     hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
     width = min(settings.shingle_size, len(toks))
     sentences = sentence_ids(text, toks.starts, toks.ends)
-    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, sentences)
+    shapes = token_shapes(text, toks.starts, toks.ends, sentences)
+    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, sentences, shapes)
 
 
 def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:

@@ -21,7 +21,9 @@ import numpy as np
 #: Character classes in the lookup table.
 SEPARATOR, WORD, STANDALONE, MARK = 0, 1, 2, 3
 
-_TABLE_VERSION = 1
+_TABLE_VERSION = 2
+#: Bits of the character shape table: a digit, an upper- or title-case letter.
+DIGIT, UPPER = 1, 2
 _STANDALONE_RANGES = (
     (0x0E00, 0x0EFF),  # Thai, Lao
     (0x1000, 0x109F),  # Myanmar
@@ -40,15 +42,17 @@ FNV_OFFSET = U64(0xCBF29CE484222325)
 FNV_PRIME = U64(0x100000001B3)
 
 
-def _build_tables() -> tuple[np.ndarray, np.ndarray]:
+def _build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     classes = np.zeros(0x110000, dtype=np.uint8)
     fold = np.arange(0x110000, dtype=np.uint32)
+    shapes = np.zeros(0x110000, dtype=np.uint8)
     for cp in range(0x110000):
         if 0xD800 <= cp < 0xE000:
             continue
         ch = chr(cp)
         if ch.isalnum():
             classes[cp] = WORD
+            shapes[cp] = DIGIT if ch.isdigit() else UPPER if ch.isupper() or ch.istitle() else 0
             folded = unicodedata.normalize("NFKC", ch).casefold()
             if len(folded) != 1:
                 folded = ch.lower()
@@ -59,7 +63,7 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray]:
     for low, high in _STANDALONE_RANGES:
         part = classes[low : high + 1]
         part[part == WORD] = STANDALONE
-    return classes, fold
+    return classes, fold, shapes
 
 
 def _cache_path() -> Path:
@@ -70,11 +74,11 @@ def _cache_path() -> Path:
     return Path(base) / name
 
 
-_TABLES: tuple[np.ndarray, np.ndarray] | None = None
+_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def char_tables() -> tuple[np.ndarray, np.ndarray]:
-    """(class per code point, folded code point per code point); built once, cached on disk."""
+def _all_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The character tables; built once, cached on disk."""
     global _TABLES
     if _TABLES is not None:
         return _TABLES
@@ -82,20 +86,31 @@ def char_tables() -> tuple[np.ndarray, np.ndarray]:
     tables = None
     try:
         with np.load(path) as data:
-            tables = (data["classes"], data["fold"])
+            tables = (data["classes"], data["fold"], data["shapes"])
     except (OSError, KeyError, ValueError):
         tables = None
-    if tables is None or tables[0].shape != (0x110000,) or tables[1].shape != (0x110000,):
+    if tables is None or any(t.shape != (0x110000,) for t in tables):
         tables = _build_tables()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(tmp, classes=tables[0], fold=tables[1])
+            np.savez(tmp, classes=tables[0], fold=tables[1], shapes=tables[2])
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only home only costs the half second of rebuilding
     _TABLES = tables
     return tables
+
+
+def char_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(class per code point, folded code point per code point)."""
+    classes, fold, _ = _all_tables()
+    return classes, fold
+
+
+def char_shapes() -> np.ndarray:
+    """DIGIT and UPPER bits per code point."""
+    return _all_tables()[2]
 
 
 def utf8_array(text: str) -> np.ndarray:

@@ -23,9 +23,38 @@ from copytrace.align import (
     seed_index,
     token_boxes,
 )
+from copytrace.lsh import FingerprintFrequency
 from copytrace.model import Match, Relation, Settings, Span
+from copytrace.pieces import KEEP, refine_boxes
 from copytrace.sentences import UPDATE_BUDGET, SentenceIndex, reworded_boxes, sentence_index
 from copytrace.sketch import Shingled, shingle_text
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """What verification knows of the rest of the corpus: how many documents share each
+    fingerprint (templates recur), and how many documents there are (among many, loosely
+    similar passages must keep their figures and names to be rewrites)."""
+
+    fingerprints: FingerprintFrequency
+    documents: int = 2
+
+    @property
+    def large(self) -> bool:
+        """Whether the corpus is large enough for its genres to show."""
+        return self.documents >= LARGE_CORPUS
+
+    @classmethod
+    def none(cls) -> CorpusStats:
+        """Nothing known: two documents compared alone."""
+        return cls(FingerprintFrequency.empty())
+
+
+#: From this many documents on, a corpus is large: its genres show (many city articles, many
+#: match reports), and loosely similar passages are common between unrelated documents.
+LARGE_CORPUS = 1000
+#: Nothing known of other documents.
+NO_STATS = CorpusStats.none()
 
 
 @dataclass(frozen=True)
@@ -144,19 +173,31 @@ def _both_aligners(
     b_by_sentence: np.ndarray,
     b_entry_first: np.ndarray,
     b_first: np.ndarray,
+    shapes_a: np.ndarray,
+    shapes_b: np.ndarray,
+    shingles_a: np.ndarray,
+    width: int,
+    distinct_b: np.ndarray,
+    frequent: np.ndarray,
+    df: np.ndarray,
+    min_df: int,
+    large_corpus: bool,
     gap: int,
     min_tokens: int,
     rewrite_similarity: float,
     rewrite_min_tokens: int,
     budget: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Passage boxes and similarities of both aligners, merged, in one compiled call: the token
-    aligner (seed index arrays) and the sentence aligner (`SentenceIndex.arrays` of each side).
+    """Passage pieces and their similarities from both aligners, merged and cut to what is
+    shared (`pieces.refine_boxes`), in one compiled call: the token aligner (seed index
+    arrays) and the sentence aligner (`SentenceIndex.arrays` of each side). Templates and
+    lists are left out.
 
     The sentence indexes come flat, not as tuples: numba unboxes a tuple of arrays from Python
     several times slower than the arrays themselves (~6 us a pair). A short passage convinces
     only when it is (nearly) verbatim: below `rewrite_min_tokens` it must reach
-    `rewrite_similarity`.
+    `rewrite_similarity`; so must every reworded piece, while verbatim pieces may be shorter
+    (the relation then asks for `min_tokens` of them in all).
     """
     verbatim, verbatim_sims = token_boxes(tokens_a, tokens_b, ha, pa, hb, pb, gap, min_tokens)
     reworded, reworded_sims = reworded_boxes(
@@ -168,13 +209,32 @@ def _both_aligners(
     sims = np.concatenate((verbatim_sims, reworded_sims))
     length = np.minimum(boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2])
     keep = (sims >= rewrite_similarity) | (length >= rewrite_min_tokens)
-    return merge_boxes_of_aligners(boxes[keep], sims[keep], tokens_a, tokens_b)
+    merged, _ = merge_boxes_of_aligners(boxes[keep], sims[keep], tokens_a, tokens_b)
+    pieces, piece_sims, verdicts = refine_boxes(
+        merged, tokens_a, tokens_b, shapes_a, shapes_b,
+        shingles_a, width, distinct_b, frequent, df, min_df, rewrite_similarity, large_corpus,
+    )  # fmt: skip
+    length = np.minimum(pieces[:, 1] - pieces[:, 0], pieces[:, 3] - pieces[:, 2])
+    keep = (verdicts == KEEP) & (
+        (piece_sims >= rewrite_similarity) | (length >= rewrite_min_tokens)
+    )
+    return pieces[keep], piece_sims[keep]
 
 
 def verify_pair(
-    a_id: str, a: ShingleSet, b_id: str, b: ShingleSet, settings: Settings
+    a_id: str,
+    a: ShingleSet,
+    b_id: str,
+    b: ShingleSet,
+    settings: Settings,
+    corpus: CorpusStats | None = None,
 ) -> Match | None:
     """A verified Match between two documents, with aligned spans, or None when none holds.
+
+    `corpus` tells how many documents share each fingerprint (passages whose frame recurs in
+    `boilerplate_min_docs` documents around other figures and names are templates, not reuse)
+    and how common words are (the sentence aligner weighs genre vocabulary little). Without
+    it, the two documents are compared alone.
 
     Whole-document relations come first; when none holds and passages are on, the token and
     the sentence aligners look for passages: verbatim ones of at least `passage_min_tokens`
@@ -182,6 +242,7 @@ def verify_pair(
     `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
     similarity is below `rewrite_similarity`.
     """
+    corpus = corpus or NO_STATS
     s = scores(a, b)
     rel = relation_of(a.exact == b.exact, s, settings)
     if rel is None and not settings.passages:
@@ -199,19 +260,20 @@ def verify_pair(
                 ta.tokens, tb.tokens,
                 a.seeds.hashes, a.seeds.positions, b.seeds.hashes, b.seeds.positions,
                 *a.sentences.arrays(), *b.sentences.arrays(),
+                ta.shapes, tb.shapes, ta.hashes, ta.width, b.distinct,
+                corpus.fingerprints.hashes, corpus.fingerprints.df, settings.boilerplate_min_docs,
+                corpus.large,
                 settings.align_gap, min_tokens,
                 settings.rewrite_similarity, settings.rewrite_min_tokens, UPDATE_BUDGET,
             )
         )  # fmt: skip
-        if not passages:
+        verbatim = sum(p.length for p in passages if p.similarity >= settings.rewrite_similarity)
+        if verbatim >= settings.passage_min_tokens:
+            rel = Relation.PASSAGE_REUSE  # the strongest relation that holds
+        elif any(p.similarity < settings.rewrite_similarity for p in passages):
+            rel = Relation.REWRITE
+        else:
             return None
-        weight = sum(p.length for p in passages)
-        similarity = sum(p.similarity * p.length for p in passages) / weight
-        rel = (
-            Relation.PASSAGE_REUSE
-            if similarity >= settings.rewrite_similarity
-            else Relation.REWRITE
-        )
     spans = passage_spans(passages, ta.starts, ta.ends, tb.starts, tb.ends)
     if not spans:
         fallback = shared_span(a, b, s.jaccard)

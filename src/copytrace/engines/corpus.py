@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from copytrace.boilerplate import BoilerplateFinder, blank
+from copytrace.boilerplate import Blanks, BoilerplateFinder, Provenance, blank
 from copytrace.engines.documents import DocumentTable
 from copytrace.engines.store import TextStore
 from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Origin
 from copytrace.io.dates import parse_date
+from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.sketch import sketch_batch
 
@@ -35,6 +36,38 @@ PENDING_BYTES = 1 << 20
 #: small while still giving every thread hundreds of documents.
 BATCH_DOCS = 4096
 BATCH_BYTES = 1 << 20
+
+
+@dataclass
+class ChromeCounts:
+    """What was blanked as chrome, over the whole corpus (reported in summary.json)."""
+
+    line_occurrences_masked: int = 0
+    documents_with_boilerplate: int = 0
+    posts: int = 0
+    post_signatures: int = 0
+    post_attribution_lines: int = 0
+
+    def add(self, found: Blanks) -> None:
+        """Count what was blanked in one document."""
+        self.line_occurrences_masked += found.lines
+        self.documents_with_boilerplate += bool(found.runs)
+        self.posts += found.post
+        self.post_signatures += found.signature
+        self.post_attribution_lines += found.attributions
+
+
+def provenance_of(
+    meta: dict[str, Any], post: MessageParts | None, origin_field: str | None
+) -> Provenance:
+    """A document's host (metadata) and author (`origin_field` metadata, else a post's From)."""
+    author = None
+    if origin_field:
+        value = meta.get(origin_field)
+        author = str(value).strip().lower() or None if value is not None else None
+    elif post is not None:
+        author = post.author
+    return Provenance(host_of(meta), author)
 
 
 def host_of(meta: dict[str, Any]) -> str | None:
@@ -92,8 +125,10 @@ class Corpus:
         self.skipped: list[BadRecord] = []
         self.records = 0
         self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
-        self.masked_lines = 0
-        self.masked_documents = 0
+        self.chrome = ChromeCounts()
+        # Per document: a key of the thread of a post (its Subject without "Re:"), else 0.
+        # Fingerprint frequencies count a thread once: replies quoting a post are one thread.
+        self.threads = array("q")
         # The blanked character ranges of every document, found once while sketching and
         # reused by verification: document i's are _blank_runs[2 * _blank_first[i]:...].
         self._blank_runs = array("q")
@@ -133,11 +168,14 @@ class Corpus:
                 where = self.docs.origin(earlier)
                 self.skip(BadRecord(origin, f'duplicate id "{doc.id}" (first at {where}).'))
                 continue
-            host = host_of(doc.meta)
-            self.docs.add_facts(origin, parse_date(doc.meta.get("date")), host)
+            parts = None if self.settings.keep_boilerplate else message_parts(doc.text)
+            provenance = provenance_of(doc.meta, parts, self.settings.origin_field)
+            self.docs.add_facts(origin, parse_date(doc.meta.get("date")), provenance)
+            thread = None if parts is None else parts.thread
+            self.threads.append(0 if thread is None else (hash(thread) & 0x7FFFFFFFFFFFFFFF) or 1)
             self.store.add(doc.text)
             if not self.settings.keep_boilerplate:
-                self.boilerplate.add(host, doc.text)
+                self.boilerplate.add(provenance, doc.text, post=parts is not None)
 
     def sketch_text(self, i: int) -> str:
         """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
@@ -167,14 +205,15 @@ class Corpus:
         if self.settings.keep_boilerplate:
             self._blank_first.extend([self._blank_first[-1]] * len(texts))
             return texts
-        hosts = [self.docs.host(i) for i in range(first, first + len(texts))]
+        provenances = [self.docs.provenance(i) for i in range(first, first + len(texts))]
         out = []
-        for text, (runs, n) in zip(texts, self.boilerplate.blanks_many(hosts, texts), strict=True):
-            out.append(blank(text, runs))
-            self._blank_runs.extend(chain.from_iterable(runs))
-            self._blank_first.append(self._blank_first[-1] + len(runs))
-            self.masked_lines += n
-            self.masked_documents += n > 0
+        for text, found in zip(
+            texts, self.boilerplate.blanks_many(provenances, texts), strict=True
+        ):
+            out.append(blank(text, found.runs))
+            self._blank_runs.extend(chain.from_iterable(found.runs))
+            self._blank_first.append(self._blank_first[-1] + len(found.runs))
+            self.chrome.add(found)
         return out
 
 

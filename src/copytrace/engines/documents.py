@@ -1,7 +1,7 @@
-"""Per-document facts in columns: ids, origins, dates and hosts, at a few bytes a document.
+"""Per-document facts in columns: ids, origins, dates and provenances, a few bytes a document.
 
 A corpus of millions of documents must not cost a Python object per fact: ids and paths are
-packed into one UTF-8 buffer each, origins, dates and hosts are integer columns, and duplicate
+packed into one UTF-8 buffer each, origins, dates and provenances are integer columns, and duplicate
 ids are found with an open-addressing table over the packed ids.
 """
 
@@ -14,11 +14,11 @@ from typing import overload
 
 import numpy as np
 
+from copytrace.boilerplate import Provenance
 from copytrace.engines.tables import EMPTY_SLOT, add_ids, find_id, rehash_ids, table_size
 from copytrace.io.base import Origin
 
 NO_DATE = -1
-NO_HOST = -1
 
 
 def _encode(text: str) -> bytes:
@@ -66,7 +66,7 @@ def date_text(code: int) -> str | None:
 
 
 class DocumentTable:
-    """Ids, origins, dates and hosts of the documents read so far, indexed in reading order."""
+    """Ids, origins, dates and provenances of the documents read so far, in reading order."""
 
     def __init__(self) -> None:
         self._ids = PackedStrings()
@@ -79,9 +79,9 @@ class DocumentTable:
         self._last_path: str | None = None
         self._units: list[str] = []
         self._dates = array("q")
-        self._hosts = array("i")
-        self._host_names: list[str] = []
-        self._host_codes: dict[str, int] = {}
+        self._provenances = array("i")
+        self._provenance_values: list[Provenance] = []
+        self._provenance_codes: dict[Provenance, int] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -122,8 +122,8 @@ class DocumentTable:
         """Free the duplicate-id table once reading is done; `find` rebuilds it if asked."""
         self._table = None
 
-    def add_facts(self, origin: Origin, date: str | None, host: str | None) -> None:
-        """Record where the next document came from, its date and its host."""
+    def add_facts(self, origin: Origin, date: str | None, provenance: Provenance) -> None:
+        """Record where the next document came from, its date and its provenance."""
         self._input.append(origin.input_index)
         if origin.path != self._last_path:
             self._paths.append(origin.path)
@@ -134,13 +134,10 @@ class DocumentTable:
         self._unit.append(self._units.index(origin.unit))
         self._number.append(origin.number)
         self._dates.append(date_code(date))
-        if host is None:
-            self._hosts.append(NO_HOST)
-        else:
-            code = self._host_codes.setdefault(host, len(self._host_names))
-            if code == len(self._host_names):
-                self._host_names.append(host)
-            self._hosts.append(code)
+        code = self._provenance_codes.setdefault(provenance, len(self._provenance_values))
+        if code == len(self._provenance_values):
+            self._provenance_values.append(provenance)
+        self._provenances.append(code)
 
     def id(self, i: int) -> str:
         """Document i's id."""
@@ -165,10 +162,9 @@ class DocumentTable:
         """Document i's date as ISO-8601 text, or None."""
         return date_text(self._dates[i])
 
-    def host(self, i: int) -> str | None:
-        """Document i's host, or None."""
-        code = self._hosts[i]
-        return None if code == NO_HOST else self._host_names[code]
+    def provenance(self, i: int) -> Provenance:
+        """Document i's host and author, as far as they are known."""
+        return self._provenance_values[self._provenances[i]]
 
     @property
     def dates(self) -> Sequence[str | None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Protocol
 
@@ -33,10 +33,22 @@ from copytrace.engines.views import (
 )
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Item, Origin
-from copytrace.lsh import candidate_pairs, filter_by_estimate, passage_candidates
+from copytrace.lsh import (
+    FingerprintFrequency,
+    candidate_pairs,
+    filter_by_estimate,
+    passage_candidates,
+)
 from copytrace.model import LINKED, SOURCE, Cluster, Document, Match, Relation, Settings, Span
 from copytrace.sketch import shingle_text
-from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
+from copytrace.verify import (
+    CorpusStats,
+    ShingleSet,
+    load_kernels,
+    orient,
+    shingle_set,
+    verify_pair,
+)
 
 __all__ = [
     "WHOLE_DOCUMENT",
@@ -205,6 +217,7 @@ def _verify(
     corpus: Corpus,
     sets: Callable[[int], ShingleSet],
     settings: Settings,
+    stats: CorpusStats,
     report: Report | None,
     jobs: int,
 ) -> None:
@@ -214,7 +227,7 @@ def _verify(
     def check(chunk: np.ndarray) -> list[Found]:
         out = []
         for i, j in chunk.tolist():
-            match = verify_pair(docs.id(i), sets(i), docs.id(j), sets(j), settings)
+            match = verify_pair(docs.id(i), sets(i), docs.id(j), sets(j), settings, stats)
             if match is not None:
                 out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
         return out
@@ -348,9 +361,14 @@ def _find_and_group(
     estimated = int(pairs.shape[0])
     timings["candidates"] = time.perf_counter() - t
     passage_stats: dict[str, int] = {}
+    frequency = FingerprintFrequency.empty()
     if settings.passages:
         t = time.perf_counter()
-        pairs, passage_stats = _add_passage_candidates(pairs, sketches, n, settings)
+        threads = np.frombuffer(corpus.threads, dtype=np.int64)
+        groups = np.where(threads != 0, threads, -1 - np.arange(n, dtype=np.int64))
+        pairs, passage_stats, frequency = _add_passage_candidates(
+            pairs, sketches, n, settings, groups
+        )
         release_free_memory()
         timings["passage_candidates"] = time.perf_counter() - t
 
@@ -360,7 +378,8 @@ def _find_and_group(
         return shingle_set(shingle_text(text, settings), tuple(sketches.exact[i].tolist()))
 
     t = time.perf_counter()
-    _verify(pairs, found, corpus, sets, settings, report, jobs_used)
+    stats = CorpusStats(frequency, int(np.count_nonzero(sketches.n_tokens)))
+    _verify(pairs, found, corpus, sets, settings, stats, report, jobs_used)
     del pairs
     release_free_memory()
     timings["verify"] = time.perf_counter() - t
@@ -384,8 +403,7 @@ def _find_and_group(
     summary["boilerplate"] = {
         "enabled": not settings.keep_boilerplate,
         "lines_marked": corpus.boilerplate.n_marked,
-        "line_occurrences_masked": corpus.masked_lines,
-        "documents_with_boilerplate": corpus.masked_documents,
+        **asdict(corpus.chrome),
         "fingerprints_ignored_as_common": passage_stats.get("fingerprints_ignored_as_common", 0),
     }
     summary["candidates"]["pairs_skipped_already_joined"] = found.skipped_as_joined
@@ -399,13 +417,14 @@ def _find_and_group(
 
 
 def _add_passage_candidates(
-    pairs: np.ndarray, sketches: CorpusSketches, n: int, settings: Settings
-) -> tuple[np.ndarray, dict[str, int]]:
-    """Union of the signature candidates with pairs sharing passage fingerprints."""
+    pairs: np.ndarray, sketches: CorpusSketches, n: int, settings: Settings, groups: np.ndarray
+) -> tuple[np.ndarray, dict[str, int], FingerprintFrequency]:
+    """Union of the signature candidates with pairs sharing passage fingerprints, and the
+    document frequency of the shared fingerprints (a thread of posts counting once)."""
     n_fingerprints = int(sketches.fp_hash.shape[0])
     fp_hash, fp_doc = sketches.fp_hash, sketches.fp_doc()
     sketches.release("fp_hash", "fp_count", "sig_doc")
-    found = passage_candidates(fp_hash, fp_doc, n, settings)  # sorts them in place
+    found = passage_candidates(fp_hash, fp_doc, n, settings, groups)  # sorts them in place
     del fp_hash, fp_doc
     size = np.uint64(max(n, 1))
     codes = np.concatenate(
@@ -424,8 +443,9 @@ def _add_passage_candidates(
         "postings_ignored_as_common": found.ignored_postings,
         "pairs_from_fingerprints": int(found.pairs.shape[0]),
         "pairs_verified_in_all": int(merged.shape[0]),
+        "fingerprints_shared": int(found.frequency.hashes.shape[0]),
     }
-    return merged, stats
+    return merged, stats, found.frequency
 
 
 def _summary(
