@@ -425,10 +425,21 @@ def test_dedup_jsonl_keeps_input_lines_byte_for_byte(tmp_path: Path) -> None:
     result = run("dedup", src, "-o", out, "-q")
     assert_ok(result)
     sidecar_path = tmp_path / "result" / "kept.dropped.jsonl"
+    summary_path = tmp_path / "result" / "kept.summary.json"
     assert result.stdout == (
         f"{N_RECORDS} records: kept {N_RECORDS - 4}, dropped 4 duplicates, skipped 0 bad. "
-        f"Wrote {out} and {sidecar_path}.\n"
+        f"Wrote {out}, {sidecar_path} and {summary_path}.\n"
     )
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    assert summary["dedup"] == {
+        "output": str(out),
+        "dropped_list": str(sidecar_path),
+        "kept": N_RECORDS - 4,
+        "dropped": 4,
+        "skipped": 0,
+        "passed_through": 0,
+    }
+    assert_summary_adds_up(summary)
     sidecar = read_jsonl(sidecar_path)
     dropped_ids = {d["id"] for d in sidecar}
     in_lines = src.read_bytes().splitlines(keepends=True)
@@ -569,7 +580,7 @@ def test_compare_bad_file_is_a_clean_error(tmp_path: Path) -> None:
     binary.write_bytes(b"GIF89a\x00\x01\x00")
     result = run("compare", good, binary)
     assert_error(result)
-    assert result.stderr == f"Error: {binary}: binary file (NUL bytes), not UTF-8 text.\n"
+    assert result.stderr == f"Error: {binary}: binary file (NUL bytes), not text.\n"
     missing = tmp_path / "nope.txt"
     result = run("compare", missing, good)
     assert_error(result)
@@ -675,20 +686,21 @@ def test_binary_file_in_text_directory(tmp_path: Path) -> None:
     bad.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00")
     result = run("scan", src, "--out", tmp_path / "out", "-q")
     assert_error(result)
-    assert result.stderr == f"Error: {bad}: binary file (NUL bytes), not UTF-8 text.{SKIP_HINT}\n"
+    assert result.stderr == f"Error: {bad}: binary file (NUL bytes), not text.{SKIP_HINT}\n"
 
 
-def test_text_file_with_invalid_utf8(tmp_path: Path) -> None:
+def test_text_file_with_damaged_utf8(tmp_path: Path) -> None:
     src = write_corpus("textdir", tmp_path)
-    bad = src / "copies" / "latin1.txt"
-    bad.write_bytes("Résumé of the day".encode("latin-1"))
+    bad = src / "copies" / "damaged.txt"
+    # UTF-8 with one stray byte is damaged UTF-8, not text in another encoding.
+    bad.write_bytes("Résumé of the day, crème brûlée".encode() + b" \xe9t\xe9")
     result = run("scan", src, "--out", tmp_path / "out", "-q")
     assert_error(result)
-    assert result.stderr == f"Error: {bad}: invalid UTF-8 at byte 1.{SKIP_HINT}\n"
+    assert result.stderr == f"Error: {bad}: invalid UTF-8 at byte 37 (b'\\xe9t\\xe9').{SKIP_HINT}\n"
     # A single .txt input is read the same way.
     result = run("scan", bad, "--out", tmp_path / "out2", "-q")
     assert_error(result)
-    assert result.stderr == f"Error: {bad}: invalid UTF-8 at byte 1.{SKIP_HINT}\n"
+    assert result.stderr == f"Error: {bad}: invalid UTF-8 at byte 37 (b'\\xe9t\\xe9').{SKIP_HINT}\n"
 
 
 def test_empty_jsonl_file(tmp_path: Path) -> None:
@@ -696,13 +708,13 @@ def test_empty_jsonl_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     result = run("scan", path, "--out", tmp_path / "out", "-q")
     assert_error(result)
-    assert result.stderr.startswith("Error: ")
-    assert "no documents" in result.stderr
-    # Blank lines are not documents either.
+    assert result.stderr == f"Error: {path}: empty file: no records.{SKIP_HINT}\n"
+    # Blank lines are not records either.
     path.write_bytes(b"\n  \n\n")
     result = run("scan", path, "--out", tmp_path / "out", "-q")
     assert_error(result)
-    assert "no documents" in result.stderr
+    assert result.stderr == f"Error: {path}: empty file: no records.{SKIP_HINT}\n"
+    assert not (tmp_path / "out").exists()  # a failed run leaves no empty --out
 
 
 @pytest.mark.parametrize(
@@ -742,8 +754,8 @@ def test_out_pointing_at_an_existing_file(tmp_path: Path) -> None:
     out.write_text("precious", encoding="utf-8")
     result = run("scan", src, "--out", out, "-q")
     assert_error(result)
-    assert (
-        result.stderr == f"Error: {out}: exists and is not a directory; --out needs a directory.\n"
+    assert result.stderr == (
+        f"Error: --out {out}: exists and is not a directory; --out needs a directory.\n"
     )
     assert out.read_text(encoding="utf-8") == "precious"
 
@@ -797,7 +809,7 @@ def test_on_error_skip_scan_counts_and_lists_bad_records(tmp_path: Path) -> None
         f"Warning: skipped {len(BAD_LINES)} bad record(s); first: {path} line {first_line}: "
         f"{first_reason}"
     )
-    assert "(all are listed in summary.json)" in result.stderr
+    assert f"(all are listed in {tmp_path / 'out' / 'summary.json'})" in result.stderr
     assert pairs_of(found["matches"]) == EXPECTED
 
 
@@ -826,7 +838,7 @@ def test_on_error_skip_binary_file_in_text_directory(tmp_path: Path) -> None:
     _, found = scan(src, out=tmp_path / "out", extra=("--on-error", "skip"))
     assert found["summary"]["records"]["skipped"] == 1
     assert found["summary"]["skipped_records"] == [
-        {"where": str(bad), "reason": "binary file (NUL bytes), not UTF-8 text."}
+        {"where": str(bad), "reason": "binary file (NUL bytes), not text."}
     ]
     out = tmp_path / "deduped"
     result = run("dedup", src, "-o", out, "--on-error", "skip", "-q")
@@ -837,8 +849,13 @@ def test_on_error_skip_binary_file_in_text_directory(tmp_path: Path) -> None:
 
 
 def _csv_with_invalid_utf8_last_row(tmp_path: Path) -> tuple[Path, int]:
-    """The corpus as CSV plus a last row with a Latin-1 byte; returns that row's line number."""
-    src = write_corpus("csv", tmp_path)
+    """The corpus as UTF-8 CSV (with accented rows) plus a last row with a Latin-1 byte: damaged
+    UTF-8. Returns that row's line number."""
+    accented = [
+        {"id": f"accents/{k}", "text": f"Crème brûlée {k}, naïve", "outlet": "a", "number": k}
+        for k in range(3)
+    ]
+    src = write_corpus("csv", tmp_path, [*records(), *accented])
     data = src.read_bytes()
     line = data.count(b"\n") + 1  # the row appended below starts on this line
     src.write_bytes(data + b'late,"caf\xe9 au lait",latin,99\r\n')
@@ -849,7 +866,9 @@ def test_csv_invalid_utf8_names_its_line(tmp_path: Path) -> None:
     src, line = _csv_with_invalid_utf8_last_row(tmp_path)
     result = run("scan", src, "--out", tmp_path / "out", "-q")
     assert_error(result)
-    assert result.stderr.startswith(f"Error: {src} line {line}: invalid UTF-8")
+    assert result.stderr == (
+        f"Error: {src} line {line}: invalid UTF-8 in the row (b'\\xe9').{SKIP_HINT}\n"
+    )
 
 
 def test_on_error_skip_csv_invalid_utf8(tmp_path: Path) -> None:
@@ -857,16 +876,17 @@ def test_on_error_skip_csv_invalid_utf8(tmp_path: Path) -> None:
     _, found = scan(src, out=tmp_path / "out", extra=("--on-error", "skip"))
     summary = found["summary"]
     # Every row before the bad one is read.
-    assert summary["records"]["documents"] == N_RECORDS
+    assert summary["records"]["documents"] == N_RECORDS + 3
+    assert summary["encodings"] == {"utf-8": N_RECORDS + 3}
     assert [s["where"] for s in summary["skipped_records"]] == [f"{src} line {line}"]
     assert pairs_of(found["matches"]) == EXPECTED
     out = tmp_path / "kept.csv"
     result = run("dedup", src, "-o", out, "--on-error", "skip", "-q")
     assert_ok(result)
-    counts = f"{N_RECORDS + 1} records: kept {N_RECORDS - 4}, dropped 4 duplicates, skipped 1 bad."
+    counts = f"{N_RECORDS + 4} records: kept {N_RECORDS - 1}, dropped 4 duplicates, skipped 1 bad."
     assert result.stdout.startswith(counts)
     with out.open(encoding="utf-8", newline="") as fh:
-        assert len(list(csv.DictReader(fh))) == N_RECORDS - 4
+        assert len(list(csv.DictReader(fh))) == N_RECORDS - 1
 
 
 @pytest.mark.parametrize("kind", ["jsonl.gz", "jsonl.zst"])
@@ -924,35 +944,63 @@ def test_empty_documents_are_counted_not_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "needle"),
+    ("args", "flags", "needle"),
     [
         (
-            ["--threshold", "1.5"],
-            "The 'threshold' setting must be a number in [0.01, 1.0]; got 1.5.",
+            ["--threshold", "2"],
+            "'--threshold'",
+            "The 'threshold' setting must be a number in [0.01, 1.0]; got 2.0.",
         ),
-        (["--containment", "0"], "The 'containment' setting"),
-        (["--num-perm", "0"], "The 'num_perm' setting must be an int in [8, 4096]; got 0."),
-        (["--shingle-size", "0"], "The 'shingle_size' setting"),
-        (["--bands", "3"], "The 'bands' and 'rows' settings go together: give both or neither."),
-        (["--bands", "64", "--rows", "4"], "The 'bands' x 'rows' settings must fit in"),
+        (["--containment", "0"], "'--containment'", "The 'containment' setting"),
+        (
+            ["--num-perm", "0"],
+            "'--num-perm'",
+            "The 'num_perm' setting must be an int in [8, 4096]; got 0.",
+        ),
+        (["--shingle-size", "0"], "'--shingle-size'", "The 'shingle_size' setting"),
+        (
+            ["--bands", "3"],
+            "'--bands' / '--rows'",
+            "The 'bands' and 'rows' settings go together: give both or neither.",
+        ),
+        (
+            ["--bands", "64", "--rows", "4"],
+            "'--bands' / '--rows'",
+            "The 'bands' x 'rows' settings must fit in",
+        ),
     ],
     ids=["threshold", "containment", "num-perm", "shingle-size", "bands-alone", "bands-x-rows"],
 )
-def test_bad_settings(tmp_path: Path, args: list[str], needle: str) -> None:
+def test_bad_settings_are_usage_errors_naming_the_option(
+    tmp_path: Path, args: list[str], flags: str, needle: str
+) -> None:
     src = write_corpus("jsonl", tmp_path)
-    for command in (
-        ["scan", src, "--out", tmp_path / "out"],
-        ["dedup", src, "-o", tmp_path / "kept.jsonl"],
-    ):
-        result = run(*command, *args, "-q")
-        assert_error(result)
-        assert result.stderr.startswith("Error: ")
-        assert needle in result.stderr
-        assert result.stderr.count("\n") == 1
+    commands: list[list[object]] = [
+        ["scan", src, "--out", tmp_path / "out", "-q"],
+        ["dedup", src, "-o", tmp_path / "kept.jsonl", "-q"],
+    ]
     a, b = _two_files(tmp_path, "originals/a00", EXACT)
-    result = run("compare", a, b, *args)
-    assert_error(result)
-    assert needle in result.stderr
+    if args[0] in ("--threshold", "--containment", "--shingle-size"):
+        commands.append(["compare", a, b])
+    for command in commands:
+        result = run(*command, *args)
+        assert_error(result, code=2)
+        assert "Usage: " in result.stderr
+        assert f"Error: Invalid value for {flags}: {needle}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "kept.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [(["--jobs", "-1"], "'--jobs' / '-j'"), (["--report-pairs", "-5"], "'--report-pairs'")],
+)
+def test_negative_counts_are_usage_errors(tmp_path: Path, args: list[str], flag: str) -> None:
+    src = write_corpus("jsonl", tmp_path)
+    result = run("scan", src, "--out", tmp_path / "out", "-q", *args)
+    assert_error(result, code=2)
+    assert f"Error: Invalid value for {flag}: " in result.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -298,8 +298,13 @@ def test_bytes_are_decoded_by_bom_header_meta_or_utf8() -> None:
 
 
 def test_undecodable_bytes_are_replaced_and_counted() -> None:
-    data = b"<html><body><p>Good words \xff\xfe then more good words \xc3</p></body></html>"
+    # Bytes invalid in the encoding the page declares are replaced, not guessed around.
+    data = (
+        b'<html><head><meta charset="utf-8"></head><body><p>Good words \xff\xfe then more '
+        b"good words \xc3</p></body></html>"
+    )
     page = extract_page(data)
+    assert page.encoding == "utf-8"
     assert page.decode_errors == 3
     assert page.text == "Good words \ufffd\ufffd then more good words \ufffd"
 

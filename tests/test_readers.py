@@ -129,7 +129,8 @@ def _good_csv(tmp_path: Path) -> tuple[Path, Expected]:
 def _good_textdir(tmp_path: Path) -> tuple[Path, Expected]:
     root = _write_textdir(tmp_path / "texts", {**TEXT_FILES, "notes.md": "not a text input"})
     expected = [
-        (rel, text.removeprefix("\ufeff"), {"path": rel}) for rel, text in TEXT_FILES.items()
+        (rel, text.removeprefix("\ufeff"), {"path": rel, "encoding": "utf-8"})
+        for rel, text in TEXT_FILES.items()
     ]
     return root, expected
 
@@ -137,7 +138,8 @@ def _good_textdir(tmp_path: Path) -> tuple[Path, Expected]:
 def _good_textfile(tmp_path: Path) -> tuple[Path, Expected]:
     path = tmp_path / "single.txt"
     path.write_bytes("\ufeffOne whole file, one document.\nLine two".encode())
-    return path, [("single.txt", "One whole file, one document.\nLine two", {"path": "single.txt"})]
+    meta = {"path": "single.txt", "encoding": "utf-8"}
+    return path, [("single.txt", "One whole file, one document.\nLine two", meta)]
 
 
 GOOD: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
@@ -282,14 +284,15 @@ def _bad_textdir(tmp_path: Path) -> tuple[Path, str, list[str]]:
             "sub/z.txt": "good z",
         },
     )
-    message = f"{root / 'sub' / 'x.txt'}: binary file (NUL bytes), not UTF-8 text."
+    message = f"{root / 'sub' / 'x.txt'}: binary file (NUL bytes), not text."
     return root, message, ["a.txt", "sub/z.txt"]
 
 
 def _bad_textfile(tmp_path: Path) -> tuple[Path, str, list[str]]:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("naïve café".encode("latin-1"))
-    return path, f"{path}: invalid UTF-8 at byte 2.", []
+    # UTF-8 but for one byte: damaged UTF-8, not another encoding.
+    path = tmp_path / "damaged.txt"
+    path.write_bytes("naïve café, crème brûlée ".encode() + b"\xff and more")
+    return path, f"{path}: invalid UTF-8 at byte 30 (b'\\xff an').", []
 
 
 BAD: dict[str, Callable[[Path], tuple[Path, str, list[str]]]] = {
@@ -342,7 +345,8 @@ def test_jsonl_bad_line_reasons(tmp_path: Path, line: bytes, reason: str) -> Non
 
 
 def test_csv_invalid_utf8_is_reported_at_its_line_after_the_good_rows(tmp_path: Path) -> None:
-    rows = [f"r{i},row number {i} of the table" for i in range(1, 60)]
+    # UTF-8 (the café rows) with one bad byte: damaged UTF-8, not another encoding.
+    rows = [f"r{i},row number {i} of the café table" for i in range(1, 60)]
     data = ("id,text\n" + "\n".join(rows) + "\n").encode()
     data = data.replace(b"row number 40 of", b"row number 40 \xff of")
     path = tmp_path / "mixed.csv"
@@ -366,18 +370,20 @@ def test_unreadable_parquet_is_one_bad_record_naming_the_file(tmp_path: Path) ->
     assert bad.message().startswith(f"{path}: not a readable Parquet file (")
 
 
-def test_truncated_gzip_reports_the_file(tmp_path: Path) -> None:
+def test_truncated_gzip_is_one_bad_record_for_the_file(tmp_path: Path) -> None:
     lines = [json.dumps({"id": f"d{i}", "text": f"text {i} " * 50}).encode() for i in range(200)]
     full = gzip.compress(_jsonl_bytes(lines))
     path = tmp_path / "cut.jsonl.gz"
     path.write_bytes(full[: len(full) // 2])
     items = list(open_reader(path, ReadOptions()))
-    bad = [r for _, r in items if isinstance(r, BadRecord)]
-    assert len(bad) == 1
-    assert bad[0].message().startswith(f"{path}: cannot read the file")
-    docs = [r for _, r in items if isinstance(r, Document)]
-    assert 0 < len(docs) < 200
-    assert [d.id for d in docs] == [f"d{i}" for i in range(len(docs))]
+    # The file is checked whole first: nothing of it is read, and the problem names the file.
+    assert len(items) == 1
+    bad = items[0][1]
+    assert isinstance(bad, BadRecord)
+    assert bad.message() == (
+        f"{path}: truncated gzip file: it ends at byte {len(full) // 2} inside the stream "
+        "starting at byte 0; nothing was read from this file."
+    )
 
 
 # --- opening inputs ----------------------------------------------------------------------------

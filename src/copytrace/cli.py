@@ -6,10 +6,13 @@ Errors a user can fix print one line, `Error: ...`, and exit 1; bad usage exits 
 from __future__ import annotations
 
 import functools
+import os
+import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -17,18 +20,22 @@ from copytrace import __version__
 from copytrace.api import compare as compare_texts
 from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
-from copytrace.engines.local import Report
-from copytrace.errors import CopytraceError, InputError
-from copytrace.io.base import BadRecord
+from copytrace.engines.kernels import ensure_kernels
+from copytrace.engines.local import Report, jobs_used_for
+from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
+from copytrace.io.base import BadRecord, ReadOptions
+from copytrace.io.encoding import codec_name, decode_bytes
 from copytrace.io.inputs import input_kind
+from copytrace.io.outputs import check_output_path, remove_if_empty
 from copytrace.io.results import prepare_out_dir, write_scan
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
 from copytrace.report.terminal import show_passages
 
 
-def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that build Settings, shared by every command."""
+def _settings_options(func: Callable[..., Any], *, corpus: bool = True) -> Callable[..., Any]:
+    """Options that build Settings: all of them for scan and dedup; for compare (`corpus=False`)
+    only those that change how two texts are compared (not sketching, LSH or boilerplate)."""
     d = Settings()
     options = [
         click.option(
@@ -152,9 +159,67 @@ def _settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="LSH buckets larger than this link members to one head, not all pairs.",
         ),
     ]
+    if not corpus:
+        options = [o for o in options if _option_name(o) in COMPARE_SETTINGS]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+#: The settings that change what `compare` says about two texts.
+COMPARE_SETTINGS = frozenset(
+    {
+        "threshold",
+        "containment",
+        "shingle_size",
+        "passages",
+        "passage_min_tokens",
+        "rewrite_similarity",
+        "rewrite_min_tokens",
+        "align_gap",
+    }
+)
+
+
+def _option_name(decorator: Callable[..., Any]) -> str:
+    """The parameter name of a click.option decorator (by applying it to a dummy command)."""
+
+    def dummy() -> None:
+        """A function to hang the option on."""
+
+    decorator(dummy)
+    params = getattr(dummy, "__click_params__", [])
+    return str(params[-1].name) if params else ""
+
+
+def _compare_settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings options that apply to compare."""
+    return _settings_options(func, corpus=False)
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The canonical codec name of --encoding, or a usage error for an unknown encoding."""
+    if value is None:
+        return None
+    name = codec_name(value)
+    if name is None:
+        raise click.BadParameter(
+            f"unknown encoding {value!r} (names such as utf-8, cp1252, latin-1, gb18030, "
+            "shift_jis)."
+        )
+    return name
+
+
+def _encoding_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--encoding, for every command that reads files."""
+    return click.option(
+        "--encoding",
+        default=None,
+        callback=_check_encoding,
+        help="Encoding of text, HTML and CSV files (e.g. cp1252, latin-1, gb18030, shift_jis); "
+        "default: detected per file (a byte-order mark, an HTML page's declared charset, UTF-8, "
+        "else a guess). JSON Lines are always UTF-8.",
+    )(func)
 
 
 def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -182,38 +247,52 @@ def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--jobs",
             "-j",
-            type=int,
+            type=click.IntRange(min=0),
             default=0,
             help="Cores to use (sketching threads, verifying processes); 0 means all.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress display."),
     ]
+    func = _encoding_option(func)
     for option in reversed(options):
         func = option(func)
     return func
 
 
+#: Settings given on the command line, by their option's parameter name.
+_SETTING_NAMES = (
+    "threshold",
+    "containment",
+    "min_length_ratio",
+    "shingle_size",
+    "num_perm",
+    "seed",
+    "bands",
+    "rows",
+    "max_bucket",
+    "passages",
+    "passage_min_tokens",
+    "rewrite_similarity",
+    "rewrite_min_tokens",
+    "align_gap",
+    "winnow_window",
+    "max_fingerprint_df",
+    "keep_boilerplate",
+    "boilerplate_min_docs",
+)
+_SETTING_IN_MESSAGE = re.compile(r"^The '(\w+)'(?: and '(\w+)')?(?: x '(\w+)')? setting")
+
+
 def _make_settings(kw: dict[str, Any]) -> Settings:
-    return Settings(
-        threshold=kw["threshold"],
-        containment=kw["containment"],
-        min_length_ratio=kw["min_length_ratio"],
-        shingle_size=kw["shingle_size"],
-        num_perm=kw["num_perm"],
-        seed=kw["seed"],
-        bands=kw["bands"],
-        rows=kw["rows"],
-        max_bucket=kw["max_bucket"],
-        passages=kw["passages"],
-        passage_min_tokens=kw["passage_min_tokens"],
-        rewrite_similarity=kw["rewrite_similarity"],
-        rewrite_min_tokens=kw["rewrite_min_tokens"],
-        align_gap=kw["align_gap"],
-        winnow_window=kw["winnow_window"],
-        max_fingerprint_df=kw["max_fingerprint_df"],
-        keep_boilerplate=kw["keep_boilerplate"],
-        boilerplate_min_docs=kw["boilerplate_min_docs"],
-    )
+    """Settings from the options; a value out of range is a usage error naming its option."""
+    given = {name: kw[name] for name in _SETTING_NAMES if name in kw}
+    try:
+        return Settings(**given)
+    except SettingsError as exc:
+        found = _SETTING_IN_MESSAGE.match(str(exc))
+        names = [n for n in (found.groups() if found else ()) if n]
+        hint = " / ".join(f"'--{n.replace('_', '-')}'" for n in names) or None
+        raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -223,6 +302,11 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            _exit_on_closed_pipe()
+        except BadRecordError as exc:
+            click.echo(f"Error: {exc.detail} (--on-error skip skips bad records.)", err=True)
+            sys.exit(1)
         except CopytraceError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
@@ -235,6 +319,20 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(130)
 
     return wrapper
+
+
+def _exit_on_closed_pipe() -> NoReturn:
+    """Leave quietly when whoever reads our output has gone (`copytrace compare a b | head -1`).
+
+    Like other command-line tools, killed by SIGPIPE: no message, exit status 128 + 13.
+    Standard output goes to /dev/null first, so that Python's flush at exit cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (as under a test runner)
+        pass
+    sys.exit(128 + signal.SIGPIPE)
 
 
 class _Progress:
@@ -269,7 +367,12 @@ class _Progress:
         return self.report
 
     def report(self, stage: str, done: int, total: int | None) -> None:
-        label = {"read": "reading", "verify": "verifying candidates"}[stage]
+        """Show how far a stage is (called by the engine)."""
+        label = {
+            "compile": "compiling kernels (once per install)",
+            "read": "reading",
+            "verify": "verifying candidates",
+        }[stage]
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(label, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
@@ -279,13 +382,13 @@ class _Progress:
             self._progress.stop()
 
 
-def _warn_about(summary: dict[str, Any]) -> None:
+def _warn_about(summary: dict[str, Any], summary_path: Path) -> None:
     skipped = summary["records"]["skipped"]
     if skipped:
         first = summary["skipped_records"][0]
         click.echo(
             f"Warning: skipped {skipped} bad record(s); first: {first['where']}: "
-            f"{first['reason']} (all are listed in summary.json)",
+            f"{first['reason']} (all are listed in {summary_path})",
             err=True,
         )
     empty = summary["documents"]["empty"]
@@ -324,7 +427,7 @@ def main() -> None:
 )
 @click.option(
     "--report-pairs",
-    type=int,
+    type=click.IntRange(min=0),
     default=200,
     show_default=True,
     help="Pairs shown side by side in the HTML report.",
@@ -343,29 +446,38 @@ def scan(
     settings = _make_settings(kw)
     for path in inputs:
         input_kind(path)  # a bad input path fails before anything is written
-    prepare_out_dir(out)  # and an unusable --out fails before the work, not after it
-    with _Progress(kw["quiet"]) as report:
-        result = scan_corpus(
-            list(inputs),
-            settings,
-            jobs=kw["jobs"],
-            on_error=kw["on_error"],
-            id_field=kw["id_field"],
-            text_field=kw["text_field"],
-            report=report,
-            html_report=html_report,
-            report_pairs=report_pairs,
-            matches_file=out / "matches.jsonl",  # streamed as verified, not held in memory
-        )
-    result.summary["inputs"] = [str(p) for p in inputs]
-    write_scan(out, result.matches, result.clusters, result.summary)
-    _warn_about(result.summary)
+    # Unusable outputs fail before the work, not after it.
+    if html_report is not None:
+        check_output_path(html_report, "--report")
+    created = prepare_out_dir(out)
+    try:
+        with _Progress(kw["quiet"]) as report:
+            result = scan_corpus(
+                list(inputs),
+                settings,
+                jobs=kw["jobs"],
+                on_error=kw["on_error"],
+                id_field=kw["id_field"],
+                text_field=kw["text_field"],
+                report=report,
+                html_report=html_report,
+                report_pairs=report_pairs,
+                matches_file=out / "matches.jsonl",  # streamed as verified, not held in memory
+                encoding=kw["encoding"],
+            )
+        result.summary["inputs"] = [str(p) for p in inputs]
+        write_scan(out, result.matches, result.clusters, result.summary)
+    except BaseException:
+        remove_if_empty(created)  # a failed run leaves no empty --out behind
+        raise
+    _warn_about(result.summary, out / "summary.json")
     s = result.summary
     rel = ", ".join(f"{v} {k}" for k, v in s["matches"].items() if v)
+    report_note = f" and {html_report}" if html_report is not None else ""
     click.echo(
         f"{s['records']['documents']} documents: {len(result.matches)} matches "
         f"({rel or 'none'}), {s['clusters']} clusters. Wrote {out}/matches.jsonl, "
-        f"clusters.jsonl, summary.json."
+        f"clusters.jsonl, summary.json{report_note}."
     )
 
 
@@ -389,8 +501,14 @@ def scan(
 @_settings_options
 @_friendly
 def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: Any) -> None:
-    """Write INPUTS keeping one document per cluster (its source); list the dropped ones."""
+    """Write INPUTS keeping one document per cluster (its source); list the dropped ones.
+
+    Writes OUTPUT, the list of dropped documents and a summary (OUTPUT's stem + .summary.json,
+    as scan's summary.json) together, or none of them when the run fails.
+    """
     settings = _make_settings(kw)
+    for path in inputs:
+        input_kind(path)
     with _Progress(kw["quiet"]) as report:
         res = dedup_corpus(
             list(inputs),
@@ -402,22 +520,29 @@ def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: An
             id_field=kw["id_field"],
             text_field=kw["text_field"],
             report=report,
+            encoding=kw["encoding"],
         )
-    _warn_about(res.scan.summary)
+    assert res.summary is not None
+    _warn_about(res.scan.summary, res.summary)
     total = res.kept + res.dropped + res.skipped + res.passed_through
     other = f", passed {res.passed_through} non-page records through" if res.passed_through else ""
     click.echo(
         f"{total} records: kept {res.kept}, dropped {res.dropped} duplicates, "
-        f"skipped {res.skipped} bad{other}. Wrote {res.output} and {res.dropped_list}."
+        f"skipped {res.skipped} bad{other}. Wrote {res.output}, {res.dropped_list} and "
+        f"{res.summary}."
     )
 
 
-def _read_one(path: Path) -> str:
+def _read_one(path: Path, encoding: str | None) -> str:
     if str(path) == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read()
+        found = decode_bytes(data, encoding)
+        if isinstance(found, str):
+            raise InputError(f"standard input: {found}")
+        return found.text
     if not path.is_file():
         raise InputError(f"{path}: no such file.")
-    for _, record in TextFileReader(path):
+    for _, record in TextFileReader(path, ReadOptions(encoding=encoding)):
         if isinstance(record, BadRecord):
             raise InputError(record.message())
         return record.text
@@ -428,12 +553,19 @@ def _read_one(path: Path) -> str:
 @click.argument("file_a", type=click.Path(path_type=Path))
 @click.argument("file_b", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-@_settings_options
+@_encoding_option
+@_compare_settings_options
 @_friendly
 def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
-    """Say how two text files relate: exact scores and the aligned passages side by side."""
+    """Say how two text files relate: exact scores and the aligned passages side by side.
+
+    On a terminal the words that differ are highlighted; otherwise they are marked
+    [-only in A-]{+only in B+}.
+    """
     settings = _make_settings(kw)
-    text_a, text_b = _read_one(file_a), _read_one(file_b)
+    text_a, text_b = _read_one(file_a, kw["encoding"]), _read_one(file_b, kw["encoding"])
+    with _Progress(quiet=False) as report:
+        ensure_kernels(jobs_used_for(None), report)  # a first run compiles them on all cores
     c = compare_texts(text_a, text_b, settings)
     if as_json:
         import json

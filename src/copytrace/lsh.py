@@ -365,7 +365,7 @@ def sort_postings(h: np.ndarray, d: np.ndarray) -> None:
         while j < h.shape[0] and h[j] == h[i]:
             j += 1
         if j - i > 16:  # a common fingerprint: a real sort, not a quadratic one
-            d[i:j] = np.sort(d[i:j])
+            d[i:j].sort()  # in place: no shape check of an assignment to compile
         for a in range(i + 1, j):  # insertion sort by document within the run
             td = d[a]
             b = a - 1

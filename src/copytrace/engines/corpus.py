@@ -12,7 +12,6 @@ from array import array
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -20,12 +19,13 @@ from copytrace.boilerplate import Blanks, BoilerplateFinder, Provenance, blank
 from copytrace.engines.documents import DocumentTable
 from copytrace.engines.store import TextStore
 from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
-from copytrace.errors import InputError
+from copytrace.errors import BadRecordError
 from copytrace.io.base import BadRecord, Origin
 from copytrace.io.dates import parse_date
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.sketch import sketch_batch
+from copytrace.urls import host_of as url_host
 
 OnError = Literal["fail", "skip"]
 
@@ -75,10 +75,7 @@ def host_of(meta: dict[str, Any]) -> str | None:
     host = meta.get("host")
     if isinstance(host, str) and host:
         return host.lower()
-    url = meta.get("url")
-    if isinstance(url, str) and "//" in url:
-        return urlsplit(url).hostname or None
-    return None
+    return url_host(meta.get("url"))
 
 
 @dataclass(slots=True)
@@ -142,7 +139,7 @@ class Corpus:
     def skip(self, bad: BadRecord) -> None:
         """Fail on a bad record, or list it as skipped."""
         if self.on_error == "fail":
-            raise InputError(f"{bad.message()} (--on-error skip skips bad records.)")
+            raise BadRecordError(bad.message())
         self.skipped.append(bad)
 
     def add(self, origin: Origin, record: Document | BadRecord) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from copytrace import __version__
 from copytrace.cluster import UnionFind, choose_source
 from copytrace.engines.corpus import Corpus, CorpusSketches, OnError, host_of
+from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.memory import release_free_memory
 from copytrace.engines.store import TextStore
 from copytrace.engines.verifying import Found, verify_in_chunks
@@ -99,6 +100,12 @@ class ScanResult:
     skipped: list[BadRecord] = field(default_factory=list)
 
 
+def jobs_used_for(jobs: int | None) -> int:
+    """The number of cores `set_jobs(jobs)` uses, without starting numba's threads."""
+    limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    return limit if jobs is None or jobs <= 0 else min(jobs, limit)
+
+
 def set_jobs(jobs: int | None) -> int:
     """Use `jobs` threads in the compiled kernels (default: all cores); returns the number used."""
     limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
@@ -139,6 +146,9 @@ def scan_items(
     if on_error not in ("fail", "skip"):
         raise InputError(f"on_error must be 'fail' or 'skip'; got {on_error!r}.")
     sink: MatchSink = [] if matches is None else matches
+    # A first run compiles the kernels on all cores, visibly; before numba starts its threads,
+    # as worker processes cannot be forked safely after.
+    ensure_kernels(jobs_used_for(jobs), report)
     jobs_used = set_jobs(jobs)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -148,6 +158,8 @@ def scan_items(
             corpus.add(origin, record)
             if report is not None and corpus.records % 1000 == 0:
                 report("read", corpus.records, None)
+        if report is not None:  # the counter ends at the number of records read
+            report("read", corpus.records, corpus.records)
         corpus.flush()
         release_free_memory()  # each stage starts without the last one's garbage
         timings["read"] = time.perf_counter() - t0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,20 +42,54 @@ class BadRecord:
 
 Item = tuple[Origin, Document | BadRecord]
 
+#: Why a file with no records at all is skipped (or fails the run).
+EMPTY_FILE = "empty file: no records."
+
+
+def file_origin(input_index: int, path: Path | str) -> Origin:
+    """The origin of a problem with a whole file rather than one of its records."""
+    return Origin(input_index, str(path), "", 0)
+
+
+def one_line(text: object) -> str:
+    """A message (often a library's exception) on one line, its whitespace runs as one space."""
+    return " ".join(str(text).split())
+
+
+def file_problem(input_index: int, path: Path | str, reason: str) -> Item:
+    """A BadRecord standing for a whole file that cannot be read (its reason on one line)."""
+    origin = file_origin(input_index, path)
+    return origin, BadRecord(origin, one_line(reason))
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """How records map to documents."""
+    """How records map to documents, and which encoding text, HTML and CSV files are in."""
 
     id_field: str = "id"
     text_field: str = "text"
+    encoding: str | None = None  # None: detect it (see copytrace.io.encoding)
+
+
+def count_encoding(counts: dict[str, int], record: Document | BadRecord) -> None:
+    """Count a document under the encoding it was read in (its `encoding` metadata)."""
+    if isinstance(record, Document):
+        name = str(record.meta.get("encoding", "utf-8"))
+        counts[name] = counts.get(name, 0) + 1
 
 
 class Reader(Protocol):
-    """A streaming source of documents; it never holds the whole input in memory."""
+    """A streaming source of documents; it never holds the whole input in memory.
+
+    A file that cannot be read, or has no records, is one BadRecord naming the file; records
+    decoded from a corrupt compressed file are never yielded.
+    """
 
     path: Path
+    input_index: int
     total_bytes: int
+    #: Documents read so far, by the encoding they were read in.
+    encodings: dict[str, int]
 
     def __iter__(self) -> Iterator[Item]:
         """Yield (origin, Document or BadRecord) in input order."""
@@ -79,6 +114,118 @@ def open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
         stream = dctx.stream_reader(raw, read_across_frames=True)
         return io.BufferedReader(stream), raw  # buffered, so lines can be iterated
     return raw, raw
+
+
+#: Compressed bytes checked at a time, and decompressed bytes made at most per step.
+_CHECK_CHUNK = 1 << 16
+_CHECK_OUT = 1 << 22
+
+
+def is_compressed(path: Path) -> bool:
+    """Whether `open_binary` decompresses this file (gzip or zstd, by its name)."""
+    return path.name.lower().endswith((".gz", ".zst", ".zstd"))
+
+
+def compressed_problem(path: Path) -> str | None:
+    """Why a gzip or zstd file cannot be decompressed whole (corrupt, truncated), or None.
+
+    A flipped byte in a compressed stream may decode to plausible but wrong records, caught only
+    by the checksum at the end of the stream: readers check the whole file first, so that no
+    record decoded from corrupt data is ever yielded.
+    """
+    name = path.name.lower()
+    with open(path, "rb") as raw:
+        if name.endswith(".gz"):
+            return _gzip_problem(raw)
+        if name.endswith((".zst", ".zstd")):
+            return _zstd_problem(raw)
+    return None
+
+
+def _gzip_problem(raw: BinaryIO) -> str | None:
+    pos = 0  # compressed bytes fed so far
+    member: Any = None
+    member_start = 0
+    while True:
+        chunk = raw.read(_CHECK_CHUNK)
+        if not chunk:
+            break
+        data = chunk
+        while data:
+            if member is None:
+                if pos > 0 and not data.strip(b"\x00"):
+                    break  # zero padding after the last member, which gzip allows
+                if not data.startswith(b"\x1f\x8b"[: len(data)]):
+                    where = "" if pos == 0 else f" after the gzip data, at byte {pos}"
+                    return f"not a gzip file{where} (it starts with {data[:4]!r})."
+                member, member_start = zlib.decompressobj(wbits=31), pos
+            fed = len(data)
+            try:
+                out = member.decompress(data, _CHECK_OUT)
+                while not member.eof and (member.unconsumed_tail or len(out) == _CHECK_OUT):
+                    out = member.decompress(member.unconsumed_tail, _CHECK_OUT)
+            except zlib.error as exc:
+                return (
+                    f"corrupt gzip data in the stream starting at byte {member_start}, detected "
+                    f"by byte {pos + fed} ({_zlib_reason(exc)}); nothing was read from this file."
+                )
+            if member.eof:
+                data = member.unused_data
+                pos += fed - len(data)
+                member = None
+            else:
+                data = b""
+                pos += fed
+    if member is not None:
+        return (
+            f"truncated gzip file: it ends at byte {pos} inside the stream starting at byte "
+            f"{member_start}; nothing was read from this file."
+        )
+    return None
+
+
+def _zlib_reason(exc: zlib.error) -> str:
+    text = str(exc)
+    if "incorrect data check" in text:
+        return "CRC check failed"
+    if "incorrect length check" in text:
+        return "length check failed"
+    return text.split(": ", 1)[-1]
+
+
+def _zstd_problem(raw: BinaryIO) -> str | None:
+    pos = 0
+    frame: Any = None
+    frame_start = 0
+    while True:
+        chunk = raw.read(_CHECK_CHUNK)
+        if not chunk:
+            break
+        data = chunk
+        while data:
+            if frame is None:
+                frame, frame_start = zstandard.ZstdDecompressor().decompressobj(), pos
+            fed = len(data)
+            try:
+                frame.decompress(data)
+            except zstandard.ZstdError as exc:
+                return (
+                    f"corrupt zstd data in the frame starting at byte {frame_start}, detected by "
+                    f"byte {pos + fed} ({exc}); nothing was read from this file."
+                )
+            if frame.eof:
+                data = frame.unused_data
+                pos += fed - len(data)
+                frame = None
+            else:
+                data = b""
+                pos += fed
+    if frame is not None:
+        return (
+            f"truncated zstd file: it ends at byte {pos} inside the frame starting at byte "
+            f"{frame_start}; nothing was read from this file."
+        )
+    return None
 
 
 def record_to_document(

@@ -22,9 +22,11 @@ from typing import BinaryIO
 
 import zstandard
 
-from copytrace.errors import InputError
+from copytrace.errors import InputError, OutputError
 from copytrace.io.base import Origin, open_binary
 from copytrace.io.inputs import JSONL_SUFFIXES, input_kind
+from copytrace.io.outputs import check_output_path
+from copytrace.io.tabular import csv_encoding, open_csv_text
 from copytrace.io.textdir import DOCUMENT_SUFFIXES, walk_files
 from copytrace.io.warc import WARC_SUFFIXES, warc_record_spans
 
@@ -46,16 +48,21 @@ def output_kind(inputs: Sequence[Path]) -> str:
     return kinds.pop()
 
 
-def _open_output(path: Path) -> BinaryIO:
-    name = path.name.lower()
-    if name.endswith(".gz"):
+def _open_output(path: Path, compress: str) -> BinaryIO:
+    if compress == "gz":
         return gzip.open(path, "wb")  # type: ignore[return-value]
-    if name.endswith((".zst", ".zstd")):
+    if compress == "zst":
         return zstandard.ZstdCompressor().stream_writer(open(path, "wb"))
     return open(path, "wb")
 
 
-def _check_output(kind: str, output: Path) -> None:
+def check_dedup_output(inputs: Sequence[Path], output: Path, option: str = "-o") -> str:
+    """The output format of a dedup run; fails before any work when `output` cannot take it.
+
+    Checks the inputs' one format, the output's name (extension) or, for text and HTML files, that
+    it is a new or empty directory, and that it can be written there.
+    """
+    kind = output_kind(inputs)
     name = output.name.lower()
     expected = {
         "jsonl": JSONL_SUFFIXES,
@@ -68,33 +75,66 @@ def _check_output(kind: str, output: Path) -> None:
             raise InputError(
                 f"{output}: the input is text or HTML files, so the output must be a directory."
             )
+        if output.is_dir() and any(output.iterdir()):
+            raise OutputError(
+                f"{option} {output}: the directory is not empty; dedup writes a new directory "
+                "(remove it or name another)."
+            )
     elif not name.endswith(expected[kind]):
         raise InputError(
             f"{output}: the input is {kind}, so the output name must end with "
             f"{' or '.join(expected[kind])}."
         )
+    check_output_path(output, option, directory=kind == "textdir")
+    return kind
 
 
-def write_deduplicated(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
-    """Write the records of `inputs` not in `drop` to `output`; return how many were written."""
+def write_deduplicated(
+    inputs: Sequence[Path],
+    output: Path,
+    drop: set[RecordKey],
+    *,
+    into: Path | None = None,
+    encoding: str | None = None,
+) -> int:
+    """Write the records of `inputs` not in `drop` in the format `output` names; return how many
+    were written. They go to `into` (a temporary beside `output`) when given. A whole file is
+    left out when its key (input index, path) is in `drop`; CSV is read in `encoding` (else its
+    detected encoding) and written in the same."""
     kind = output_kind(inputs)
-    _check_output(kind, output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    target = into if into is not None else output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    compress = _compression(output)
+    skip = [(i, str(p)) in drop for i, p in enumerate(inputs)]
     if kind == "jsonl":
-        return _write_jsonl(inputs, output, drop)
+        return _write_jsonl(inputs, target, drop, compress, skip)
     if kind == "csv":
-        return _write_csv(inputs, output, drop)
+        return _write_csv(inputs, target, drop, compress, skip, encoding)
     if kind == "parquet":
-        return _write_parquet(inputs, output, drop)
+        return _write_parquet(inputs, target, drop, skip)
     if kind == "warc":
-        return _write_warc(inputs, output, drop)
-    return _write_textdir(inputs, output, drop)
+        return _write_warc(inputs, target, drop, output.name.lower().endswith(".gz"), skip)
+    target.mkdir(exist_ok=True)
+    return _write_textdir(inputs, target, drop)
 
 
-def _write_jsonl(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+def _compression(output: Path) -> str:
+    name = output.name.lower()
+    if name.endswith(".gz"):
+        return "gz"
+    if name.endswith((".zst", ".zstd")):
+        return "zst"
+    return ""
+
+
+def _write_jsonl(
+    inputs: Sequence[Path], output: Path, drop: set[RecordKey], compress: str, skip: list[bool]
+) -> int:
     written = 0
-    with _open_output(output) as out:
+    with _open_output(output, compress) as out:
         for i, path in enumerate(inputs):
+            if skip[i]:
+                continue
             stream, raw = open_binary(path)
             with stream, raw:
                 for number, line in enumerate(stream, start=1):
@@ -104,19 +144,40 @@ def _write_jsonl(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> 
     return written
 
 
-def _write_csv(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+def _write_csv(
+    inputs: Sequence[Path],
+    output: Path,
+    drop: set[RecordKey],
+    compress: str,
+    skip: list[bool],
+    encoding: str | None,
+) -> int:
     csv.field_size_limit(sys.maxsize)
     written = 0
     header: list[str] | None = None
-    with _open_output(output) as raw_out:
-        out = io.TextIOWrapper(raw_out, encoding="utf-8", errors="surrogateescape", newline="")
-        writer = csv.writer(out)
+    out_encoding: str | None = None
+    with _open_output(output, compress) as raw_out:
+        out: io.TextIOWrapper | None = None
         for i, path in enumerate(inputs):
-            stream, raw = open_binary(path)
-            with stream, raw:
-                text = io.TextIOWrapper(
-                    stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            if skip[i]:
+                continue
+            # Read as the reader did, and write in the first file's encoding: bytes survive.
+            in_encoding, bom = csv_encoding(path, encoding)
+            text, raw = open_csv_text(path, in_encoding, bom)
+            if out is None:
+                out_encoding = in_encoding
+                out = io.TextIOWrapper(
+                    raw_out, encoding=in_encoding, errors="surrogateescape", newline=""
                 )
+                if bom:
+                    out.write("\ufeff")
+                writer = csv.writer(out)
+            elif in_encoding != out_encoding:
+                raise InputError(
+                    f"{path}: its encoding ({in_encoding}) differs from {inputs[0]}'s "
+                    f"({out_encoding}); dedup writes one CSV file in one encoding."
+                )
+            with text, raw:
                 reader = csv.reader(text)
                 this_header = next(reader, None)
                 if this_header is None:
@@ -133,12 +194,15 @@ def _write_csv(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> in
                     if row and (i, number) not in drop:
                         writer.writerow(row)
                         written += 1
-        out.flush()
-        out.detach()
+        if out is not None:
+            out.flush()
+            out.detach()
     return written
 
 
-def _write_parquet(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+def _write_parquet(
+    inputs: Sequence[Path], output: Path, drop: set[RecordKey], skip: list[bool]
+) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -146,6 +210,8 @@ def _write_parquet(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -
     writer = None
     try:
         for i, path in enumerate(inputs):
+            if skip[i]:
+                continue
             pf = pq.ParquetFile(path)
             row = 0
             for batch in pf.iter_batches(batch_size=8192):
@@ -224,13 +290,16 @@ def _copy_warc_record(
         out.write(decompressor.flush())
 
 
-def _write_warc(inputs: Sequence[Path], output: Path, drop: set[RecordKey]) -> int:
+def _write_warc(
+    inputs: Sequence[Path], output: Path, drop: set[RecordKey], compress: bool, skip: list[bool]
+) -> int:
     """Copy every WARC record not in `drop`; returns the records written (documents and other
     records alike), so kept + dropped + skipped counts every record of the input."""
-    compress = output.name.lower().endswith(".gz")
     written = 0
     with open(output, "wb") as out:
         for i, path in enumerate(inputs):
+            if skip[i]:
+                continue
             with open(path, "rb") as src:
                 src_gzip = src.read(2) == b"\x1f\x8b"
                 for number, offset, length in warc_record_spans(path):
@@ -244,3 +313,9 @@ def dropped_path_for(output: Path) -> Path:
     """Default sidecar path: the output's name without extensions, plus '.dropped.jsonl'."""
     stem = output.name.split(".")[0] or "output"
     return output.with_name(f"{stem}.dropped.jsonl")
+
+
+def summary_path_for(output: Path) -> Path:
+    """Where dedup writes its summary: the output's name without extensions + '.summary.json'."""
+    stem = output.name.split(".")[0] or "output"
+    return output.with_name(f"{stem}.summary.json")

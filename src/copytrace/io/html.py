@@ -22,6 +22,8 @@ from resiliparse.parse.encoding import map_encoding_to_html5
 from resiliparse.parse.html import HTMLTree
 
 from copytrace.io.dates import parse_date
+from copytrace.io.encoding import bom_encoding, codec_name, guess_encoding, mostly_utf8
+from copytrace.urls import host_of
 
 HTML_SUFFIXES = (".html", ".htm")
 #: Bytes searched for a <meta charset> declaration (the HTML standard's prescan looks at 1024;
@@ -40,11 +42,6 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "links": False,
 }
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _META_CHARSET = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
 )
@@ -106,18 +103,35 @@ def _meta_charset(data: bytes) -> str | None:
     return "utf-8" if codec is not None and codec.startswith("utf-16") else codec
 
 
-def decode_html(data: bytes, charset: str | None = None) -> tuple[str, str, int]:
+def _undeclared(data: bytes) -> str:
+    """The encoding of a page that declares none: UTF-8 when it is (mostly) UTF-8, else a guess."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if mostly_utf8(data):
+        return "utf-8"
+    return guess_encoding(data) or "utf-8"
+
+
+def decode_html(
+    data: bytes, charset: str | None = None, encoding: str | None = None
+) -> tuple[str, str, int]:
     """(text, encoding, undecodable sequences) of HTML bytes.
 
-    The encoding is the byte-order mark's, else `charset` (from an HTTP header), else the page's
-    <meta charset>, else UTF-8. Bytes invalid in it become U+FFFD and are counted.
+    The encoding is the byte-order mark's, else `encoding` (named by the user), else `charset`
+    (from an HTTP header), else the page's <meta charset>, else UTF-8 when the bytes are (mostly)
+    UTF-8, else a guess (see copytrace.io.encoding). Bytes invalid in it become U+FFFD and are
+    counted.
     """
-    encoding = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding, data = name, data[len(bom) :]
-            break
-    encoding = encoding or _codec(charset) or _meta_charset(data) or "utf-8"
+    bom = bom_encoding(data)
+    if bom is not None:
+        encoding, data = bom[0], data[bom[1] :]
+    else:
+        encoding = (
+            codec_name(encoding) or _codec(charset) or _meta_charset(data) or _undeclared(data)
+        )
     try:
         return data.decode(encoding), encoding, 0
     except UnicodeDecodeError:
@@ -203,25 +217,23 @@ def _absolute_url(candidate: str | None) -> str | None:
     return candidate if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def host_of(url: str | None) -> str | None:
-    """The lower-case host name of a URL, or None."""
-    if not url:
-        return None
-    try:
-        return urlsplit(url).hostname or None
-    except ValueError:
-        return None
-
-
-def extract_page(html: str | bytes, url: str | None = None, *, charset: str | None = None) -> Page:
+def extract_page(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    charset: str | None = None,
+    encoding: str | None = None,
+) -> Page:
     """Main text, title, date, URL and host of an HTML page; never raises on malformed HTML.
 
     `url` is where the page was fetched (it wins over the page's canonical link); `charset` is
-    the encoding named by an HTTP Content-Type header, if any.
+    the encoding named by an HTTP Content-Type header, if any, and `encoding` one the user named.
     """
-    encoding, errors = "utf-8", 0
+    errors = 0
     if isinstance(html, bytes):
-        html, encoding, errors = decode_html(html, charset)
+        html, encoding, errors = decode_html(html, charset, encoding)
+    else:
+        encoding = "utf-8"
     try:
         tree = HTMLTree.parse(html)
     except Exception:  # the parser is lenient; this guards against the unforeseen

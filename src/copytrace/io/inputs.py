@@ -50,7 +50,7 @@ def open_reader(path: Path, options: ReadOptions, input_index: int = 0) -> Reade
     """The streaming reader for one input path."""
     kind = input_kind(path)
     if kind == "textdir":
-        reader = TextDirReader(path, input_index)
+        reader = TextDirReader(path, options, input_index)
         if not reader.documents:
             raise InputError(f"{path}: no .txt or .html files in this directory.")
         return reader
@@ -63,8 +63,8 @@ def open_reader(path: Path, options: ReadOptions, input_index: int = 0) -> Reade
     if kind == "warc":
         return WarcReader(path, input_index)
     if kind == "html":
-        return HtmlFileReader(path, input_index)
-    return TextFileReader(path, input_index)
+        return HtmlFileReader(path, options, input_index)
+    return TextFileReader(path, options, input_index)
 
 
 def open_readers(paths: Sequence[Path | str], options: ReadOptions) -> list[Reader]:

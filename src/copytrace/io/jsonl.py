@@ -7,8 +7,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
+import zstandard
 
-from copytrace.io.base import BadRecord, Item, Origin, ReadOptions, open_binary, record_to_document
+from copytrace.io.base import (
+    EMPTY_FILE,
+    BadRecord,
+    Item,
+    Origin,
+    ReadOptions,
+    compressed_problem,
+    file_problem,
+    is_compressed,
+    open_binary,
+    record_to_document,
+)
 
 
 def utf8_problem(data: bytes) -> str | None:
@@ -22,13 +34,19 @@ def utf8_problem(data: bytes) -> str | None:
 
 
 class JsonlReader:
-    """Streams records from a JSON Lines file, plain or compressed."""
+    """Streams records from a JSON Lines file (always UTF-8), plain or compressed.
+
+    A compressed file is checked whole before its first record is read (see
+    `compressed_problem`): a corrupt or truncated one is a single BadRecord for the file.
+    """
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
         self.path = path
         self.options = options
         self.input_index = input_index
         self.total_bytes = path.stat().st_size
+        #: Records read, by encoding: JSON Lines are UTF-8.
+        self.encodings: dict[str, int] = {}
         self._raw: io.BufferedReader | None = None
         self._closed_bytes = 0
 
@@ -39,14 +57,22 @@ class JsonlReader:
         return self._raw.tell()
 
     def __iter__(self) -> Iterator[Item]:
+        self.encodings = {}
+        problem = compressed_problem(self.path) if is_compressed(self.path) else None
+        if problem is not None:
+            self._closed_bytes = self.total_bytes
+            yield file_problem(self.input_index, self.path, problem)
+            return
         stream, raw = open_binary(self.path)
         self._raw = raw  # type: ignore[assignment]
         name = str(self.path)
+        records = 0
         try:
             for number, line in enumerate(stream, start=1):
                 origin = Origin(self.input_index, name, "line", number)
                 if not line.strip():
                     continue
+                records += 1
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
@@ -57,10 +83,14 @@ class JsonlReader:
                     kind = type(record).__name__
                     yield origin, BadRecord(origin, f"expected a JSON object, got {kind}.")
                     continue
-                yield origin, record_to_document(record, self.options, origin)
-        except (OSError, EOFError) as exc:
-            origin = Origin(self.input_index, name, "", 0)
-            yield origin, BadRecord(origin, f"cannot read the file: {exc}")
+                doc = record_to_document(record, self.options, origin)
+                if not isinstance(doc, BadRecord):
+                    self.encodings["utf-8"] = self.encodings.get("utf-8", 0) + 1
+                yield origin, doc
+            if records == 0:
+                yield file_problem(self.input_index, self.path, EMPTY_FILE)
+        except (OSError, EOFError, zstandard.ZstdError) as exc:
+            yield file_problem(self.input_index, self.path, f"cannot read the file: {exc}")
         finally:
             self._closed_bytes = self.total_bytes
             stream.close()

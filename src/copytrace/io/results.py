@@ -10,16 +10,26 @@ from typing import Any
 
 import orjson
 
-from copytrace.errors import InputError
 from copytrace.io.matchfile import MatchFile
+from copytrace.io.outputs import make_out_dir, temporary_beside
 
 
 def _atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-    os.replace(tmp, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_beside(path)
+    try:
+        with open(tmp, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file atomically: a temporary beside it, renamed into place."""
+    _atomic_write(path, [data])
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
@@ -32,14 +42,10 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     _atomic_write(path, [json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n"])
 
 
-def prepare_out_dir(out: Path) -> None:
-    """Create the output directory, or fail clearly when the path is a file."""
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a directory; --out needs a directory.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{out}: cannot create the output directory ({exc.strerror}).") from exc
+def prepare_out_dir(out: Path) -> list[Path]:
+    """Create the output directory, or fail clearly (naming --out) when it cannot be written;
+    returns the directories created, for `remove_if_empty` after a failed run."""
+    return make_out_dir(out, "--out")
 
 
 def write_scan(

@@ -8,13 +8,83 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from copytrace.io.base import BadRecord, Item, Origin, ReadOptions, open_binary, record_to_document
+import zstandard
+
+from copytrace.io.base import (
+    EMPTY_FILE,
+    BadRecord,
+    Item,
+    Origin,
+    ReadOptions,
+    compressed_problem,
+    file_problem,
+    is_compressed,
+    one_line,
+    open_binary,
+    record_to_document,
+)
+from copytrace.io.encoding import stream_encoding
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
 #: Rows decoded per Parquet batch: bounds memory whatever the file's row groups are.
 PARQUET_BATCH_ROWS = 2048
+#: Bytes of a CSV file its encoding is decided on.
+CSV_SAMPLE_BYTES = 1 << 20
+
+
+def csv_encoding(path: Path, encoding: str | None = None) -> tuple[str, int]:
+    """(encoding, byte-order mark length) of a CSV file, decided on its first bytes (see
+    copytrace.io.encoding.stream_encoding); the dedup writer reads it the same way."""
+    stream, raw = open_binary(path)
+    with stream, raw:
+        sample = stream.read(CSV_SAMPLE_BYTES)
+    return stream_encoding(sample, encoding)
+
+
+def open_csv_text(path: Path, encoding: str, bom: int) -> tuple[io.TextIOWrapper, BinaryIO]:
+    """A CSV file as text in `encoding` (after `bom` bytes), and its raw file (for progress).
+
+    Undecodable bytes become lone surrogates (surrogateescape), which no codec ever yields, so
+    a bad row is found exactly and the rows around it still read.
+    """
+    stream, raw = open_binary(path)
+    stream.read(bom)
+    return io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline=""), raw
+
+
+def _bad_bytes(row: list[str]) -> str:
+    for field in row:
+        found = _BAD_BYTE.search(field)
+        if found:
+            start = found.start()
+            end = start
+            while end < len(field) and end - start < 4 and _BAD_BYTE.match(field, end):
+                end += 1
+            return repr(field[start:end].encode("utf-8", "surrogateescape"))
+    return ""
+
+
+def _rows(batch: Any) -> list[dict[str, Any] | str]:
+    """The rows of a Parquet record batch as dicts; a row that cannot be decoded (a string
+    column with invalid UTF-8) is the reason instead."""
+    import pyarrow as pa
+
+    try:
+        return list(batch.to_pylist())
+    except (pa.ArrowException, UnicodeDecodeError, ValueError):
+        pass
+    rows: list[dict[str, Any] | str] = []
+    for i in range(batch.num_rows):
+        try:
+            rows.append(batch.slice(i, 1).to_pylist()[0])
+        except UnicodeDecodeError as exc:
+            rows.append(f"invalid UTF-8 in a string column at byte {exc.start} of the value.")
+        except (pa.ArrowException, ValueError) as exc:
+            rows.append(one_line(f"cannot decode the row ({exc})."))
+    return rows
 
 
 class ParquetReader:
@@ -25,6 +95,8 @@ class ParquetReader:
         self.options = options
         self.input_index = input_index
         self.total_bytes = path.stat().st_size
+        #: Rows read, by encoding: Parquet strings are UTF-8.
+        self.encodings: dict[str, int] = {}
         self._rows_done = 0
         self._rows_total = 1
 
@@ -37,30 +109,54 @@ class ParquetReader:
         import pyarrow.parquet as pq
 
         name = str(self.path)
+        self.encodings = {}
         try:
             pf = pq.ParquetFile(self.path)
         except (pa.ArrowException, OSError) as exc:
-            origin = Origin(self.input_index, name, "", 0)
-            yield origin, BadRecord(origin, f"not a readable Parquet file ({exc}).")
+            yield file_problem(self.input_index, self.path, f"not a readable Parquet file ({exc}).")
             return
         self._rows_total = pf.metadata.num_rows
         row = 0
-        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            for record in batch.to_pylist():
+        batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError) as exc:  # a corrupt row group
+                yield file_problem(
+                    self.input_index, self.path, f"cannot read rows after row {row} ({exc})."
+                )
+                return
+            if batch is None:
+                break
+            for record in _rows(batch):
                 row += 1
                 origin = Origin(self.input_index, name, "row", row)
-                yield origin, record_to_document(record, self.options, origin)
+                if isinstance(record, str):
+                    yield origin, BadRecord(origin, record)
+                    continue
+                doc = record_to_document(record, self.options, origin)
+                if not isinstance(doc, BadRecord):
+                    self.encodings["utf-8"] = self.encodings.get("utf-8", 0) + 1
+                yield origin, doc
             self._rows_done = row
+        if row == 0:
+            yield file_problem(self.input_index, self.path, EMPTY_FILE)
 
 
 class CsvReader:
-    """Streams rows of a CSV file with a header row (UTF-8, optionally gzip/zstd)."""
+    """Streams rows of a CSV file with a header row, optionally gzip/zstd-compressed.
+
+    The file's encoding is `ReadOptions.encoding`, else decided on its first megabyte (see
+    copytrace.io.encoding); a row with bytes invalid in it is a bad record.
+    """
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
         self.path = path
         self.options = options
         self.input_index = input_index
         self.total_bytes = path.stat().st_size
+        #: Rows read, by the encoding the file was read in.
+        self.encodings: dict[str, int] = {}
         self._raw: io.BufferedReader | None = None
 
     def bytes_done(self) -> int:
@@ -71,16 +167,30 @@ class CsvReader:
 
     def __iter__(self) -> Iterator[Item]:
         csv.field_size_limit(sys.maxsize)
-        stream, raw = open_binary(self.path)
+        self.encodings = {}
+        problem = compressed_problem(self.path) if is_compressed(self.path) else None
+        if problem is not None:
+            yield file_problem(self.input_index, self.path, problem)
+            return
+        try:
+            encoding, bom = csv_encoding(self.path, self.options.encoding)
+            text, raw = open_csv_text(self.path, encoding, bom)
+        except (OSError, EOFError, zstandard.ZstdError, LookupError) as exc:
+            yield file_problem(self.input_index, self.path, f"cannot read the file: {exc}")
+            return
         self._raw = raw  # type: ignore[assignment]
         name = str(self.path)
-        # surrogateescape keeps undecodable bytes as lone surrogates, which strict UTF-8 never
-        # yields, so a bad row is found exactly and the rows around it still read.
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        label = "UTF-8" if encoding == "utf-8" else encoding
         reader = csv.reader(text)
+        rows = 0
         try:
             header = next(reader, None)
             if header is None:
+                yield file_problem(self.input_index, self.path, EMPTY_FILE)
+                return
+            if any(_BAD_BYTE.search(field) for field in header):
+                reason = f"invalid {label} in the header row ({_bad_bytes(header)})."
+                yield file_problem(self.input_index, self.path, reason)
                 return
             last_line = reader.line_num
             for row in reader:
@@ -88,20 +198,28 @@ class CsvReader:
                 last_line = reader.line_num
                 if not row:
                     continue
+                rows += 1
                 if any(_BAD_BYTE.search(field) for field in row):
-                    yield origin, BadRecord(origin, "invalid UTF-8 in the row.")
+                    reason = f"invalid {label} in the row ({_bad_bytes(row)})."
+                    yield origin, BadRecord(origin, reason)
                     continue
                 if len(row) != len(header):
                     reason = f"{len(row)} fields where the header has {len(header)}."
                     yield origin, BadRecord(origin, reason)
                     continue
-                yield (
-                    origin,
-                    record_to_document(dict(zip(header, row, strict=True)), self.options, origin),
-                )
+                record = dict(zip(header, row, strict=True))
+                doc = record_to_document(record, self.options, origin)
+                if not isinstance(doc, BadRecord):
+                    self.encodings[encoding] = self.encodings.get(encoding, 0) + 1
+                yield origin, doc
+            if rows == 0:
+                reason = "empty file: a header row and no records."
+                yield file_problem(self.input_index, self.path, reason)
         except csv.Error as exc:
             origin = Origin(self.input_index, name, "line", reader.line_num)
-            yield origin, BadRecord(origin, f"malformed CSV ({exc}).")
+            yield origin, BadRecord(origin, one_line(f"malformed CSV ({exc})."))
+        except (OSError, EOFError, zstandard.ZstdError, UnicodeError) as exc:
+            yield file_problem(self.input_index, self.path, f"cannot read the file: {exc}")
         finally:
             text.close()
             raw.close()

@@ -7,7 +7,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from copytrace.io.base import BadRecord, Item, Origin
+from copytrace.io.base import BadRecord, Item, Origin, ReadOptions, count_encoding
+from copytrace.io.encoding import Decoded, bom_encoding, decode_bytes
 from copytrace.io.html import HTML_SUFFIXES, extract_page
 from copytrace.model import Document
 
@@ -27,24 +28,25 @@ def walk_files(root: Path) -> list[Path]:
     return out
 
 
-def decode_text_file(data: bytes, origin: Origin) -> str | BadRecord:
-    """UTF-8 text of a file (byte-order mark removed), or why it is not text."""
-    if b"\x00" in data[:SNIFF_BYTES]:
-        return BadRecord(origin, "binary file (NUL bytes), not UTF-8 text.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return BadRecord(origin, f"invalid UTF-8 at byte {exc.start}.")
-    return text.removeprefix("\ufeff")
+def decode_text_file(
+    data: bytes, origin: Origin, encoding: str | None = None
+) -> Decoded | BadRecord:
+    """The text of a file and its encoding (see copytrace.io.encoding), or why it is not text."""
+    if bom_encoding(data) is None and b"\x00" in data[:SNIFF_BYTES]:
+        return BadRecord(origin, "binary file (NUL bytes), not text.")
+    decoded = decode_bytes(data, encoding)
+    return BadRecord(origin, decoded) if isinstance(decoded, str) else decoded
 
 
-def html_file_document(data: bytes, doc_id: str, origin: Origin) -> Document | BadRecord:
-    """The Document of an HTML file: its main text, with title, url, host and date metadata."""
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if not utf16 and b"\x00" in data[:SNIFF_BYTES]:
+def html_file_document(
+    data: bytes, doc_id: str, origin: Origin, encoding: str | None = None
+) -> Document | BadRecord:
+    """The Document of an HTML file: its main text, with title, url, host, date and encoding
+    metadata."""
+    if bom_encoding(data) is None and b"\x00" in data[:SNIFF_BYTES]:
         return BadRecord(origin, "binary file (NUL bytes), not HTML.")
-    page = extract_page(data)
-    meta: dict[str, object] = {"path": doc_id}
+    page = extract_page(data, encoding=encoding)
+    meta: dict[str, object] = {"path": doc_id, "encoding": page.encoding}
     for key in ("title", "url", "host", "date"):
         value = getattr(page, key)
         if value:
@@ -54,10 +56,15 @@ def html_file_document(data: bytes, doc_id: str, origin: Origin) -> Document | B
     return Document(doc_id, page.text, meta)
 
 
-def text_file_document(data: bytes, doc_id: str, origin: Origin) -> Document | BadRecord:
-    """The Document of a text file: its UTF-8 contents, with the path as metadata."""
-    text = decode_text_file(data, origin)
-    return text if isinstance(text, BadRecord) else Document(doc_id, text, {"path": doc_id})
+def text_file_document(
+    data: bytes, doc_id: str, origin: Origin, encoding: str | None = None
+) -> Document | BadRecord:
+    """The Document of a text file: its decoded contents, with its path and encoding as
+    metadata."""
+    found = decode_text_file(data, origin, encoding)
+    if isinstance(found, BadRecord):
+        return found
+    return Document(doc_id, found.text, {"path": doc_id, "encoding": found.encoding})
 
 
 def is_html_file(path: Path) -> bool:
@@ -68,9 +75,14 @@ def is_html_file(path: Path) -> bool:
 class TextDirReader:
     """Streams the .txt and .html files of a directory tree; id = path relative to it."""
 
-    def __init__(self, path: Path, input_index: int = 0) -> None:
+    def __init__(
+        self, path: Path, options: ReadOptions | None = None, input_index: int = 0
+    ) -> None:
         self.path = path
+        self.options = options or ReadOptions()
         self.input_index = input_index
+        #: Documents read, by the encoding they were read in.
+        self.encodings: dict[str, int] = {}
         self.files = walk_files(path)
         self.documents = [f for f in self.files if f.name.lower().endswith(DOCUMENT_SUFFIXES)]
         self.ignored_files = len(self.files) - len(self.documents)
@@ -82,6 +94,8 @@ class TextDirReader:
         return self._done
 
     def __iter__(self) -> Iterator[Item]:
+        self.encodings = {}
+        self._done = 0
         for file in self.documents:
             rel = file.relative_to(self.path).as_posix()
             origin = Origin(self.input_index, str(file), "", 0)
@@ -92,16 +106,23 @@ class TextDirReader:
                 continue
             self._done += len(data)
             make = html_file_document if is_html_file(file) else text_file_document
-            yield origin, make(data, rel, origin)
+            record = make(data, rel, origin, self.options.encoding)
+            count_encoding(self.encodings, record)
+            yield origin, record
 
 
 class TextFileReader:
     """A single .txt file as one document; id = the file name."""
 
-    def __init__(self, path: Path, input_index: int = 0) -> None:
+    def __init__(
+        self, path: Path, options: ReadOptions | None = None, input_index: int = 0
+    ) -> None:
         self.path = path
+        self.options = options or ReadOptions()
         self.input_index = input_index
         self.total_bytes = path.stat().st_size
+        #: Documents read, by the encoding they were read in.
+        self.encodings: dict[str, int] = {}
         self._done = 0
 
     def bytes_done(self) -> int:
@@ -116,18 +137,25 @@ class TextFileReader:
             yield origin, BadRecord(origin, f"cannot read the file: {exc.strerror}.")
             return
         self._done = len(data)
-        yield origin, self.document(data, self.path.name, origin)
+        record = self.document(data, self.path.name, origin, self.options.encoding)
+        self.encodings = {}
+        count_encoding(self.encodings, record)
+        yield origin, record
 
     @staticmethod
-    def document(data: bytes, doc_id: str, origin: Origin) -> Document | BadRecord:
-        """The file's Document: its UTF-8 text."""
-        return text_file_document(data, doc_id, origin)
+    def document(
+        data: bytes, doc_id: str, origin: Origin, encoding: str | None = None
+    ) -> Document | BadRecord:
+        """The file's Document: its decoded text."""
+        return text_file_document(data, doc_id, origin, encoding)
 
 
 class HtmlFileReader(TextFileReader):
     """A single HTML file as one document (its main text and page metadata); id = file name."""
 
     @staticmethod
-    def document(data: bytes, doc_id: str, origin: Origin) -> Document | BadRecord:
-        """The file's Document: the page's main text, title, url, host and date."""
-        return html_file_document(data, doc_id, origin)
+    def document(
+        data: bytes, doc_id: str, origin: Origin, encoding: str | None = None
+    ) -> Document | BadRecord:
+        """The file's Document: the page's main text, title, url, host, date and encoding."""
+        return html_file_document(data, doc_id, origin, encoding)

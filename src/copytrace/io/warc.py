@@ -20,10 +20,11 @@ import zstandard
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
-from copytrace.io.base import BadRecord, Item, Origin
+from copytrace.io.base import EMPTY_FILE, BadRecord, Item, Origin, count_encoding, file_problem
 from copytrace.io.dates import parse_date
-from copytrace.io.html import charset_of_content_type, extract_page, host_of
+from copytrace.io.html import charset_of_content_type, extract_page
 from copytrace.model import Document
+from copytrace.urls import host_of
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -156,6 +157,8 @@ class WarcReader:
         self.total_bytes = path.stat().st_size
         #: Records that are not documents, by reason; filled while reading.
         self.skipped_records: dict[str, int] = {}
+        #: Pages read, by the encoding they were decoded in.
+        self.encodings: dict[str, int] = {}
         self._raw: BinaryIO | None = None
         self._closed_bytes = 0
 
@@ -167,6 +170,7 @@ class WarcReader:
 
     def __iter__(self) -> Iterator[Item]:
         self.skipped_records = {}
+        self.encodings = {}
         name = str(self.path)
         with open(self.path, "rb") as raw:
             self._raw = raw
@@ -189,6 +193,8 @@ class WarcReader:
                 # warcio ends quietly when the file stops inside a record's header.
                 if iterator.offset < size:
                     yield origin, BadRecord(origin, ends_inside_record(iterator.offset, size))
+                elif number == 1:
+                    yield file_problem(self.input_index, self.path, EMPTY_FILE)
                 return
             except Exception as exc:  # warcio raises many kinds on corrupt input
                 yield origin, BadRecord(origin, load_problem(exc, offset))
@@ -213,6 +219,7 @@ class WarcReader:
             if isinstance(item, str):
                 self.skipped_records[item] = self.skipped_records.get(item, 0) + 1
             else:
+                count_encoding(self.encodings, item)
                 yield origin, item
 
     def _document(self, record: Any, origin: Origin) -> Document | BadRecord | str:
@@ -242,6 +249,7 @@ class WarcReader:
         meta: dict[str, Any] = {"url": url, "host": host_of(url)}
         meta["date"] = page.date or crawl_date
         meta["crawl_date"] = crawl_date
+        meta["encoding"] = page.encoding
         if page.title:
             meta["title"] = page.title
         if page.decode_errors:

@@ -251,8 +251,10 @@ def write_report(
     text_of: Callable[[str], str],
     max_pairs: int = 200,
 ) -> None:
-    """Write the scan as one self-contained HTML file at `path`."""
-    Path(path).write_text(render_report(result, text_of, max_pairs), encoding="utf-8")
+    """Write the scan as one self-contained HTML file at `path` (atomically)."""
+    from copytrace.io.results import write_bytes
+
+    write_bytes(Path(path), render_report(result, text_of, max_pairs).encode("utf-8"))
 
 
 def render_report(result: ScanResult, text_of: Callable[[str], str], max_pairs: int = 200) -> str:

@@ -44,10 +44,31 @@ def highlighted_pair(a: str, b: str) -> tuple[Text, Text]:
     return ta, tb
 
 
+def word_diff(a: str, b: str) -> str:
+    """Both passages as one text, the words that differ marked as `[-only in A-]{+only in B+}`
+    (the format of wdiff and `git diff --word-diff`), for output without colours."""
+    wa, wb = _words(a)[:MAX_WORDS], _words(b)[:MAX_WORDS]
+    matcher = difflib.SequenceMatcher(
+        a=[_key(w) for w in wa], b=[_key(w) for w in wb], autojunk=False
+    )
+    parts = []
+    for op, i0, i1, j0, j1 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(" ".join(wa[i0:i1]))
+            continue
+        removed = "[-" + " ".join(wa[i0:i1]) + "-]" if i1 > i0 else ""
+        added = "{+" + " ".join(wb[j0:j1]) + "+}" if j1 > j0 else ""
+        parts.append(removed + added)
+    if len(_words(a)) > MAX_WORDS or len(_words(b)) > MAX_WORDS:
+        parts.append("…")
+    return " ".join(parts)
+
+
 def show_passages(
     text_a: str, text_b: str, spans: tuple[Span, ...], name_a: str, name_b: str
 ) -> None:
-    """Print every aligned passage of A and B in two columns."""
+    """Print every aligned passage of A and B: in two columns with the differing words
+    highlighted on a terminal, else as one text with them marked (see `word_diff`)."""
     console = Console()
     for number, span in enumerate(spans, start=1):
         console.print(
@@ -56,11 +77,13 @@ def show_passages(
             soft_wrap=True,
             highlight=False,
         )
+        a, b = text_a[span.a_start : span.a_end], text_b[span.b_start : span.b_end]
+        if not console.is_terminal:
+            console.print(word_diff(a, b), soft_wrap=True, highlight=False, markup=False)
+            continue
         table = Table(show_lines=False, expand=True)
         table.add_column(f"A: {name_a}", ratio=1)
         table.add_column(f"B: {name_b}", ratio=1)
-        left, right = highlighted_pair(
-            text_a[span.a_start : span.a_end], text_b[span.b_start : span.b_end]
-        )
+        left, right = highlighted_pair(a, b)
         table.add_row(left, right)
         console.print(table)

@@ -1,0 +1,269 @@
+"""The compiled kernels on a first run: compiled once per install, on all cores, visibly.
+
+copytrace's kernels are numba functions cached on disk (`cache=True`): later runs load them in
+well under a second, but the first run after an install compiles them, about 30 s of one core.
+When the cache is cold, `ensure_kernels` compiles them in groups in worker processes, several at
+a time, reporting each finished group; numba writes each kernel's machine code to its cache,
+from which this process then loads it. A group whose kernels call another group's starts when
+that group is cached, and then only compiles its own code.
+
+Whether the cache is warm is told by a stamp file next to numba's cache files, written when every
+group compiled. It names what the cached code depends on (the kernel modules' sources, numba,
+Python and the CPU); removing the cache removes it too. Without a stamp nothing is lost but time:
+a kernel missing from the cache is compiled where it is first called, as numba always does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from copytrace.engines.verifying import can_fork
+
+#: Progress callback: report("compile", groups done, groups in all).
+Report = Callable[[str, int, int | None], None]
+
+#: Modules whose numba kernels are cached; a change to any of them makes the stamp stale.
+KERNEL_MODULES = (
+    "copytrace.text",
+    "copytrace.sketch",
+    "copytrace.lsh",
+    "copytrace.verify",
+    "copytrace.align",
+    "copytrace.sentences",
+    "copytrace.cluster",
+    "copytrace.boilerplate",
+    "copytrace.engines.tables",
+)
+STAMP_NAME = "copytrace-kernels.stamp"
+
+#: True while this process compiles kernel groups (the warm-up scan must not start it again).
+_compiling = False
+
+
+def _words(seed: int, n: int) -> str:
+    """`n` made-up words, distinct for every seed (no two texts share a shingle)."""
+    return " ".join(f"w{seed}x{k}" for k in range(n))
+
+
+def _compile_scan() -> None:
+    """Reading, sketching, candidates and clusters: a tiny scan with copies but no candidate."""
+    from copytrace.engines.local import scan_items
+    from copytrace.io.base import Origin
+    from copytrace.model import Document
+
+    chrome = "Home | World | Sports | Contact us\nAll rights reserved by the example site."
+    docs = []
+    for k in range(8):
+        text = f"{_words(k, 30)}. {_words(k + 100, 25)}.\n{chrome}"
+        meta = {"url": f"https://example.com/{k}", "date": f"2024-01-0{k + 1}"}
+        docs.append(Document(f"d{k}", text, meta))
+    docs.append(Document("copy", docs[0].text, {"url": "https://example.com/copy"}))
+    docs.append(Document("empty", "", {}))
+    items = [(Origin(0, "warm-up", "document", i), d) for i, d in enumerate(docs, 1)]
+
+    def on_finish(result: Any, text_of: Callable[[str], str]) -> None:
+        text_of("d1")
+
+    scan_items(items, jobs=1, on_finish=on_finish)
+
+
+def _compile_text() -> None:
+    """Tokenizing with offsets, shingles and exact scores, as verification prepares a text."""
+    from copytrace.model import Settings
+    from copytrace.sketch import shingle_text
+    from copytrace.verify import scores, shingle_set
+
+    settings = Settings()
+    text = " ".join(f"Sentence {k} has words w{k}a w{k}b w{k}c w{k}d." for k in range(12))
+    one = shingle_set(shingle_text(text, settings), (0, 0))
+    scores(one, one)
+
+
+def _tokens(n: int, seed: int) -> Any:
+    """Made-up token hashes (the aligners' input type) with repeats, as in real text."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 40, size=n).astype(np.uint64)
+
+
+def _compile_token_aligner() -> None:
+    """The token aligner and its seed index, on made-up token hashes."""
+    from copytrace.align import align_tokens
+    from copytrace.model import Settings
+
+    tokens = _tokens(200, 1)
+    align_tokens(tokens, tokens.copy(), Settings(), 10)
+
+
+def _compile_sentence_aligner() -> None:
+    """The sentence aligner and its indexes, on made-up token hashes in sentences of 10."""
+    import numpy as np
+
+    from copytrace.sentences import sentence_index, sentence_passages
+
+    a, b = _tokens(200, 2), _tokens(200, 3)
+    sentence = np.arange(200) // 10
+    ia, ib = sentence_index(a, sentence), sentence_index(b, sentence)
+    sentence_passages(ia, ib, a, b, 5)
+
+
+def _compile_merge() -> None:
+    """The merge of the two aligners' passages."""
+    import numpy as np
+
+    from copytrace.align import Passage, merge_passages
+
+    tokens = np.arange(40, dtype=np.uint64)
+    passages = [Passage(0, 20, 0, 20, 10, 1.0), Passage(10, 30, 10, 30, 10, 0.9)]
+    merge_passages(passages, tokens, tokens.copy())
+
+
+def _compile_verification() -> None:
+    """Verification as a whole: both aligners in one compiled call (its parts come cached)."""
+    from copytrace.model import Settings
+    from copytrace.verify import load_kernels
+
+    load_kernels(Settings())
+
+
+#: Groups of kernels, by name: (what compiles them, groups that must be cached first), in the
+#: order to start them (longest first).
+GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
+    "token aligner": (_compile_token_aligner, ()),
+    "sentence aligner": (_compile_sentence_aligner, ()),
+    "scan": (_compile_scan, ()),
+    "merge": (_compile_merge, ()),
+    "text": (_compile_text, ()),
+    "verification": (
+        _compile_verification,
+        ("text", "token aligner", "sentence aligner", "merge"),
+    ),
+}
+
+
+def compile_group(name: str) -> str:
+    """Compile one group of kernels (in a worker process); returns its name."""
+    global _compiling
+    _compiling, before = True, _compiling
+    try:
+        GROUPS[name][0]()
+    finally:
+        _compiling = before
+    return name
+
+
+def _stamp_path() -> Path | None:
+    """Where the stamp goes: beside numba's cache of the sketch kernel (None if unknown)."""
+    try:
+        from copytrace.sketch import _sign_batch
+
+        return Path(_sign_batch._cache._cache_path) / STAMP_NAME  # type: ignore[attr-defined]
+    except Exception:  # a numba without this (private) attribute: no stamp, lazy compiling
+        return None
+
+
+def _stamp_key() -> str:
+    """What the cached machine code depends on: sources, numba, Python and the CPU."""
+    import importlib
+
+    import numba
+    from numba.core.registry import cpu_target
+
+    parts: list[Any] = [numba.__version__, sys.version]
+    parts.append(repr(cpu_target.target_context.codegen().magic_tuple()))
+    for name in KERNEL_MODULES:
+        source = Path(str(importlib.import_module(name).__file__))
+        stat = source.stat()
+        parts.append([name, stat.st_mtime_ns, stat.st_size])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def kernels_cached() -> bool:
+    """Whether every group of kernels was compiled into the cache for this install and CPU."""
+    stamp = _stamp_path()
+    if stamp is None:
+        return True
+    try:
+        return stamp.read_text(encoding="ascii").strip() == _stamp_key()
+    except OSError:
+        return False
+
+
+def _write_stamp() -> None:
+    stamp = _stamp_path()
+    if stamp is None:
+        return
+    try:
+        tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+        tmp.write_text(_stamp_key() + "\n", encoding="ascii")
+        os.replace(tmp, stamp)
+    except OSError:  # a read-only install: numba then caches elsewhere, or not at all
+        pass
+
+
+def ensure_kernels(jobs: int, report: Report | None = None) -> None:
+    """Compile every kernel group into the cache if it is not there yet, on up to `jobs`
+    processes, telling `report` ("compile", groups done, groups in all) as groups finish."""
+    if _compiling or kernels_cached():
+        return
+    names = list(GROUPS)
+    if report is not None:
+        report("compile", 0, len(names))
+    if jobs <= 1 or not can_fork() or _threads_started():
+        for done, name in enumerate(names, start=1):
+            compile_group(name)
+            if report is not None:
+                report("compile", done, len(names))
+    else:
+        try:
+            _compile_in_workers(names, min(jobs, len(names)), report)
+        except BrokenProcessPool:  # a worker died (out of memory?): compile where first called
+            return
+    _write_stamp()
+
+
+def _threads_started() -> bool:
+    """Whether numba's thread pool runs in this process: forking then is unsafe (GNU OpenMP
+    kills the child), so a second scan in one process compiles what it lacks in place."""
+    try:
+        from numba.np.ufunc import parallel
+
+        return bool(parallel._is_initialized)
+    except (ImportError, AttributeError):
+        return True
+
+
+def _compile_in_workers(names: list[str], workers: int, report: Report | None) -> None:
+    """Compile the groups in `workers` spawned processes, each as soon as what it needs is done."""
+    done: set[str] = set()
+    waiting = list(names)
+    running: set[Future[str]] = set()
+    # Forked, not spawned: a spawned worker would run the caller's main script again. The
+    # workers only compile; they touch nothing a thread of this process may hold.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        while waiting or running:
+            for name in [n for n in waiting if set(GROUPS[n][1]) <= done]:
+                if len(running) >= workers:
+                    break
+                waiting.remove(name)
+                running.add(pool.submit(compile_group, name))
+            if not running:  # dependencies that cannot be met: compile the rest here
+                for name in waiting:
+                    compile_group(name)
+                break
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done.add(future.result())
+                if report is not None:
+                    report("compile", len(done), len(names))
