@@ -4,8 +4,9 @@ The aligners find regions that correspond; they do not say which words of them a
 reply that quotes three paragraphs of a post with its own lines in between, or a copy with a
 clause inserted, is aligned as one region whose token similarity is lowered by text that was
 never copied. Here each passage is aligned word by word (longest common subsequence of its two
-token sequences) and cut into pieces wherever a side has BREAK_GAP tokens or more that the
-other lacks (the reply's own lines between quoted ones). Smaller differences stay inside a
+token sequences); its runs of MIN_RUN or more words in the same order on both sides are cut
+into pieces wherever a side has BREAK_GAP tokens or more between runs (the reply's own lines
+between quoted ones). Smaller differences stay inside a
 piece: what one side has more than the other there (an inserted clause, a deleted word) is
 left out of the piece's similarity, while substitutions (a synonym, a changed figure) count,
 so a verbatim quote with an interjection is verbatim and a spun copy is reworded. Each piece
@@ -37,6 +38,8 @@ from copytrace.sentences import CAPITAL, NAME, NUMBER
 MAX_CELLS = 4_000_000
 #: A piece ends where a side has this many tokens in a row that the other lacks.
 BREAK_GAP = 16
+#: Pieces are made of runs of at least this many words in the same order on both sides.
+MIN_RUN = 3
 #: Pieces of fewer shared words are dropped.
 MIN_PIECE = 6
 #: A passage is cut into pieces only when its nearly verbatim pieces (Dice at least
@@ -110,6 +113,21 @@ def lcs_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True)
+def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The matches of an alignment that lie in runs of at least MIN_RUN consecutive ones: a
+    common word matched alone between two unrelated replies anchors nothing."""
+    keep = np.zeros(ia.shape[0], dtype=np.bool_)
+    start = 0
+    for k in range(1, ia.shape[0] + 1):
+        if k < ia.shape[0] and ia[k] == ia[k - 1] + 1 and ib[k] == ib[k - 1] + 1:
+            continue
+        if k - start >= MIN_RUN:
+            keep[start:k] = True
+        start = k
+    return ia[keep], ib[keep]
+
+
+@numba.njit(cache=True)
 def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment, cut
     at gaps of BREAK_GAP tokens; unpaired words are what one side has more than the other in
@@ -137,24 +155,19 @@ def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _join_reworded(
-    cuts: np.ndarray, sims: np.ndarray, ia: np.ndarray, ib: np.ndarray, verbatim: float
-) -> np.ndarray:
-    """Consecutive pieces that are both reworded (similarity below `verbatim`) joined into one:
-    a rewrite that leaves a sentence out is one reworded passage, not two."""
-    out = cuts.copy()
-    n = 0
-    for k in range(cuts.shape[0]):
-        if n > 0 and sims[k] < verbatim and out[n - 1, 3] >= 0 and sims[k - 1] < verbatim:
-            ga = ia[cuts[k, 0]] - ia[cuts[k - 1, 1] - 1] - 1
-            gb = ib[cuts[k, 0]] - ib[cuts[k - 1, 1] - 1] - 1
-            out[n - 1, 1] = cuts[k, 1]
-            out[n - 1, 2] += cuts[k, 2]
-            out[n - 1, 3] += cuts[k, 3] + abs(ga - gb)
-        else:
-            out[n] = cuts[k]
-            n += 1
-    return out[:n]
+def _joined(cuts: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """All pieces as one: from the first piece's start to the last piece's end, with what one
+    side has more than the other in the gaps between them unpaired."""
+    out = np.empty((1, 4), dtype=np.int64)
+    out[0, 0] = cuts[0, 0]
+    out[0, 1] = cuts[-1, 1]
+    out[0, 2] = cuts[:, 2].sum()
+    out[0, 3] = cuts[:, 3].sum()
+    for k in range(1, cuts.shape[0]):
+        ga = ia[cuts[k, 0]] - ia[cuts[k - 1, 1] - 1] - 1
+        gb = ib[cuts[k, 0]] - ib[cuts[k - 1, 1] - 1] - 1
+        out[0, 3] += abs(ga - gb)
+    return out
 
 
 @numba.njit(cache=True)
@@ -274,16 +287,19 @@ def refine_boxes(
     df: np.ndarray,
     min_df: int,
     rewrite_similarity: float,
+    rewrite_min_tokens: int,
     large_corpus: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Passage boxes [a0, a1, b0, b1, seeds] (token positions) cut into pieces with tight
-    edges: the pieces [a0, a1, b0, b1, shared words], their similarities (Dice of their token
-    multisets) and their verdicts (KEEP, TEMPLATE, LIST), in A's order of the boxes.
+    edges: the pieces [a0, a1, b0, b1, verbatim words], their similarities (Dice of their
+    token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC),
+    in A's order of the boxes. Verbatim words are the shared words of the pieces at least
+    `rewrite_similarity` similar that the piece holds.
 
     `shingles_a` are A's shingle hashes by position (shingles of `width` tokens), `distinct_b`
     B's sorted distinct ones, and `frequent`/`df` the corpus's shared fingerprints and their
-    document frequencies (`lsh.FingerprintFrequency`). Consecutive pieces below
-    `rewrite_similarity` are joined (`_join_reworded`).
+    document frequencies (`lsh.FingerprintFrequency`). A passage with a reworded piece (below
+    `rewrite_similarity`, of `rewrite_min_tokens` words) stays one piece.
     """
     out = np.empty((0, 5), dtype=np.int64)
     sims = np.empty(0)
@@ -294,25 +310,43 @@ def refine_boxes(
         cuts = np.empty((0, 4), dtype=np.int64)
         ia = np.empty(0, dtype=np.int64)
         ib = np.empty(0, dtype=np.int64)
+        shared = 0
         if (a1 - a0) * (b1 - b0) <= MAX_CELLS:  # a larger passage stays whole
             ia, ib = lcs_pairs(ta, tb)
-            in_order = 2.0 * ia.shape[0] / (ta.shape[0] + tb.shape[0])
+            shared = ia.shape[0]
+            in_order = 2.0 * shared / (ta.shape[0] + tb.shape[0])
             if multiset_dice(ta, tb) - in_order < MAX_REORDERING:
+                ia, ib = _anchored(ia, ib)
                 cuts = _pieces(ia, ib)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
-        if cuts.shape[0] > 1:
-            cuts = _join_reworded(cuts, piece_sims, ia, ib, rewrite_similarity)
-            piece_sims = _similarities(cuts, ia, ib, ta, tb)
         verbatim = 0
+        verbatim_words = np.zeros(cuts.shape[0], dtype=np.int64)
+        reworded = False
         for k in range(cuts.shape[0]):
             if piece_sims[k] >= VERBATIM_PIECE:
                 verbatim += cuts[k, 2]
-        if cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * ia.shape[0]:
+            if piece_sims[k] >= rewrite_similarity:
+                verbatim_words[k] = cuts[k, 2]
+            else:
+                first, last = cuts[k, 0], cuts[k, 1] - 1
+                length = min(ia[last] - ia[first], ib[last] - ib[first]) + 1
+                reworded |= length >= rewrite_min_tokens
+        if cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * shared:
             # The passage stays whole: reworded, its first and last words may be any.
             found = boxes[r : r + 1].copy()
             found_sims = np.empty(1)
             found_sims[0] = multiset_dice(ta, tb)
+            found[0, 4] = (a1 - a0) if found_sims[0] >= rewrite_similarity else 0
         else:
+            if reworded and cuts.shape[0] > 1:
+                # A reworded passage that keeps some sentences word for word, or leaves some
+                # out, is one passage: one span, whose verbatim pieces still count as such.
+                words = verbatim_words.sum()
+                cuts = _joined(cuts, ia, ib)
+                piece_sims = _similarities(cuts, ia, ib, ta, tb)
+                if piece_sims[0] >= rewrite_similarity:  # verbatim but for insertions
+                    words = cuts[0, 2]
+                verbatim_words = np.full(1, words, dtype=np.int64)
             found = np.empty((cuts.shape[0], 5), dtype=np.int64)
             for k in range(cuts.shape[0]):
                 first, last = cuts[k, 0], cuts[k, 1] - 1
@@ -320,7 +354,7 @@ def refine_boxes(
                 found[k, 1] = a0 + ia[last] + 1
                 found[k, 2] = b0 + ib[first]
                 found[k, 3] = b0 + ib[last] + 1
-                found[k, 4] = cuts[k, 2]
+                found[k, 4] = verbatim_words[k]
             found_sims = piece_sims
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):

@@ -212,7 +212,8 @@ def _both_aligners(
     merged, _ = merge_boxes_of_aligners(boxes[keep], sims[keep], tokens_a, tokens_b)
     pieces, piece_sims, verdicts = refine_boxes(
         merged, tokens_a, tokens_b, shapes_a, shapes_b,
-        shingles_a, width, distinct_b, frequent, df, min_df, rewrite_similarity, large_corpus,
+        shingles_a, width, distinct_b, frequent, df, min_df,
+        rewrite_similarity, rewrite_min_tokens, large_corpus,
     )  # fmt: skip
     length = np.minimum(pieces[:, 1] - pieces[:, 0], pieces[:, 3] - pieces[:, 2])
     keep = (verdicts == KEEP) & (
@@ -267,7 +268,8 @@ def verify_pair(
                 settings.rewrite_similarity, settings.rewrite_min_tokens, UPDATE_BUDGET,
             )
         )  # fmt: skip
-        verbatim = sum(p.length for p in passages if p.similarity >= settings.rewrite_similarity)
+        # After refinement a passage's `seeds` count its words copied word for word.
+        verbatim = sum(p.seeds for p in passages)
         if verbatim >= settings.passage_min_tokens:
             rel = Relation.PASSAGE_REUSE  # the strongest relation that holds
         elif any(p.similarity < settings.rewrite_similarity for p in passages):

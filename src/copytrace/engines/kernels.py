@@ -37,6 +37,7 @@ KERNEL_MODULES = (
     "copytrace.sketch",
     "copytrace.lsh",
     "copytrace.verify",
+    "copytrace.pieces",
     "copytrace.align",
     "copytrace.sentences",
     "copytrace.cluster",
