@@ -15,3 +15,20 @@ def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"real corpora not found at {CORPORA} (they are present in CI)")
     return CORPORA
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """--run-slow: also run the tests marked slow (CI does)."""
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run tests marked slow (as CI does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the slow tests, saying how to run them, unless --run-slow is given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

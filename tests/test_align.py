@@ -7,18 +7,14 @@ import random
 import numpy as np
 import pytest
 
-import copytrace.sentences as sentences
+import copytrace.align.sentence as sentence_aligner
+import copytrace.text as text_module
 from copytrace import Relation, Settings
-from copytrace.align import Passage, align_tokens, merge_passages, multiset_dice
-from copytrace.sentences import (
-    MAX_SENTENCE_TOKENS,
-    sentence_ids,
-    sentence_index,
-    sentence_passages,
-    sentence_seeds,
-)
+from copytrace.align import Passage, align_tokens, multiset_dice
+from copytrace.align.merge import merge_passages
+from copytrace.align.sentence import sentence_index, sentence_passages, sentence_seeds
 from copytrace.sketch import shingle_text
-from copytrace.text import tokenize
+from copytrace.text import MAX_SENTENCE_TOKENS, sentence_ids, tokenize
 from copytrace.verify import shingle_set, verify_pair
 
 
@@ -177,7 +173,7 @@ def test_update_budget_bounds_the_work_of_huge_pairs(monkeypatch: pytest.MonkeyP
     a, b, _, _ = _reworded_pair(share=0.3, seed=4)
     sa, sb = _sets(a, b, Settings())
     assert sentence_seeds(sa.sentences, sb.sentences).shape[0] >= 6
-    monkeypatch.setattr(sentences, "UPDATE_BUDGET", 0)
+    monkeypatch.setattr(sentence_aligner, "UPDATE_BUDGET", 0)
     assert sentence_seeds(sa.sentences, sb.sentences).shape[0] == 0
 
 
@@ -212,6 +208,6 @@ def test_sentence_numbers_carry_across_chunks(monkeypatch: pytest.MonkeyPatch) -
     text = "\n\n".join(_text(_sentences(rng, 3)) for _ in range(20)) + " Caf\u00e9 \U0001f600 end."
     t = tokenize(text)
     whole = sentence_ids(text, t.starts, t.ends)
-    monkeypatch.setattr(sentences, "CHUNK_TOKENS", 7)  # many chunks, boundaries everywhere
+    monkeypatch.setattr(text_module, "SENTENCE_CHUNK_TOKENS", 7)  # many chunk boundaries
     assert sentence_ids(text, t.starts, t.ends).tolist() == whole.tolist()
     assert whole[-1] == 60  # 60 made-up sentences, then the one with the emoji

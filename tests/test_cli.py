@@ -1043,6 +1043,7 @@ def big_text(target_chars: int) -> str:
     return "".join(parts)[:target_chars].rsplit(" ", 1)[0]
 
 
+@pytest.mark.slow
 def test_large_document_and_its_truncated_copy(tmp_path: Path) -> None:
     text = big_text(20_000_000)
     assert len(text) > 19_000_000

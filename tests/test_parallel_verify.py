@@ -94,8 +94,8 @@ def test_kernels_are_loaded_on_both_verification_paths(monkeypatch: pytest.Monke
     import copytrace.verify as verify
 
     paths: list[str] = []
-    both, tokens = verify._both_aligners, verify.align_tokens
-    monkeypatch.setattr(verify, "_both_aligners", lambda *a: paths.append("both") or both(*a))
+    both, tokens = verify.align_passages, verify.align_tokens
+    monkeypatch.setattr(verify, "align_passages", lambda *a: paths.append("both") or both(*a))
     monkeypatch.setattr(
         verify, "align_tokens", lambda *a, **k: paths.append("tokens") or tokens(*a, **k)
     )

@@ -274,6 +274,35 @@ class FingerprintFrequency:
         return cls(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32))
 
 
+#: From this many documents on, a corpus is large: its genres show (many city articles, many
+#: match reports), and loosely similar passages are common between unrelated documents.
+LARGE_CORPUS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What verification knows of the rest of the corpus: how many documents share each
+    fingerprint (templates recur), and how many documents there are (among many, loosely
+    similar passages must keep their figures and names to be rewrites)."""
+
+    fingerprints: FingerprintFrequency
+    documents: int = 2
+
+    @property
+    def large(self) -> bool:
+        """Whether the corpus is large enough for its genres to show."""
+        return self.documents >= LARGE_CORPUS
+
+    @classmethod
+    def none(cls) -> CorpusStats:
+        """Nothing known: two documents compared alone."""
+        return cls(FingerprintFrequency.empty())
+
+
+#: Nothing known of other documents.
+NO_STATS = CorpusStats.none()
+
+
 @dataclass(frozen=True, slots=True)
 class PassageCandidates:
     """Pairs (i < j) sharing enough passage fingerprints, with how many they share, and the

@@ -37,9 +37,12 @@ KERNEL_MODULES = (
     "copytrace.sketch",
     "copytrace.lsh",
     "copytrace.verify",
-    "copytrace.pieces",
     "copytrace.align",
-    "copytrace.sentences",
+    "copytrace.align.boxes",
+    "copytrace.align.token",
+    "copytrace.align.sentence",
+    "copytrace.align.merge",
+    "copytrace.align.pieces",
     "copytrace.cluster",
     "copytrace.boilerplate",
     "copytrace.engines.tables",
@@ -110,7 +113,7 @@ def _compile_sentence_aligner() -> None:
     """The sentence aligner and its indexes, on made-up token hashes in sentences of 10."""
     import numpy as np
 
-    from copytrace.sentences import sentence_index, sentence_passages
+    from copytrace.align.sentence import sentence_index, sentence_passages
 
     a, b = _tokens(200, 2), _tokens(200, 3)
     sentence = np.arange(200) // 10
@@ -122,7 +125,7 @@ def _compile_merge() -> None:
     """The merge of the two aligners' passages."""
     import numpy as np
 
-    from copytrace.align import Passage, merge_passages
+    from copytrace.align.merge import Passage, merge_passages
 
     tokens = np.arange(40, dtype=np.uint64)
     passages = [Passage(0, 20, 0, 20, 10, 1.0), Passage(10, 30, 10, 30, 10, 0.9)]

@@ -35,6 +35,7 @@ from copytrace.engines.views import (
 from copytrace.errors import InputError
 from copytrace.io.base import BadRecord, Item, Origin
 from copytrace.lsh import (
+    CorpusStats,
     FingerprintFrequency,
     candidate_pairs,
     filter_by_estimate,
@@ -43,7 +44,6 @@ from copytrace.lsh import (
 from copytrace.model import LINKED, SOURCE, Cluster, Document, Match, Relation, Settings, Span
 from copytrace.sketch import shingle_text
 from copytrace.verify import (
-    CorpusStats,
     ShingleSet,
     load_kernels,
     orient,

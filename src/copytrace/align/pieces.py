@@ -31,8 +31,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from copytrace.align import multiset_dice
-from copytrace.sentences import CAPITAL, NAME, NUMBER
+from copytrace.align.boxes import multiset_dice
+from copytrace.text import CAPITAL, NAME, NUMBER
 
 #: Largest passage (tokens of A x tokens of B) aligned word by word; larger ones stay whole.
 MAX_CELLS = 4_000_000
