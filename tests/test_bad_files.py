@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 import copytrace
 from copytrace.cli import main
-from copytrace.engines.corpus import host_of as document_host
+from copytrace.engines.local.corpus import host_of as document_host
 from copytrace.errors import InputError
 from copytrace.urls import host_of
 

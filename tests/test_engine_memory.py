@@ -19,11 +19,10 @@ import copytrace.boilerplate as boilerplate
 import copytrace.lsh as lsh
 from copytrace import Settings
 from copytrace.boilerplate import BoilerplateFinder, Provenance
-from copytrace.engines.documents import DocumentTable, date_code, date_text
-from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
+from copytrace.engines.local.documents import DocumentTable, date_code, date_text
+from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.io.base import Origin
 from copytrace.io.matchfile import MatchFile
-from copytrace.io.results import write_scan
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
@@ -199,9 +198,15 @@ def test_match_file_reads_back_what_it_wrote(tmp_path: Path) -> None:
     assert streamed.matches[-1] == result.matches[-1]
     assert streamed.matches[1:3] == list(result.matches[1:3])
     assert not list(tmp_path.glob(".*.tmp"))
-    before = target.stat().st_mtime_ns
-    write_scan(tmp_path, streamed.matches, streamed.clusters, streamed.summary)
-    assert target.stat().st_mtime_ns == before  # already in place: not written twice
+    # With an output directory the matches stream to its matches.jsonl, the rest follows.
+    out = tmp_path / "out"
+    copytrace.scan(DEMO, out=out)
+    assert (out / "matches.jsonl").read_bytes().splitlines() == lines
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clusters.jsonl",
+        "matches.jsonl",
+        "summary.json",
+    ]
 
 
 def test_failed_scan_leaves_no_partial_match_file(tmp_path: Path) -> None:
@@ -227,9 +232,9 @@ def test_clusters_and_dropped_read_like_lists() -> None:
 
 
 def test_exact_copies_keep_one_signature_and_few_bytes_each() -> None:
-    from copytrace.engines.corpus import Corpus
-    from copytrace.engines.local import documents_as_items
-    from copytrace.engines.store import TextStore
+    from copytrace.engines.local.corpus import Corpus
+    from copytrace.engines.local.run import documents_as_items
+    from copytrace.engines.local.store import TextStore
 
     words = [f"w{i}" for i in range(2000)]
     rng = random.Random(4)
@@ -317,8 +322,8 @@ def test_blanked_runs_match_a_line_by_line_reference() -> None:
 
 
 def test_verification_reads_texts_blanked_as_they_were_sketched(tmp_path: Path) -> None:
-    from copytrace.engines.corpus import Corpus
-    from copytrace.engines.store import TextStore
+    from copytrace.engines.local.corpus import Corpus
+    from copytrace.engines.local.store import TextStore
     from copytrace.model import Document
 
     rng = random.Random(6)

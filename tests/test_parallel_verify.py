@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import copytrace
-import copytrace.engines.verifying as verifying
+import copytrace.engines.local.verifying as verifying
 from copytrace.cluster import UnionFind
 from copytrace.model import Match, Relation, Span
 

@@ -3,10 +3,9 @@
 One import path per object; everything public is listed in `__all__`.
 """
 
-__version__ = "0.1.0"
-
+from copytrace._version import __version__
 from copytrace.api import Comparison, DedupResult, compare, dedup, read, scan
-from copytrace.engines.local import Dropped, ScanResult
+from copytrace.engines.local.run import Dropped, ScanResult
 from copytrace.errors import (
     CopytraceError,
     InputError,

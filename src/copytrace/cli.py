@@ -11,185 +11,56 @@ import re
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import Field, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from copytrace import __version__
+from copytrace._version import __version__
 from copytrace.api import compare as compare_texts
 from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
-from copytrace.engines.local import Report, jobs_used_for
+from copytrace.engines.local.run import Report, jobs_used_for
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
 from copytrace.io.inputs import input_kind
-from copytrace.io.outputs import check_output_path, remove_if_empty
-from copytrace.io.results import prepare_out_dir, write_scan
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
+from copytrace.pipeline import RunOptions
 from copytrace.report.terminal import show_passages
 
 
+def _setting_option(f: Field[Any]) -> Callable[..., Any]:
+    """The click option of one Settings field, made from its metadata (`model.setting`)."""
+    meta, flag = f.metadata, "--" + f.name.replace("_", "-")
+    kind = meta["kind"]
+    if kind is bool:
+        decls = [f"{flag}/--no-{flag[2:]}"] if f.default else [flag]
+        return click.option(*decls, f.name, default=f.default, show_default=True, help=meta["help"])
+    if kind is int:
+        kind = click.IntRange(meta["low"], meta["high"])
+    elif kind is float:
+        kind = click.FloatRange(meta["low"], meta["high"])
+    return click.option(
+        flag,
+        f.name,
+        type=kind,
+        default=f.default,
+        show_default=f.default is not None,
+        help=meta["help"],
+    )
+
+
 def _settings_options(func: Callable[..., Any], *, corpus: bool = True) -> Callable[..., Any]:
-    """Options that build Settings: all of them for scan and dedup; for compare (`corpus=False`)
-    only those that change how two texts are compared (not sketching, LSH or boilerplate)."""
-    d = Settings()
-    options = [
-        click.option(
-            "--threshold",
-            type=float,
-            default=d.threshold,
-            show_default=True,
-            help="Jaccard similarity of shingle sets for near_duplicate.",
-        ),
-        click.option(
-            "--containment",
-            type=float,
-            default=d.containment,
-            show_default=True,
-            help="Share of the smaller document's shingles found in the larger, for contained.",
-        ),
-        click.option(
-            "--min-length-ratio",
-            type=float,
-            default=d.min_length_ratio,
-            show_default=True,
-            help="Shortest contained/container length ratio that candidate "
-            "generation guarantees recall for.",
-        ),
-        click.option(
-            "--shingle-size",
-            type=int,
-            default=d.shingle_size,
-            show_default=True,
-            help="Tokens per shingle.",
-        ),
-        click.option(
-            "--num-perm",
-            type=int,
-            default=d.num_perm,
-            show_default=True,
-            help="MinHash signature length.",
-        ),
-        click.option(
-            "--seed",
-            type=int,
-            default=d.seed,
-            show_default=True,
-            help="Hash seed; equal settings give identical sketches.",
-        ),
-        click.option(
-            "--bands",
-            type=int,
-            default=None,
-            help="LSH bands (with --rows); default: derived from the thresholds.",
-        ),
-        click.option("--rows", type=int, default=None, help="LSH rows per band (with --bands)."),
-        click.option(
-            "--passages/--no-passages",
-            default=d.passages,
-            show_default=True,
-            help="Find reused passages and rewrites too (off: whole-document relations only).",
-        ),
-        click.option(
-            "--passage-min-tokens",
-            type=int,
-            default=d.passage_min_tokens,
-            show_default=True,
-            help="Shortest aligned passage, in tokens, that makes passage_reuse.",
-        ),
-        click.option(
-            "--rewrite-similarity",
-            type=float,
-            default=d.rewrite_similarity,
-            show_default=True,
-            help="Passages less similar than this (token Dice) are a rewrite, not a reuse.",
-        ),
-        click.option(
-            "--rewrite-min-tokens",
-            type=int,
-            default=d.rewrite_min_tokens,
-            show_default=True,
-            help="Shortest reworded passage (below --rewrite-similarity), in tokens, to report.",
-        ),
-        click.option(
-            "--align-gap",
-            type=int,
-            default=d.align_gap,
-            show_default=True,
-            help="Tokens of unmatched text an aligned passage may bridge.",
-        ),
-        click.option(
-            "--winnow-window",
-            type=int,
-            default=d.winnow_window,
-            show_default=True,
-            help="Winnowing window: shared runs of window + shingle size - 1 tokens are "
-            "always seen.",
-        ),
-        click.option(
-            "--max-fingerprint-df",
-            type=int,
-            default=d.max_fingerprint_df,
-            show_default=True,
-            help="Passage fingerprints in more documents than this (boilerplate) make no "
-            "candidates.",
-        ),
-        click.option(
-            "--keep-boilerplate",
-            is_flag=True,
-            help="Sketch repeated page chrome too (by default lines repeated across many "
-            "documents of a host are left out).",
-        ),
-        click.option(
-            "--boilerplate-min-docs",
-            type=int,
-            default=d.boilerplate_min_docs,
-            show_default=True,
-            help="A line in at least this many documents of a host is boilerplate.",
-        ),
-        click.option(
-            "--max-bucket",
-            type=int,
-            default=d.max_bucket,
-            show_default=True,
-            help="LSH buckets larger than this link members to one head, not all pairs.",
-        ),
-    ]
-    if not corpus:
-        options = [o for o in options if _option_name(o) in COMPARE_SETTINGS]
-    for option in reversed(options):
-        func = option(func)
+    """Options that build Settings, one per field that is an option: all of them for scan and
+    dedup; for compare (`corpus=False`) only those that change how two texts are compared."""
+    for f in reversed(fields(Settings)):
+        if f.metadata["option"] and (corpus or f.metadata["compare"]):
+            func = _setting_option(f)(func)
     return func
-
-
-#: The settings that change what `compare` says about two texts.
-COMPARE_SETTINGS = frozenset(
-    {
-        "threshold",
-        "containment",
-        "shingle_size",
-        "passages",
-        "passage_min_tokens",
-        "rewrite_similarity",
-        "rewrite_min_tokens",
-        "align_gap",
-    }
-)
-
-
-def _option_name(decorator: Callable[..., Any]) -> str:
-    """The parameter name of a click.option decorator (by applying it to a dummy command)."""
-
-    def dummy() -> None:
-        """A function to hang the option on."""
-
-    decorator(dummy)
-    params = getattr(dummy, "__click_params__", [])
-    return str(params[-1].name) if params else ""
 
 
 def _compare_settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -259,33 +130,12 @@ def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-#: Settings given on the command line, by their option's parameter name.
-_SETTING_NAMES = (
-    "threshold",
-    "containment",
-    "min_length_ratio",
-    "shingle_size",
-    "num_perm",
-    "seed",
-    "bands",
-    "rows",
-    "max_bucket",
-    "passages",
-    "passage_min_tokens",
-    "rewrite_similarity",
-    "rewrite_min_tokens",
-    "align_gap",
-    "winnow_window",
-    "max_fingerprint_df",
-    "keep_boilerplate",
-    "boilerplate_min_docs",
-)
 _SETTING_IN_MESSAGE = re.compile(r"^The '(\w+)'(?: and '(\w+)')?(?: x '(\w+)')? setting")
 
 
 def _make_settings(kw: dict[str, Any]) -> Settings:
     """Settings from the options; a value out of range is a usage error naming its option."""
-    given = {name: kw[name] for name in _SETTING_NAMES if name in kw}
+    given = {f.name: kw[f.name] for f in fields(Settings) if f.name in kw}
     try:
         return Settings(**given)
     except SettingsError as exc:
@@ -293,6 +143,11 @@ def _make_settings(kw: dict[str, Any]) -> Settings:
         names = [n for n in (found.groups() if found else ()) if n]
         hint = " / ".join(f"'--{n.replace('_', '-')}'" for n in names) or None
         raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _run_options(kw: dict[str, Any]) -> RunOptions:
+    """The read and run options of scan and dedup, built once."""
+    return RunOptions(kw["id_field"], kw["text_field"], kw["encoding"], kw["on_error"], kw["jobs"])
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -443,40 +298,26 @@ def scan(
     INPUTS are directories of .txt and .html files, WARC archives (.warc, .warc.gz), JSON Lines
     (.jsonl, .jsonl.gz, .jsonl.zst), Parquet or CSV files.
     """
-    settings = _make_settings(kw)
+    settings, options = _make_settings(kw), _run_options(kw)
     for path in inputs:
         input_kind(path)  # a bad input path fails before anything is written
-    # Unusable outputs fail before the work, not after it.
-    if html_report is not None:
-        check_output_path(html_report, "--report")
-    created = prepare_out_dir(out)
-    try:
-        with _Progress(kw["quiet"]) as report:
-            result = scan_corpus(
-                list(inputs),
-                settings,
-                jobs=kw["jobs"],
-                on_error=kw["on_error"],
-                id_field=kw["id_field"],
-                text_field=kw["text_field"],
-                report=report,
-                html_report=html_report,
-                report_pairs=report_pairs,
-                matches_file=out / "matches.jsonl",  # streamed as verified, not held in memory
-                encoding=kw["encoding"],
-            )
-        result.summary["inputs"] = [str(p) for p in inputs]
-        write_scan(out, result.matches, result.clusters, result.summary)
-    except BaseException:
-        remove_if_empty(created)  # a failed run leaves no empty --out behind
-        raise
-    _warn_about(result.summary, out / "summary.json")
+    with _Progress(kw["quiet"]) as report:
+        result = scan_corpus(
+            list(inputs),
+            settings,
+            options=options,
+            report=report,
+            out=out,
+            html_report=html_report,
+            report_pairs=report_pairs,
+        )
+    _warn_about(result.summary.to_dict(), out / "summary.json")
     s = result.summary
-    rel = ", ".join(f"{v} {k}" for k, v in s["matches"].items() if v)
+    rel = ", ".join(f"{v} {k}" for k, v in s.matches.items() if v)
     report_note = f" and {html_report}" if html_report is not None else ""
     click.echo(
-        f"{s['records']['documents']} documents: {len(result.matches)} matches "
-        f"({rel or 'none'}), {s['clusters']} clusters. Wrote {out}/matches.jsonl, "
+        f"{s.records.documents} documents: {len(result.matches)} matches "
+        f"({rel or 'none'}), {s.documents.clusters} clusters. Wrote {out}/matches.jsonl, "
         f"clusters.jsonl, summary.json{report_note}."
     )
 
@@ -506,24 +347,15 @@ def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: An
     Writes OUTPUT, the list of dropped documents and a summary (OUTPUT's stem + .summary.json,
     as scan's summary.json) together, or none of them when the run fails.
     """
-    settings = _make_settings(kw)
+    settings, options = _make_settings(kw), _run_options(kw)
     for path in inputs:
         input_kind(path)
     with _Progress(kw["quiet"]) as report:
         res = dedup_corpus(
-            list(inputs),
-            output,
-            settings,
-            dropped_list=dropped,
-            jobs=kw["jobs"],
-            on_error=kw["on_error"],
-            id_field=kw["id_field"],
-            text_field=kw["text_field"],
-            report=report,
-            encoding=kw["encoding"],
+            list(inputs), output, settings, dropped_list=dropped, options=options, report=report
         )
-    assert res.summary is not None
-    _warn_about(res.scan.summary, res.summary)
+    summary_path = res.summary if res.summary is not None else output
+    _warn_about(res.scan.summary.to_dict(), summary_path)
     total = res.kept + res.dropped + res.skipped + res.passed_through
     other = f", passed {res.passed_through} non-page records through" if res.passed_through else ""
     click.echo(

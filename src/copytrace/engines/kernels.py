@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from copytrace.engines.verifying import can_fork
+from copytrace.engines.local.verifying import can_fork
 
 #: Progress callback: report("compile", groups done, groups in all).
 Report = Callable[[str, int, int | None], None]
@@ -45,7 +45,7 @@ KERNEL_MODULES = (
     "copytrace.align.pieces",
     "copytrace.cluster",
     "copytrace.boilerplate",
-    "copytrace.engines.tables",
+    "copytrace.engines.local.tables",
 )
 STAMP_NAME = "copytrace-kernels.stamp"
 
@@ -60,9 +60,10 @@ def _words(seed: int, n: int) -> str:
 
 def _compile_scan() -> None:
     """Reading, sketching, candidates and clusters: a tiny scan with copies but no candidate."""
-    from copytrace.engines.local import scan_items
+    from copytrace.engines.local.run import LocalRun
     from copytrace.io.base import Origin
     from copytrace.model import Document
+    from copytrace.pipeline import RunOptions
 
     chrome = "Home | World | Sports | Contact us\nAll rights reserved by the example site."
     docs = []
@@ -73,11 +74,9 @@ def _compile_scan() -> None:
     docs.append(Document("copy", docs[0].text, {"url": "https://example.com/copy"}))
     docs.append(Document("empty", "", {}))
     items = [(Origin(0, "warm-up", "document", i), d) for i, d in enumerate(docs, 1)]
-
-    def on_finish(result: Any, text_of: Callable[[str], str]) -> None:
-        text_of("d1")
-
-    scan_items(items, jobs=1, on_finish=on_finish)
+    with LocalRun(options=RunOptions(jobs=1)) as run:
+        run.run(items)
+        run.text_of("d1")
 
 
 def _compile_text() -> None:

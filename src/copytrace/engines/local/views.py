@@ -12,7 +12,7 @@ from typing import overload
 
 import numpy as np
 
-from copytrace.engines.documents import DocumentTable
+from copytrace.engines.local.documents import DocumentTable
 from copytrace.io.base import Origin
 from copytrace.model import LINKED, SOURCE, Cluster, Member, Relation
 

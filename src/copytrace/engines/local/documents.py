@@ -15,7 +15,7 @@ from typing import overload
 import numpy as np
 
 from copytrace.boilerplate import Provenance
-from copytrace.engines.tables import EMPTY_SLOT, add_ids, find_id, rehash_ids, table_size
+from copytrace.engines.local.tables import EMPTY_SLOT, add_ids, find_id, rehash_ids, table_size
 from copytrace.io.base import Origin
 
 NO_DATE = -1

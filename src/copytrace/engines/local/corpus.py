@@ -11,23 +11,22 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from copytrace.boilerplate import Blanks, BoilerplateFinder, Provenance, blank
-from copytrace.engines.documents import DocumentTable
-from copytrace.engines.store import TextStore
-from copytrace.engines.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
+from copytrace.boilerplate import BoilerplateFinder, Provenance, blank
+from copytrace.engines.local.documents import DocumentTable
+from copytrace.engines.local.store import TextStore
+from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.errors import BadRecordError
 from copytrace.io.base import BadRecord, Origin
 from copytrace.io.dates import parse_date
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
+from copytrace.pipeline import ChromeCounts, OnError
 from copytrace.sketch import sketch_batch
 from copytrace.urls import host_of as url_host
-
-OnError = Literal["fail", "skip"]
 
 #: Documents checked for duplicate ids in one call of the table kernel.
 PENDING_DOCS = 1024
@@ -36,25 +35,6 @@ PENDING_BYTES = 1 << 20
 #: small while still giving every thread hundreds of documents.
 BATCH_DOCS = 4096
 BATCH_BYTES = 1 << 20
-
-
-@dataclass
-class ChromeCounts:
-    """What was blanked as chrome, over the whole corpus (reported in summary.json)."""
-
-    line_occurrences_masked: int = 0
-    documents_with_boilerplate: int = 0
-    posts: int = 0
-    post_signatures: int = 0
-    post_attribution_lines: int = 0
-
-    def add(self, found: Blanks) -> None:
-        """Count what was blanked in one document."""
-        self.line_occurrences_masked += found.lines
-        self.documents_with_boilerplate += bool(found.runs)
-        self.posts += found.post
-        self.post_signatures += found.signature
-        self.post_attribution_lines += found.attributions
 
 
 def provenance_of(
@@ -122,7 +102,7 @@ class Corpus:
         self.skipped: list[BadRecord] = []
         self.records = 0
         self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
-        self.chrome = ChromeCounts()
+        self.chrome = ChromeCounts(enabled=not settings.keep_boilerplate)
         # Per document: a key of the thread of a post (its Subject without "Re:"), else 0.
         # Fingerprint frequencies count a thread once: replies quoting a post are one thread.
         self.threads = array("q")
@@ -186,6 +166,7 @@ class Corpus:
         self.flush()
         self.docs.compact()
         self.boilerplate.finish()
+        self.chrome.lines_marked = self.boilerplate.n_marked
         builder = _SketchBuilder(len(self.docs), self.settings)
         batch: list[str] = []
         size = 0
