@@ -9,13 +9,8 @@ from pathlib import Path
 from copytrace.engines.local.run import LocalRun, Report, ScanResult, documents_as_items
 from copytrace.errors import BadRecordError, InputError
 from copytrace.io.base import BadRecord
-from copytrace.io.dedup import (
-    check_dedup_output,
-    dropped_path_for,
-    record_key,
-    summary_path_for,
-    write_deduplicated,
-)
+from copytrace.io.dedup import dropped_path_for, record_key, summary_path_for
+from copytrace.io.formats import check_dedup_output, write_deduplicated
 from copytrace.io.inputs import iter_items, open_readers
 from copytrace.io.outputs import check_output_path, staged_outputs
 from copytrace.io.results import write_json, write_jsonl

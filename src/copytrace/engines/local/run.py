@@ -34,7 +34,7 @@ from copytrace.engines.local.stages import (
 )
 from copytrace.engines.local.store import TextStore
 from copytrace.engines.local.views import ClusterList, Dropped, DroppedList
-from copytrace.io.base import BadRecord, Item, Origin, Reader
+from copytrace.io.base import BadRecord, FileReader, Item, Origin
 from copytrace.model import Cluster, Document, Match, Settings
 from copytrace.pipeline import RunOptions, Summary
 
@@ -116,7 +116,7 @@ class LocalRun:
         self,
         items: Iterable[Item],
         sink: MatchSink | None = None,
-        readers: Sequence[Reader] = (),
+        readers: Sequence[FileReader] = (),
         names: Sequence[str] = (),
     ) -> ScanResult:
         """Run every stage over reader items; matches go to `sink` (default: a new list)."""

@@ -27,7 +27,7 @@ from copytrace.engines.local.memory import release_free_memory
 from copytrace.engines.local.verifying import Found, verify_in_chunks
 from copytrace.engines.local.views import RELATION_CODE, ClusterArrays
 from copytrace.errors import InputError
-from copytrace.io.base import Item, Reader
+from copytrace.io.base import FileReader, Item
 from copytrace.lsh import (
     CorpusStats,
     FingerprintFrequency,
@@ -70,7 +70,7 @@ class ReadStage:
         self.counts = RecordCounts()
 
     def run(
-        self, items: Iterable[Item], readers: Sequence[Reader] = (), names: Sequence[str] = ()
+        self, items: Iterable[Item], readers: Sequence[FileReader] = (), names: Sequence[str] = ()
     ) -> Corpus:
         """Take every record; fail when there is none at all."""
         corpus, report = self.corpus, self.report
