@@ -185,6 +185,19 @@ class Settings:
         high=10_000,
         option=False,
     )
+    reworded_candidates: bool = setting(
+        False,
+        "Also compare pairs whose sentences share their rarest words (sentence sketches), so "
+        "that copies reworded throughout are found; it also relates more articles that report "
+        "one event in their own words.",
+    )
+    reworded_pairs_per_document: float = setting(
+        0.25,
+        "Pairs (per document of the corpus) the sentence sketches may add, those sharing the "
+        "most sentences first: bounds the cost of finding reworded copies.",
+        low=0.0,
+        high=1000.0,
+    )
     max_fingerprint_df: int = setting(
         50,
         "Passage fingerprints in more documents than this (boilerplate) make no candidates.",

@@ -25,6 +25,7 @@ from copytrace.io.dates import parse_date
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.pipeline import ChromeCounts, OnError
+from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys, word_stats
 from copytrace.sketch import sketch_batch
 from copytrace.urls import host_of as url_host
 
@@ -64,10 +65,11 @@ class CorpusSketches:
 
     Per document: exact hash, `rep` (the first document with the same normalized text, itself
     if none), token and shingle counts, text span. Per distinct non-empty document only (row r
-    belongs to document `sig_doc[r]`): its signature as 32-bit values, and the number of its
+    belongs to document `sig_doc[r]`): its signature as 32-bit values, the number of its
     passage fingerprints, whose hashes follow each other in `fp_hash` row by row (positions are
-    not kept: alignment recomputes them). Signatures and fingerprints are the bulk; `release`
-    frees them once their candidates are found.
+    not kept: alignment recomputes them), and likewise its sentence keys (`sentence_sketch`) in
+    `sk_hash`, with the number of each key's sentence in `sk_sentence`. Signatures and
+    fingerprints are the bulk; `release` frees them once their candidates are found.
     """
 
     exact: np.ndarray
@@ -79,10 +81,19 @@ class CorpusSketches:
     signatures: np.ndarray
     fp_hash: np.ndarray
     fp_count: np.ndarray
+    sk_hash: np.ndarray
+    sk_sentence: np.ndarray
+    sk_count: np.ndarray
 
     def fp_doc(self) -> np.ndarray:
         """The document of each fingerprint (made on demand: 4 bytes a fingerprint)."""
         return np.repeat(self.sig_doc, self.fp_count)
+
+    def sk_doc(self) -> np.ndarray:
+        """The document of each sentence key (made on demand; none without sentence keys)."""
+        if self.sk_count.shape[0] == 0:
+            return np.empty(0, dtype=np.int32)
+        return np.repeat(self.sig_doc, self.sk_count)
 
     def release(self, *names: str) -> None:
         """Replace the named arrays by empty ones, so their memory goes back."""
@@ -167,7 +178,8 @@ class Corpus:
         self.docs.compact()
         self.boilerplate.finish()
         self.chrome.lines_marked = self.boilerplate.n_marked
-        builder = _SketchBuilder(len(self.docs), self.settings)
+        words = self._word_stats() if self._sentence_keys_wanted else None
+        builder = _SketchBuilder(len(self.docs), self.settings, words)
         batch: list[str] = []
         size = 0
         for i in range(len(self.docs)):
@@ -177,6 +189,16 @@ class Corpus:
                 builder.add(self._masked(batch, i + 1 - len(batch)))
                 batch, size = [], 0
         return builder.finish()
+
+    @property
+    def _sentence_keys_wanted(self) -> bool:
+        return self.settings.passages and self.settings.reworded_candidates
+
+    def _word_stats(self) -> WordStats:
+        """How common words are, from up to WORD_SAMPLE documents spread over the corpus."""
+        n = len(self.docs)
+        step = max(1, n // WORD_SAMPLE)
+        return word_stats([self.store.get(i) for i in range(0, n, step)])
 
     def _masked(self, texts: list[str], first: int) -> list[str]:
         """Texts of documents first, first + 1, ... with their boilerplate lines blanked."""
@@ -198,8 +220,9 @@ class Corpus:
 class _SketchBuilder:
     """Collects batch sketches into per-document columns and per-distinct-text arrays."""
 
-    def __init__(self, n: int, settings: Settings) -> None:
+    def __init__(self, n: int, settings: Settings, words: WordStats | None = None) -> None:
         self.settings = settings
+        self.words = words  # how common words are, when sentence keys are wanted
         self.done = 0
         self.exact = np.zeros((n, 2), dtype=np.uint64)
         self.rep = np.arange(n, dtype=np.int32)
@@ -214,6 +237,9 @@ class _SketchBuilder:
         self.signatures = array("I")
         self.fp_hash = array("Q")
         self.fp_count = array("i")
+        self.sk_hash = array("Q")
+        self.sk_sentence = array("i")
+        self.sk_count = array("i")
 
     def add(self, texts: list[str]) -> None:
         """Sketch the next batch of documents.
@@ -245,6 +271,13 @@ class _SketchBuilder:
         fp_keep = np.repeat(unique, fp_counts)
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
         self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
+        if self.words is not None:
+            keys, sentences, offsets = sentence_keys(texts, self.words)
+            counts = np.diff(offsets)
+            kept = np.repeat(unique, counts)
+            self.sk_hash.frombytes(np.ascontiguousarray(keys[kept]).view(np.uint8).data)
+            self.sk_sentence.frombytes(np.ascontiguousarray(sentences[kept]).view(np.uint8).data)
+            self.sk_count.frombytes(counts[keep].astype(np.int32).view(np.uint8).data)
         self.done += n
 
     def finish(self) -> CorpusSketches:
@@ -260,4 +293,7 @@ class _SketchBuilder:
             signatures=np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, m),
             fp_hash=np.frombuffer(self.fp_hash, dtype=np.uint64),
             fp_count=np.frombuffer(self.fp_count, dtype=np.int32),
+            sk_hash=np.frombuffer(self.sk_hash, dtype=np.uint64),
+            sk_sentence=np.frombuffer(self.sk_sentence, dtype=np.int32),
+            sk_count=np.frombuffer(self.sk_count, dtype=np.int32),
         )

@@ -156,6 +156,8 @@ class LocalRun:
         found = verify.run(corpus, sketches, candidates, prepared, sink)
         del candidates
         summary.candidates.pairs_skipped_already_joined = found.skipped_as_joined
+        if "pairs_only_from_sentences" in summary.candidates.passages:
+            summary.candidates.passages["matches_only_from_sentences"] = found.from_sentences_only
         summary.matches = found.by_relation
         timings.update(verify.timings)
 

@@ -37,6 +37,7 @@ from copytrace.lsh import (
 )
 from copytrace.model import LINKED, SOURCE, Match, Relation, Settings, Span
 from copytrace.pipeline import CandidateCounts, DocumentCounts, RecordCounts, RunOptions
+from copytrace.sentence_sketch import REWORDED_MIN_PAIRS, sentence_candidates
 from copytrace.sketch import shingle_text
 from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
 
@@ -124,6 +125,8 @@ class Candidates:
 
     pairs: np.ndarray
     stats: CorpusStats
+    #: Codes i * n + j of the pairs only the sentence keys proposed.
+    only_from_sentences: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
 
 
 class CandidateStage:
@@ -134,6 +137,8 @@ class CandidateStage:
         self.settings = settings
         self.counts = CandidateCounts()
         self.timings: dict[str, float] = {}
+        #: Codes i * n + j of the pairs only the sentence keys proposed (reworded copies).
+        self.only_from_sentences = np.empty(0, dtype=np.uint64)
 
     def run(self, corpus: Corpus, sketches: CorpusSketches) -> Candidates:
         """The candidate pairs; the signatures and fingerprints are released afterwards."""
@@ -160,38 +165,62 @@ class CandidateStage:
             pairs, frequency = self._add_passage_pairs(pairs, sketches, n, groups)
             release_free_memory()
             self.timings["passage_candidates"] = time.perf_counter() - t
-        return Candidates(pairs, CorpusStats(frequency, int(np.count_nonzero(sketches.n_tokens))))
+        stats = CorpusStats(frequency, int(np.count_nonzero(sketches.n_tokens)))
+        return Candidates(pairs, stats, self.only_from_sentences)
 
     def _add_passage_pairs(
         self, pairs: np.ndarray, sketches: CorpusSketches, n: int, groups: np.ndarray
     ) -> tuple[np.ndarray, FingerprintFrequency]:
-        """Union of the signature candidates with pairs sharing passage fingerprints, and the
-        document frequency of the shared fingerprints (a thread of posts counting once)."""
+        """Union of the signature candidates with pairs sharing passage fingerprints and, for
+        reworded copies, pairs sharing sentence keys; and the document frequency of the shared
+        fingerprints (a thread of posts counting once)."""
+        settings = self.settings
         n_fingerprints = int(sketches.fp_hash.shape[0])
         fp_hash, fp_doc = sketches.fp_hash, sketches.fp_doc()
-        sketches.release("fp_hash", "fp_count", "sig_doc")
-        found = passage_candidates(fp_hash, fp_doc, n, self.settings, groups)  # sorts in place
+        sk_hash, sk_doc, sk_sentence = sketches.sk_hash, sketches.sk_doc(), sketches.sk_sentence
+        sketches.release("fp_hash", "fp_count", "sk_hash", "sk_sentence", "sk_count", "sig_doc")
+        found = passage_candidates(fp_hash, fp_doc, n, settings, groups)  # sorts in place
         del fp_hash, fp_doc
-        size = np.uint64(max(n, 1))
-        codes = np.concatenate(
-            [
-                pairs[:, 0].astype(np.uint64) * size + pairs[:, 1].astype(np.uint64),
-                found.pairs[:, 0].astype(np.uint64) * size + found.pairs[:, 1].astype(np.uint64),
-            ]
-        )
-        codes = np.unique(codes)
-        merged = np.empty((codes.shape[0], 2), dtype=np.int64)
-        merged[:, 0] = (codes // size).astype(np.int64)
-        merged[:, 1] = (codes % size).astype(np.int64)
-        self.counts.passages = {
+        before = _codes(pairs, n)
+        codes = np.union1d(before, _codes(found.pairs, n))
+        counts = self.counts
+        counts.passages = {
             "fingerprints": n_fingerprints,
             "fingerprints_ignored_as_common": found.ignored_fingerprints,
             "postings_ignored_as_common": found.ignored_postings,
             "pairs_from_fingerprints": int(found.pairs.shape[0]),
-            "pairs_verified_in_all": int(merged.shape[0]),
             "fingerprints_shared": int(found.frequency.hashes.shape[0]),
         }
-        return merged, found.frequency
+        if sk_hash.shape[0]:
+            budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * n))
+            sentence_codes, _ = sentence_candidates(
+                sk_hash, sk_doc, sk_sentence, n, settings.max_fingerprint_df, budget
+            )
+            self.only_from_sentences = np.setdiff1d(sentence_codes, codes)
+            counts.passages |= {
+                "sentence_keys": int(sk_hash.shape[0]),
+                "pairs_from_sentences": int(sentence_codes.shape[0]),
+                "pairs_only_from_sentences": int(self.only_from_sentences.shape[0]),
+            }
+            codes = np.union1d(codes, sentence_codes)
+        del sk_hash, sk_doc, sk_sentence
+        counts.passages["pairs_verified_in_all"] = int(codes.shape[0])
+        return _pairs(codes, n), found.frequency
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Pairs (i, j) as sorted distinct codes i * n + j."""
+    size = np.uint64(max(n, 1))
+    return np.unique(pairs[:, 0].astype(np.uint64) * size + pairs[:, 1].astype(np.uint64))
+
+
+def _pairs(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes i * n + j back as pairs (i, j)."""
+    size = np.uint64(max(n, 1))
+    out = np.empty((codes.shape[0], 2), dtype=np.int64)
+    out[:, 0] = (codes // size).astype(np.int64)
+    out[:, 1] = (codes % size).astype(np.int64)
+    return out
 
 
 class Prepared:
@@ -226,6 +255,8 @@ class Verified:
     second: array[int] = field(default_factory=lambda: array("i"))
     relation: array[int] = field(default_factory=lambda: array("b"))
     skipped_as_joined: int = 0
+    #: Matches among the pairs only the sentence keys proposed.
+    from_sentences_only: int = 0
 
     def add(self, match: Match) -> None:
         """Send a match to the sink and count it."""
@@ -298,9 +329,16 @@ class VerifyStage:
                     out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
             return out
 
+        n = len(docs)
+        only = candidates.only_from_sentences
+
         def take(chunk_found: list[Found]) -> None:
             for i, j, match in chunk_found:
                 found.add(match)
+                if only.shape[0]:
+                    code = np.uint64(i * n + j)
+                    k = int(np.searchsorted(only, code))
+                    found.from_sentences_only += int(k < only.shape[0] and only[k] == code)
                 if match.relation not in WHOLE_DOCUMENT:
                     continue
                 found.joined.union(i, j)
