@@ -21,6 +21,7 @@ def _read(path: Path) -> str:
         return fh.read()
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_pan_plagdet_meets_the_targets(corpora: Path) -> None:
     corpus = corpora / "pan_format_indonesian_plagiarism"
