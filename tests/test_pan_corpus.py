@@ -50,6 +50,7 @@ def compare_scores(pan: tuple[Path, dict[str, str], dict[str, str]]) -> dict[str
     return pan_measures_by_obfuscation(load_truth(corpus), detections)
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_pan_plagdet_meets_the_targets(compare_scores: dict[str, PanScores]) -> None:
     scores = compare_scores
@@ -59,6 +60,7 @@ def test_pan_plagdet_meets_the_targets(compare_scores: dict[str, PanScores]) -> 
     assert scores[OVERALL].precision >= 0.95  # what it finds, it places
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_scan_with_sentence_sketches_finds_what_compare_finds(
     pan: tuple[Path, dict[str, str], dict[str, str]], compare_scores: dict[str, PanScores]

@@ -1,11 +1,16 @@
-"""Unit tests of normalization and tokenization with offsets."""
+"""Unit tests of normalization, tokenization with offsets, and sentence splitting."""
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sentence_helpers import _sentences, _text
 
-from copytrace.text import normalize, tokenize
+import copytrace.text as text_module
+from copytrace.text import MAX_SENTENCE_TOKENS, normalize, sentence_ids, tokenize
 
 
 def test_words_fold_case_and_punctuation() -> None:
@@ -53,3 +58,44 @@ def test_offsets_map_back_to_the_original_text(text: str) -> None:
         assert piece[0].isalnum()
         prev_end = e
     assert len(toks.hashes) == len(toks)
+
+
+def _ids(text: str) -> list[int]:
+    t = tokenize(text)
+    return sentence_ids(text, t.starts, t.ends).tolist()
+
+
+def test_sentences_end_at_stops_and_blank_lines_not_at_line_wraps() -> None:
+    text = "One two three. Four five six! Seven\neight nine?\n\nTen eleven"
+    assert _ids(text) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3]
+
+
+def test_sentence_stops_inside_tokens_or_before_quotes() -> None:
+    # 3.5 is not a stop (no white space after the dot); a stop before a closing quote is.
+    assert _ids('Rates rose 3.5 pct. He said "go." Then left') == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_sentence_offsets_count_characters_beyond_the_bmp() -> None:
+    # An emoji is one character of the str (two UTF-16 units, four UTF-8 bytes).
+    text = "Caf\u00e9 \U0001f600 ok. Next one"
+    t = tokenize(text)
+    ids = sentence_ids(text, t.starts, t.ends).tolist()
+    words = [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist(), strict=True)]
+    assert ids[words.index("ok")] == 0 and ids[words.index("Next")] == 1
+
+
+def test_long_sentences_are_cut_into_pieces() -> None:
+    text = " ".join(f"w{i}" for i in range(2 * MAX_SENTENCE_TOKENS + 5))
+    ids = _ids(text)
+    assert ids[0] == 0 and ids[MAX_SENTENCE_TOKENS - 1] == 0
+    assert ids[MAX_SENTENCE_TOKENS] == 1 and ids[-1] == 2
+
+
+def test_sentence_numbers_carry_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(2)
+    text = "\n\n".join(_text(_sentences(rng, 3)) for _ in range(20)) + " Caf\u00e9 \U0001f600 end."
+    t = tokenize(text)
+    whole = sentence_ids(text, t.starts, t.ends)
+    monkeypatch.setattr(text_module, "SENTENCE_CHUNK_TOKENS", 7)  # many chunk boundaries
+    assert sentence_ids(text, t.starts, t.ends).tolist() == whole.tolist()
+    assert whole[-1] == 60  # 60 made-up sentences, then the one with the emoji

@@ -1,33 +1,10 @@
-"""Unit tests of banding, verification and clustering."""
+"""Unit tests of verification (copytrace.verify): scores, relations, shared spans, orientation."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from copytrace import Relation, Settings
-from copytrace.cluster import choose_source, connected_components, groups_of
-from copytrace.lsh import candidate_floor, candidate_pairs, choose_banding, collision_probability
 from copytrace.sketch import shingle_text, sketch_batch
 from copytrace.verify import relation_of, scores, shared_span, shingle_set
-
-
-def test_banding_meets_target_recall_at_the_floor() -> None:
-    s = Settings()
-    bands, rows = choose_banding(s)
-    assert bands * rows <= s.num_perm
-    assert collision_probability(candidate_floor(s), bands, rows) >= 0.995
-    strict = Settings(containment=1.0, min_length_ratio=1.0)
-    b2, r2 = choose_banding(strict)
-    assert r2 > 1 and collision_probability(0.8, b2, r2) >= 0.995
-
-
-def test_giant_bucket_links_to_head_instead_of_all_pairs() -> None:
-    sig = np.tile(np.arange(128, dtype=np.uint64), (500, 1))  # 500 identical signatures
-    c = candidate_pairs(sig, Settings(max_bucket=10, bands=128, rows=1))
-    assert c.pairs.shape[0] == 499
-    assert set(c.pairs[:, 0].tolist()) == {0}
-    small = candidate_pairs(sig[:5], Settings(max_bucket=10, bands=128, rows=1))
-    assert small.pairs.shape[0] == 10
 
 
 def _set(text: str, s: Settings):  # type: ignore[no-untyped-def]
@@ -50,17 +27,6 @@ def test_scores_relation_and_span() -> None:
     assert relation_of(True, sc, s) is Relation.EXACT
     unrelated = _set(" ".join(f"other{i}" for i in range(50)), s)
     assert relation_of(False, scores(a, unrelated), s) is None
-
-
-def test_components_and_sources() -> None:
-    labels = connected_components(6, np.array([[0, 2], [2, 4], [1, 5]]))
-    groups = [g.tolist() for g in groups_of(labels)]
-    assert groups == [[0, 2, 4], [1, 5]]
-    dates = [None, "2020-01-02T00:00:00", None, "2020-01-01T00:00:00", None, None]
-    lengths = [10, 50, 30, 5, 30, 7]
-    assert choose_source([0, 1, 3], dates, lengths, [0] * 6).index == 3
-    assert choose_source([0, 2, 4], [None] * 6, lengths, [0, 0, 0, 0, 1, 0]).index == 4
-    assert choose_source([0, 2, 4], [None] * 6, lengths, [0] * 6).index == 2
 
 
 def test_orient_changes_only_the_source() -> None:
