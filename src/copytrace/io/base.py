@@ -241,7 +241,8 @@ def record_to_document(
     record: dict[str, Any], options: ReadOptions, origin: Origin
 ) -> Document | BadRecord:
     """Build a Document from a decoded record (JSON object, CSV row or Parquet row)."""
-    fields = ", ".join(str(k) for k in record)
+    # Names with line breaks or other control characters are shown escaped: one line each.
+    fields = ", ".join(str(k) if str(k).isprintable() else repr(str(k)) for k in record)
     if options.id_field not in record:
         return BadRecord(
             origin,
