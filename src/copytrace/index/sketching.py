@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def content_key(doc: Document) -> bytes:
     return h.digest()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Prepared:
     """What the index knows of a document before its chrome is decided."""
 
@@ -72,9 +73,14 @@ class Prepared:
         """The header, attributions and signature of a post, or None for other texts."""
         return None if self.parts is None else self.parts.ranges
 
-    def counted_keys(self) -> list[int]:
+    @cached_property
+    def line_keys(self) -> list[int]:
         """Keys of its lines that count towards chrome."""
         return counted_keys(self.doc.text, self.provenance, self.parts is not None)
+
+    def counted_keys(self) -> list[int]:
+        """Keys of its lines that count towards chrome."""
+        return self.line_keys
 
 
 def prepare(doc: Document, settings: Settings) -> Prepared:

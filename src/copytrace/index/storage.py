@@ -300,8 +300,11 @@ class SQLiteStorage:
                 ) from exc
             self._local.depth = 1
             self._local.writing = True
+            self._local.pending = {}
+            self._local.bumps = {}
             try:
                 yield
+                self._flush()
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
@@ -310,6 +313,8 @@ class SQLiteStorage:
             finally:
                 self._local.depth = 0
                 self._local.writing = False
+                self._local.pending = {}
+                self._local.bumps = {}
 
     def close(self) -> None:
         """Close every connection this store opened."""
@@ -333,15 +338,43 @@ class SQLiteStorage:
 
     def counters(self) -> dict[str, int]:
         """Running totals."""
+        self._flush()
         return {k: int(v) for k, v in self._db().execute("SELECT name, value FROM counters")}
 
     def bump(self, name: str, delta: int) -> None:
-        """Add to a running total."""
-        self._db().execute(
-            "INSERT INTO counters (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-            (name, delta),
-        )
+        """Add to a running total (written with the transaction's other changes)."""
+        bumps = self._local.bumps
+        bumps[name] = bumps.get(name, 0) + delta
+
+    def _flush(self) -> None:
+        """Write the postings and counter changes this transaction has buffered."""
+        pending: dict[str, list[tuple[int, ...]]] = getattr(self._local, "pending", {})
+        bumps: dict[str, int] = getattr(self._local, "bumps", {})
+        db = self._db()
+        for kind, rows in pending.items():
+            if not rows:
+                continue
+            run = self._open_run(kind)  # type: ignore[arg-type]
+            table, col = _TABLE[kind], _OWNER[kind]
+            rows.sort()  # in key order: each insert lands next to the last one
+            if kind == "fp":
+                db.executemany(
+                    f"INSERT INTO fp_postings (run, term, text_id, grp) VALUES ({run}, ?, ?, ?)",
+                    rows,
+                )
+            else:
+                db.executemany(
+                    f"INSERT INTO {table} (run, term, {col}) VALUES ({run}, ?, ?)", rows
+                )
+            db.execute("UPDATE runs SET postings = postings + ? WHERE run = ?", (len(rows), run))
+            rows.clear()
+        if bumps:
+            db.executemany(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                list(bumps.items()),
+            )
+            bumps.clear()
 
     # -- documents ------------------------------------------------------------------------
 
@@ -543,25 +576,18 @@ class SQLiteStorage:
         """Postings term -> owner in the kind's open run."""
         if terms.shape[0] == 0:
             return
-        db = self._db()
-        run = self._open_run(kind)
-        values = _as_i64(terms)
+        rows = self._local.pending.setdefault(kind, [])
         if kind == "fp":
-            db.executemany(
-                "INSERT INTO fp_postings (run, term, text_id, grp) VALUES (?, ?, ?, ?)",
-                [(run, t, owner, group or 0) for t in values],
-            )
+            g = group or 0
+            rows.extend((t, owner, g) for t in _as_i64(terms))
         else:
-            db.executemany(
-                f"INSERT INTO {_TABLE[kind]} (run, term, {_OWNER[kind]}) VALUES (?, ?, ?)",
-                [(run, t, owner) for t in values],
-            )
-        db.execute("UPDATE runs SET postings = postings + ? WHERE run = ?", (len(values), run))
+            rows.extend((t, owner) for t in _as_i64(terms))
 
     def remove_postings(self, kind: Kind, terms: np.ndarray, owner: int) -> None:
         """Remove postings term -> owner from whichever runs hold them."""
         if terms.shape[0] == 0:
             return
+        self._flush()
         db = self._db()
         table, col = _TABLE[kind], _OWNER[kind]
         runs = [r[0] for r in db.execute("SELECT run FROM runs WHERE kind = ?", (kind,))]
@@ -582,6 +608,7 @@ class SQLiteStorage:
         """Per term found: owners, first owner and (fingerprints) groups."""
         if terms.shape[0] == 0:
             return {}
+        self._flush()
         table, col = _TABLE[kind], _OWNER[kind]
         runs = f"(SELECT run FROM runs WHERE kind = '{kind}')"
         terms_json = _json_terms(terms)
@@ -605,6 +632,7 @@ class SQLiteStorage:
         """(term, owner) of every posting of the terms."""
         if terms.shape[0] == 0:
             return []
+        self._flush()
         table, col = _TABLE[kind], _OWNER[kind]
         rows = self._db().execute(
             f"SELECT term, {col} FROM {table} WHERE run IN "
