@@ -26,8 +26,18 @@ def cluster_of(index: Index, doc_id: str, limit: int = 200) -> Cluster | None:
     docs = {doc_id: start}
     edges: dict[frozenset[str], Match] = {}
     todo = [doc_id]
+    copies: set[frozenset[str]] = set()
     while todo and len(order) < limit:
         current = docs[todo.pop(0)]
+        if current.text_id is not None:  # every exact copy, not only the oldest
+            same = storage.members(current.text_id)
+            for number, other_id in storage.document_ids(same).items():
+                if other_id != current.id:
+                    copies.add(frozenset((current.id, other_id)))
+                if other_id not in docs and len(order) < limit:
+                    docs[other_id] = storage.document(number)
+                    order.append(other_id)
+                    todo.append(other_id)
         found = index.searcher.query(Document(current.id, current.text, current.meta))
         for m in found.matches:
             if m.relation not in WHOLE_DOCUMENT:
@@ -55,6 +65,10 @@ def cluster_of(index: Index, doc_id: str, limit: int = 200) -> Cluster | None:
         if i == source:
             out.append(Member(i, SOURCE))
             continue
-        edge = edges.get(frozenset((i, source)))
-        out.append(Member(i, edge.relation.value if edge is not None else LINKED))
+        key = frozenset((i, source))
+        edge = edges.get(key)
+        if key in copies:
+            out.append(Member(i, Relation.EXACT.value))
+        else:
+            out.append(Member(i, edge.relation.value if edge is not None else LINKED))
     return Cluster(0, source, tuple(out), choice.reason)

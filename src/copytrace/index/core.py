@@ -32,6 +32,8 @@ from copytrace.io.base import BadRecord, Item, Origin, ReadOptions
 from copytrace.io.dates import parse_date
 from copytrace.io.html import extract_page
 from copytrace.io.inputs import input_kind, iter_items, open_readers
+from copytrace.io.outputs import remove_if_empty
+from copytrace.io.results import prepare_out_dir, write_json, write_jsonl
 from copytrace.lsh import FingerprintFrequency, choose_banding, pair_floor
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import SKETCH_FORMAT_VERSION, Document, Match, Relation, Settings, Span
@@ -89,12 +91,16 @@ __all__ = [
     "orient",
     "pair_floor",
     "parse_date",
+    "prepare_out_dir",
     "provenance_of",
+    "remove_if_empty",
     "set_jobs",
     "shingle_set",
     "shingle_text",
     "sketch_batch",
     "verify_pair",
+    "write_json",
+    "write_jsonl",
 ]
 
 #: numba's parallel kernels must not be entered from two threads at once (its default

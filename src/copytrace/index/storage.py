@@ -363,9 +363,7 @@ class SQLiteStorage:
                     rows,
                 )
             else:
-                db.executemany(
-                    f"INSERT INTO {table} (run, term, {col}) VALUES ({run}, ?, ?)", rows
-                )
+                db.executemany(f"INSERT INTO {table} (run, term, {col}) VALUES ({run}, ?, ?)", rows)
             db.execute("UPDATE runs SET postings = postings + ? WHERE run = ?", (len(rows), run))
             rows.clear()
         if bumps:
