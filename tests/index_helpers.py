@@ -115,3 +115,39 @@ def made_copies(bases: Sequence[Document], seed: int = 7) -> list[Document]:
             half = len(host) // 2
             out.append(doc("quoting", host[:half] + "\n" + quote + "\n" + host[half:], other))
     return out
+
+
+def synthetic_docs(n: int, seed: int = 3, prefix: str = "doc") -> list[Document]:
+    """`n` made-up articles (about 120 words each); every tenth copies an earlier one, every
+    tenth but one quotes half of an earlier one."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "bel", "dri", "un", "sa", "pel", "gor"]
+    vocab = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(6000)]
+    out: list[Document] = []
+    for i in range(n):
+        if i % 10 == 9 and out:
+            earlier = out[rng.randrange(len(out))]
+            text = earlier.text
+        else:
+            sentences = []
+            for _ in range(8):
+                words = [rng.choice(vocab) for _ in range(rng.randint(10, 20))]
+                sentences.append(" ".join(words).capitalize() + ".")
+            text = " ".join(sentences)
+            if i % 10 == 8 and out:
+                earlier = out[rng.randrange(len(out))].text
+                text = text + " " + earlier[: len(earlier) // 2]
+        out.append(Document(f"{prefix}-{i}", text))
+    return out
+
+
+def write_jsonl(path: Path, docs: Sequence[Document]) -> Path:
+    """Write documents as JSON Lines (id, text, and their metadata)."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps({"id": d.id, "text": d.text, **d.meta}) + "\n")
+    return path
