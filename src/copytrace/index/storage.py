@@ -754,6 +754,8 @@ class SQLiteStorage:
             "(SELECT 1 FROM documents d WHERE d.text_id = t.text_id)",
             "text classes whose first document is wrong": "SELECT count(*) FROM texts t WHERE "
             "t.rep != (SELECT min(doc) FROM documents d WHERE d.text_id = t.text_id)",
+            "text classes without band postings": "SELECT count(*) FROM texts t WHERE NOT "
+            "EXISTS (SELECT 1 FROM band_postings p WHERE p.text_id = t.text_id)",
             "band postings of missing texts": "SELECT count(*) FROM band_postings p WHERE NOT "
             "EXISTS (SELECT 1 FROM texts t WHERE t.text_id = p.text_id)",
             "fingerprint postings of missing texts": "SELECT count(*) FROM fp_postings p WHERE "
