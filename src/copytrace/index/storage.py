@@ -250,6 +250,8 @@ class SQLiteStorage:
                 raise IndexFormatError(f"{self.path}: not a copytrace index ({exc}).") from exc
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA cache_size = -65536")
+            # Checkpoint the WAL every 32 MB rather than every 4 MB: fewer fsyncs while adding.
+            db.execute("PRAGMA wal_autocheckpoint = 8192")
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._local.db = db
             self._local.depth = 0
