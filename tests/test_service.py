@@ -240,3 +240,21 @@ def test_serve_refuses_a_missing_index(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no such index" in result.stderr
+
+
+def test_a_missing_service_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from copytrace.errors import MissingDependencyError
+    from copytrace.service import server
+
+    real_import = builtins.__import__
+
+    def no_uvicorn(name: str, *args: object, **kwargs: object) -> object:
+        if name == "uvicorn":
+            raise ImportError("No module named 'uvicorn'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    with pytest.raises(MissingDependencyError, match=r'pip install "copytrace\[service\]"'):
+        server.run(Path("whatever.db"))
