@@ -386,8 +386,9 @@ class Index:
 
     # -- about the index ------------------------------------------------------------------------
 
-    def stats(self, sizes: bool = True) -> dict[str, Any]:
-        """Documents, distinct texts, characters, size on disk, settings and versions."""
+    def stats(self, sizes: bool = True, tables: bool = True) -> dict[str, Any]:
+        """Documents, distinct texts, characters, size on disk (with `tables`, per table:
+        this reads the whole file), settings and versions."""
         s = self.storage
         with self._reading():
             counters = s.counters()
@@ -404,7 +405,7 @@ class Index:
                 "settings": self.settings.to_dict(),
             }
             if sizes:
-                out["size"] = s.size()
+                out["size"] = s.size(tables)
                 runs = getattr(s, "runs", None)
                 if runs is not None:
                     out["runs"] = len(runs())

@@ -39,6 +39,8 @@ from copytrace.index.state import ChromeCache
 from copytrace.index.storage import Storage, StoredDocument, StoredText
 
 NEWEST = 2**62
+#: Indexed texts kept shingled between queries (a few hundred kB each for long articles).
+CACHED_TEXTS = 256
 
 
 @dataclass
@@ -113,7 +115,7 @@ class Searcher:
         self.storage = storage
         self.settings = settings
         self.chrome = chrome
-        self._sets = lru_cache(maxsize=1024)(self._shingle_set)
+        self._sets = lru_cache(maxsize=CACHED_TEXTS)(self._shingle_set)
 
     def query(self, doc: Document) -> QueryResult:
         """The matches of one document against the index."""

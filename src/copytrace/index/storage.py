@@ -194,8 +194,8 @@ class Storage(Protocol):
     def maintain(self) -> int:
         """Seal full runs and merge runs of one size; returns the merges made."""
 
-    def size(self) -> dict[str, int]:
-        """Bytes used: file, WAL, free pages, and per table when known."""
+    def size(self, tables: bool = False) -> dict[str, int]:
+        """Bytes used: file, WAL, free pages; with `tables`, per table (reads every page)."""
 
     def check(self) -> list[str]:
         """Problems found by a full consistency check (empty when sound)."""
@@ -722,8 +722,9 @@ class SQLiteStorage:
         rows = self._db().execute("SELECT kind, run, postings, sealed FROM runs ORDER BY run")
         return [(k, r, p, bool(s)) for k, r, p, s in rows]
 
-    def size(self) -> dict[str, int]:
-        """Bytes on disk: the file, its WAL, free pages; and per table (dbstat, when built in)."""
+    def size(self, tables: bool = False) -> dict[str, int]:
+        """Bytes on disk: the file, its WAL, free pages; with `tables`, per table (dbstat, when
+        built in; it reads every page)."""
         db = self._db()
         page = int(db.execute("PRAGMA page_size").fetchone()[0])
         pages = int(db.execute("PRAGMA page_count").fetchone()[0])
@@ -735,6 +736,8 @@ class SQLiteStorage:
             "used_bytes": (pages - free) * page,
             "free_bytes": free * page,
         }
+        if not tables:
+            return out
         try:
             for name, size in db.execute(
                 "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"

@@ -110,7 +110,7 @@ def create_app(
     @app.get("/stats", tags=["about"])
     def stats() -> dict[str, Any]:
         """Documents, size on disk, settings and versions of the index."""
-        return index.stats()
+        return index.stats(tables=False)
 
     @app.post("/query", response_model=QueryOut, tags=["query"])
     def query(
