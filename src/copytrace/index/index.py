@@ -129,8 +129,15 @@ class Index:
         self.storage: Storage = storage or SQLiteStorage(self.path)
         self.settings = self._settings(settings)
         self.chrome = ChromeCache()
+        self._kernels_ready = False
         self.writer = Writer(self.storage, self.settings, self.chrome)
         self.searcher = Searcher(self.storage, self.settings, self.chrome)
+
+    def _kernels(self) -> None:
+        """Compile the kernels on a first run (once per install); checked once per index."""
+        if not self._kernels_ready:
+            ensure_kernels(jobs_used_for(None))
+            self._kernels_ready = True
 
     def _settings(self, wanted: Settings | None) -> Settings:
         s = self.storage
@@ -215,7 +222,7 @@ class Index:
         self, items: Iterable[Item], *, replace: bool = True, on_error: OnError = "fail"
     ) -> AddResult:
         """`add` for reader items (origin, Document or BadRecord)."""
-        ensure_kernels(jobs_used_for(None))
+        self._kernels()
         t0 = time.perf_counter()
         counts = AddCounts()
         result = AddResult()
@@ -290,7 +297,7 @@ class Index:
         """The matches of a text (or Document, or (id, text) pair) against the index; with
         `add`, the document is added after it is queried, in one transaction."""
         doc = _as_document(document, id)
-        ensure_kernels(jobs_used_for(None))
+        self._kernels()
         if add:
             with self._writing():
                 found = self.searcher.query(doc)
@@ -311,7 +318,7 @@ class Index:
     ) -> Iterator[QueryResult]:
         """Query reader items in order; with `add`, each document is added after its query
         (so later documents see earlier ones). Counts of the adds go to `added`."""
-        ensure_kernels(jobs_used_for(None))
+        self._kernels()
         counts = AddCounts()
         result = added if added is not None else AddResult()
         for batch in self._batches(items, counts, on_error, result):
