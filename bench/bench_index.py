@@ -99,12 +99,14 @@ def corpus(corpora: Path, size: int, seed: int) -> list[dict[str, str]]:
 
 
 def write_part(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write rows as JSON Lines."""
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def one_core_env() -> dict[str, str]:
+    """The environment with numba on one thread."""
     return {**os.environ, "NUMBA_NUM_THREADS": "1"}
 
 
@@ -126,6 +128,7 @@ def timed_add(index: Path, part: Path) -> dict[str, float]:
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
@@ -172,6 +175,7 @@ def query_latency(
 
 
 def free_port() -> int:
+    """A free TCP port on loopback."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -224,6 +228,7 @@ def load_client(url: str, sample: Path, clients: int, duration: float) -> None:
     stop = time.monotonic() + duration
 
     def work(seed: int) -> None:
+        """One client: requests in a loop until the time is up."""
         rng = random.Random(seed)
         mine, bad = [], []
         with httpx.Client(timeout=60) as client:
@@ -262,6 +267,7 @@ def load_client(url: str, sample: Path, clients: int, duration: float) -> None:
 
 
 def section(command: str, rows: list[dict[str, Any]], load: dict[str, Any]) -> str:
+    """The Markdown section for bench/RESULTS.md."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         HEADING,
@@ -318,6 +324,7 @@ def section(command: str, rows: list[dict[str, Any]], load: dict[str, Any]) -> s
 
 
 def main() -> None:
+    """Run the benchmark (or, with --load-client, the load test's client)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     shared = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
     parser.add_argument("--corpora", type=Path, default=shared)

@@ -98,6 +98,7 @@ def query(
             )
 
             def rows() -> Iterator[dict[str, Any]]:
+                """Matches as JSON rows, counted as they go."""
                 last = time.perf_counter()
                 for found in results:
                     now = time.perf_counter()

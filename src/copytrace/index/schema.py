@@ -30,6 +30,7 @@ def migration(version: int) -> Callable[[Migration], Migration]:
     """Register a function taking the schema from `version - 1` to `version`."""
 
     def register(func: Migration) -> Migration:
+        """Add `func` to MIGRATIONS."""
         if version in MIGRATIONS:
             raise ValueError(f"migration to schema {version} is registered twice")
         MIGRATIONS[version] = func

@@ -78,6 +78,7 @@ def create_app(
             )
 
     def query_out(found: QueryResult, texts: bool) -> QueryOut:
+        """The response of a query, with the matched texts when asked."""
         docs: dict[str, DocumentOut] = {}
         if texts:
             for m in found.matches:
@@ -190,10 +191,12 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
+        """The web page."""
         return HTMLResponse(_page_file("index.html"))
 
     @app.get("/page/{name}", include_in_schema=False)
     def page_file(name: str) -> Response:
+        """The page's script and style sheet."""
         if name not in _PAGE_FILES:
             raise HTTPException(404, f"no page file {name!r}")
         return Response(_page_file(name), media_type=_PAGE_FILES[name])

@@ -62,24 +62,29 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A body or parameter that does not validate: 422, each problem in `details`."""
         details = _validation_details(exc)
         first = details[0] if details else {"field": "body", "message": "invalid"}
         return error_response(422, f"{first['field']}: {first['message']}", details)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """404, 401, 405, 413 ... in the one shape."""
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return error_response(exc.status_code, message)
 
     @app.exception_handler(IndexBusyError)
     async def busy(request: Request, exc: IndexBusyError) -> JSONResponse:
+        """The index stayed locked by another writer: 503, try again."""
         return error_response(503, str(exc))
 
     @app.exception_handler(CopytraceError)
     async def bad_input(request: Request, exc: CopytraceError) -> JSONResponse:
+        """copytrace's own errors about input: 400."""
         status = 400 if isinstance(exc, InputError | SettingsError | ValueError) else 500
         return error_response(status, str(exc))
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> JSONResponse:
+        """Anything else is a bug: 500, still in the one shape."""
         return error_response(500, f"internal error ({type(exc).__name__}); see the server log")

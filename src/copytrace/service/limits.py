@@ -37,6 +37,7 @@ class BodyLimit:
         received = 0
 
         async def limited() -> Message:
+            """The next message, refused once the body passes the limit."""
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
