@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from copytrace.index.core import WHOLE_DOCUMENT, Document, Match, Relation, choose_source
-from copytrace.model import LINKED, SOURCE, Cluster, Member
+from copytrace.index.core import (
+    LINKED,
+    SOURCE,
+    WHOLE_DOCUMENT,
+    Cluster,
+    Document,
+    Match,
+    Member,
+    Relation,
+    choose_source,
+)
 
 if TYPE_CHECKING:
     from copytrace.index.index import Index

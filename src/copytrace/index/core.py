@@ -36,7 +36,18 @@ from copytrace.io.outputs import remove_if_empty
 from copytrace.io.results import prepare_out_dir, write_json, write_jsonl
 from copytrace.lsh import FingerprintFrequency, choose_banding, pair_floor
 from copytrace.messages import MessageParts, message_parts
-from copytrace.model import SKETCH_FORMAT_VERSION, Document, Match, Relation, Settings, Span
+from copytrace.model import (
+    LINKED,
+    SKETCH_FORMAT_VERSION,
+    SOURCE,
+    Cluster,
+    Document,
+    Match,
+    Member,
+    Relation,
+    Settings,
+    Span,
+)
 from copytrace.sketch import Shingled, Sketches, shingle_text
 from copytrace.sketch import sketch_batch as _sketch_batch
 from copytrace.verify import (
@@ -49,6 +60,7 @@ from copytrace.verify import (
 )
 
 __all__ = [
+    "LINKED",
     "MAX_CORPUS_LINE_WORDS",
     "MAX_LINE_CHARS",
     "NOTHING",
@@ -56,14 +68,17 @@ __all__ = [
     "SIGNATURE_LINES",
     "SIGNATURE_MIN_POSTS",
     "SKETCH_FORMAT_VERSION",
+    "SOURCE",
     "WHOLE_DOCUMENT",
     "BadRecord",
     "Blanks",
+    "Cluster",
     "CorpusStats",
     "Document",
     "FingerprintFrequency",
     "Item",
     "Match",
+    "Member",
     "MessageParts",
     "Origin",
     "Provenance",
