@@ -12,6 +12,7 @@ from copytrace.errors import (
     MissingDependencyError,
     SettingsError,
 )
+from copytrace.index import Index, IndexedDocument, QueryResult
 from copytrace.model import (
     SKETCH_FORMAT_VERSION,
     Cluster,
@@ -32,10 +33,13 @@ __all__ = [
     "DedupResult",
     "Document",
     "Dropped",
+    "Index",
+    "IndexedDocument",
     "InputError",
     "Match",
     "Member",
     "MissingDependencyError",
+    "QueryResult",
     "Relation",
     "ScanResult",
     "Settings",

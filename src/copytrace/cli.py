@@ -1,4 +1,4 @@
-"""The command line: copytrace scan | dedup | compare.
+"""The command line: copytrace scan | dedup | compare | index | serve.
 
 Errors a user can fix print one line, `Error: ...`, and exit 1; bad usage exits 2.
 """
@@ -22,7 +22,7 @@ from copytrace.api import compare as compare_texts
 from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
-from copytrace.engines.local.run import Report, jobs_used_for
+from copytrace.engines.local.run import Report, jobs_used_for, set_jobs
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
@@ -423,3 +423,182 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
     click.echo(f"containment B in A:  {c.containment_b_in_a:.4f}")
     if c.spans:
         show_passages(text_a, text_b, c.spans, str(file_a), str(file_b))
+
+
+def _explicit_settings(ctx: click.Context, kw: dict[str, Any]) -> dict[str, Any]:
+    """The settings options given on the command line (checked), by setting name."""
+    _make_settings(kw)  # a value out of range is a usage error naming its option
+    default = click.core.ParameterSource.DEFAULT
+    names = (f.name for f in fields(Settings))
+    return {n: kw[n] for n in names if n in kw and ctx.get_parameter_source(n) != default}
+
+
+@main.group()
+def index() -> None:
+    """A persistent index (one SQLite file): add documents once, then ask of each new text
+    whether it was seen before."""
+
+
+@index.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--no-replace",
+    is_flag=True,
+    help="Keep an indexed document whose id comes again with another text (count it skipped).",
+)
+@_input_options
+@_settings_options
+@click.pass_context
+@_friendly
+def index_add(
+    ctx: click.Context, index_path: Path, inputs: tuple[Path, ...], no_replace: bool, **kw: Any
+) -> None:
+    """Add the documents of INPUTS to INDEX (created when missing, with the settings given).
+
+    Same id and text: unchanged; same id with another text: replaced (or skipped with
+    --no-replace). An existing index keeps its settings; other settings are refused.
+    """
+    from copytrace.index.commands import add, index_settings
+
+    settings = index_settings(index_path, _explicit_settings(ctx, kw))
+    set_jobs(kw["jobs"])
+    result, stats = add(
+        index_path,
+        list(inputs),
+        settings,
+        replace=not no_replace,
+        on_error=kw["on_error"],
+        id_field=kw["id_field"],
+        text_field=kw["text_field"],
+        encoding=kw["encoding"],
+    )
+    for row in result.skipped_records[:5]:
+        click.echo(f"Skipped: {row['where']}: {row['reason']}", err=True)
+    click.echo(
+        f"{index_path}: added {result.added}, unchanged {result.unchanged}, replaced "
+        f"{result.replaced}, skipped {result.skipped} ({stats['documents']} documents in the "
+        f"index, {result.seconds:.1f} s)."
+    )
+
+
+@index.command("query")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory for matches.jsonl (a: the queried document, b: the indexed one) and "
+    "summary.json.",
+)
+@click.option("--add", "add_too", is_flag=True, help="Add each document after querying it.")
+@click.option("--no-replace", is_flag=True, help="With --add: keep indexed versions.")
+@_input_options
+@_settings_options
+@click.pass_context
+@_friendly
+def index_query(
+    ctx: click.Context,
+    index_path: Path,
+    inputs: tuple[Path, ...],
+    out: Path,
+    add_too: bool,
+    no_replace: bool,
+    **kw: Any,
+) -> None:
+    """Find what the documents of INPUTS match in INDEX; write matches and a summary to --out."""
+    from copytrace.index.commands import index_settings, query
+
+    settings = index_settings(index_path, _explicit_settings(ctx, kw))
+    set_jobs(kw["jobs"])
+    summary = query(
+        index_path,
+        list(inputs),
+        out,
+        settings,
+        add=add_too,
+        replace=not no_replace,
+        on_error=kw["on_error"],
+        id_field=kw["id_field"],
+        text_field=kw["text_field"],
+        encoding=kw["encoding"],
+    )
+    rel = ", ".join(f"{v} {k}" for k, v in summary["matches"].items() if v)
+    added = summary["added"]
+    note = f"; added {added['added']}, replaced {added['replaced']}" if added else ""
+    click.echo(
+        f"{summary['documents']['queried']} documents queried: {sum(summary['matches'].values())}"
+        f" matches ({rel or 'none'}){note}. Wrote {out}/matches.jsonl and summary.json."
+    )
+
+
+@index.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1, required=True)
+@_friendly
+def index_remove(index_path: Path, ids: tuple[str, ...]) -> None:
+    """Remove the documents with these IDS from INDEX."""
+    from copytrace.index import Index
+
+    with Index(index_path, create=False) as ix:
+        removed, missing = ix.remove(ids)
+    gone = f"; not in the index: {', '.join(missing)}" if missing else ""
+    click.echo(f"{index_path}: removed {len(removed)}{gone}.")
+
+
+@index.command("stats")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--check", is_flag=True, help="Also check the index's consistency (slow).")
+@_friendly
+def index_stats(index_path: Path, as_json: bool, check: bool) -> None:
+    """Documents, size on disk, settings and versions of INDEX."""
+    import json
+
+    from copytrace.index import Index
+    from copytrace.index.commands import describe_stats
+
+    with Index(index_path, create=False) as ix:
+        stats = ix.stats()
+        if check:
+            stats["problems"] = ix.check()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+    else:
+        for line in describe_stats(stats):
+            click.echo(line)
+        if check:
+            click.echo(f"check:            {'; '.join(stats['problems']) or 'ok'}")
+    if check and stats["problems"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File holding the token that writes (adding, deleting) must send as "
+    "'Authorization: Bearer TOKEN'.",
+)
+@click.option(
+    "--max-request-mb",
+    type=click.FloatRange(min=0.01),
+    default=16.0,
+    show_default=True,
+    help="Largest request body accepted.",
+)
+@_friendly
+def serve(
+    index_path: Path, host: str, port: int, token_file: Path | None, max_request_mb: float
+) -> None:
+    """Serve INDEX over HTTP: a JSON API (OpenAPI at /openapi.json) and a web page at /."""
+    from copytrace.service.server import run
+
+    run(index_path, host=host, port=port, token_file=token_file, max_request_mb=max_request_mb)
