@@ -40,22 +40,30 @@ def _present_ids(db: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_leaves_whole_documents(tmp_path: Path) -> None:
-    docs = synthetic_docs(4000, seed=5)
+    docs = synthetic_docs(12000, seed=5)
     source = write_jsonl(tmp_path / "docs.jsonl", docs)
     by_id = {d.id: d for d in docs}
     db = tmp_path / "idx.db"
     rng = random.Random(13)
-    # How long a whole add takes here, to kill inside it.
-    probe = _add(tmp_path / "probe.db", source)
+    # How long a whole add takes here, and when its first batch is committed (after the
+    # interpreter, numba and the kernels have loaded), to kill inside the add.
+    probe_db = tmp_path / "probe.db"
+    probe = _add(probe_db, source)
     started = time.monotonic()
+    first = None
+    while probe.poll() is None and time.monotonic() - started < 300:
+        if first is None and _present_ids(probe_db):
+            first = time.monotonic() - started
+        time.sleep(0.02)
     probe.wait(300)
     full = time.monotonic() - started
+    first = first if first is not None else 0.15 * full
     kills, seen = 0, 0
     partial: set[int] = set()  # documents present after kills that interrupted an add
     interrupted = 0
     while kills < 20:
         proc = _add(db, source)
-        time.sleep(rng.uniform(0.15 * full, 0.95 * full))
+        time.sleep(rng.uniform(first, 0.95 * full))
         if proc.poll() is not None:  # it finished first: start again from an empty index
             db.unlink()
             for extra in db.parent.glob(db.name + "-*"):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copytrace.index import schema, storage
+from copytrace.index import postings, schema
 from copytrace.index.schema import IndexFormatError, migrate
 from copytrace.index.storage import SQLiteStorage, Storage
 
@@ -90,33 +90,65 @@ def test_postings_stats_owners_and_removal(store: Storage) -> None:
         # Texts 2 and 3 are one thread (group 9): three texts, two groups.
         assert fp[5].count == 3 and fp[5].groups == 2 and fp[5].has_group
     with store.write():
-        store.remove_postings("band", terms(10, 20), 2)
+        store.remove_owner("band", 2)
+        store.add_postings("band", terms(40), 5)
+        store.remove_owner("band", 5)  # added in this transaction: gone before it is written
     with store.read():
         assert store.term_stats("band", terms(10))[10].count == 1
+        assert store.term_stats("band", terms(40)) == {}
+        assert sorted(store.owners("band", terms(10, 20, 30))) == [(10, 1), (20, 1), (30, 1)]
+        # Fingerprints of another thread: the group is unknown, so not among them.
+        assert not store.term_stats("fp", terms(5), group=77)[5].has_group
 
 
-def test_runs_are_sealed_and_merged_without_losing_postings(
+def test_runs_are_merged_without_losing_postings_or_bringing_back_removed_ones(
     store: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "SEAL_POSTINGS", 4)
+    monkeypatch.setattr(postings, "MERGE_BASE", 1)
     rng = np.random.default_rng(1)
     expected: dict[int, set[int]] = {}
-    for owner in range(1, 40):
+    for owner in range(1, 80):
         values = rng.integers(-(2**62), 2**62, size=3)
         values[0] = 42  # one term every owner shares
         with store.write():
             store.add_postings("band", values, owner)
+            if owner % 7 == 0:  # an owner written by an earlier transaction, in some run
+                store.remove_owner("band", owner // 2)
+                for v in expected.values():
+                    v.discard(owner // 2)
         for v in values.tolist():
             expected.setdefault(v, set()).add(owner)
         store.maintain()
+    expected = {t: o for t, o in expected.items() if o}
     runs = store.runs()  # type: ignore[attr-defined]
-    assert len(runs) < 39 * 3 / 4  # merged: fewer runs than were sealed
+    assert len(runs) < 20  # merged: fewer runs than transactions
     with store.read():
         found: dict[int, set[int]] = {}
         for term, owner in store.owners("band", np.asarray(sorted(expected), np.int64)):
             found.setdefault(term, set()).add(owner)
         assert found == expected
-        assert store.term_stats("band", terms(42))[42].count == 39
+        assert store.term_stats("band", terms(42))[42].count == len(expected[42])
+        problems = store.check()  # no text rows here: only the runs themselves must be sound
+        assert not [p for p in problems if "runs" in p], problems
+
+
+def test_a_reader_keeps_its_snapshot_while_a_writer_removes(tmp_path: Path) -> None:
+    writer = SQLiteStorage(tmp_path / "i.db")
+    reader = SQLiteStorage(tmp_path / "i.db")
+    with writer.write():
+        writer.add_postings("band", terms(1, 2), 1)
+        writer.add_postings("band", terms(1), 2)
+    with reader.read():
+        assert reader.term_stats("band", terms(1))[1].count == 2
+        with writer.write():
+            writer.remove_owner("band", 2)
+        with writer.read():
+            assert writer.term_stats("band", terms(1))[1].count == 1
+        assert reader.term_stats("band", terms(1))[1].count == 2  # still its snapshot
+    with reader.read():
+        assert reader.term_stats("band", terms(1))[1].count == 1
+    writer.close()
+    reader.close()
 
 
 def test_chrome_keys_are_read_incrementally(store: Storage) -> None:
@@ -155,24 +187,25 @@ def test_registered_migrations_run_in_order_each_in_a_transaction(
     SQLiteStorage(tmp_path / "i.db").close()
     calls: list[int] = []
     migrations = dict(schema.MIGRATIONS)
+    v = schema.SCHEMA_VERSION
 
-    def to_2(db: sqlite3.Connection) -> None:
-        calls.append(2)
+    def to_next(db: sqlite3.Connection) -> None:
+        calls.append(v + 1)
         db.execute("ALTER TABLE documents ADD COLUMN note TEXT")
 
-    def to_3(db: sqlite3.Connection) -> None:
-        calls.append(3)
+    def to_broken(db: sqlite3.Connection) -> None:
+        calls.append(v + 2)
         db.execute("CREATE TABLE broken (x)")
-        raise RuntimeError("migration 3 failed")
+        raise RuntimeError("migration failed")
 
-    migrations[2], migrations[3] = to_2, to_3
+    migrations[v + 1], migrations[v + 2] = to_next, to_broken
     monkeypatch.setattr(schema, "MIGRATIONS", migrations)
     db = sqlite3.connect(tmp_path / "i.db", isolation_level=None)
-    with pytest.raises(RuntimeError, match="migration 3"):
-        migrate(db, "i.db", target=3)
-    # Migration 2 is kept, migration 3 rolled back whole: the index is at version 2.
-    assert calls == [2, 3]
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    with pytest.raises(RuntimeError, match="migration failed"):
+        migrate(db, "i.db", target=v + 2)
+    # The first migration is kept, the second rolled back whole: the index is at v + 1.
+    assert calls == [v + 1, v + 2]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == v + 1
     assert "note" in [r[1] for r in db.execute("PRAGMA table_info(documents)")]
     assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'broken'").fetchall()
 

@@ -34,6 +34,7 @@ from copytrace.index.core import (
     shingle_text,
     verify_pair,
 )
+from copytrace.index.migrate2 import signatures_in_bands
 from copytrace.index.sketching import Prepared, Sketch, blanked, blanks_for, prepare, sketch_texts
 from copytrace.index.state import ChromeCache
 from copytrace.index.storage import Storage, StoredDocument, StoredText
@@ -116,6 +117,7 @@ class Searcher:
         self.settings = settings
         self.chrome = chrome
         self._sets = lru_cache(maxsize=CACHED_TEXTS)(self._shingle_set)
+        self.sig_in_bands = signatures_in_bands(settings)
 
     def query(self, doc: Document) -> QueryResult:
         """The matches of one document against the index."""
@@ -192,27 +194,38 @@ class Searcher:
     def _band_candidates(self, q: _Query) -> set[int]:
         """Texts sharing a band with the query whose signature estimate reaches the floor."""
         s, settings = self.storage, self.settings
-        stats = s.term_stats("band", q.sketch.bands)
-        mine = q.own_text.text_id if q.own_text is not None else None
-        found: set[int] = set()
-        small: list[int] = []
-        for term, st in stats.items():
-            size = st.count + (1 if q.new else 0)
-            if size <= settings.max_bucket or (mine is not None and st.first == mine):
-                small.append(term)
-            else:
-                found.add(st.first)
-        if small:
-            found.update(owner for _, owner in s.owners("band", np.asarray(small, np.int64)))
-        if mine is not None:
-            found.discard(mine)
-        found -= q.excluded
-        if not found:
+        terms, owners = s.postings("band", q.sketch.bands)
+        if terms.shape[0] == 0:
             return set()
-        texts = s.texts(found)
+        mine = q.own_text.text_id if q.own_text is not None else -1
+        order = np.lexsort((owners, terms))
+        terms, owners = terms[order], owners[order]
+        starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+        sizes = np.diff(np.r_[starts, terms.shape[0]]) + (1 if q.new else 0)
+        first = owners[starts]
+        # A bucket of more than max_bucket texts links only to its oldest text (unless that
+        # is the query's own class: then to all of them, as scan's head links to all).
+        small = (sizes <= settings.max_bucket) | (first == mine)
+        in_small = np.repeat(small, np.diff(np.r_[starts, terms.shape[0]]))
+        found = np.union1d(owners[in_small], first[~small])
+        found = found[found != mine]
+        if q.excluded:
+            found = found[~np.isin(found, list(q.excluded))]
+        if found.shape[0] == 0:
+            return set()
+        texts = s.texts(found.tolist())
         ids = sorted(texts)
-        sigs = np.stack([texts[t].signature for t in ids])
-        estimate = (sigs == q.sketch.signature[None, :]).mean(axis=1)
+        if self.sig_in_bands:
+            # One band per signature value: the values a text shares with the query are
+            # the query's bands it is in.
+            shared = np.bincount(np.searchsorted(found, owners[np.isin(owners, found)]))
+            counts = np.zeros(found.shape[0], dtype=np.int64)
+            counts[: shared.shape[0]] = shared
+            by_id = dict(zip(found.tolist(), counts.tolist(), strict=True))
+            estimate = np.asarray([by_id[t] for t in ids], dtype=np.float64) / settings.num_perm
+        else:
+            sigs = np.stack([texts[t].signature for t in ids])  # type: ignore[misc]
+            estimate = (sigs == q.sketch.signature[None, :]).mean(axis=1)
         n_shingles = np.asarray([q.sketch.n_shingles] + [texts[t].n_shingles for t in ids])
         pairs = np.zeros((len(ids), 2), dtype=np.int64)
         pairs[:, 1] = np.arange(1, len(ids) + 1)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from copytrace.errors import CopytraceError
 
 #: The schema this copytrace writes and reads.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -103,6 +103,18 @@ _SCHEMA_1 = """
         ) WITHOUT ROWID;
         CREATE TABLE chrome (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
 """
+
+
+@migration(2)
+def _blocks(db: sqlite3.Connection) -> None:
+    """Schema 2: postings in runs of compressed blocks (one row per block, not per posting),
+    removals as tombstones, threads numbered; no stored signature where the band keys hold it.
+
+    Each run of schema 1 becomes runs of schema 2 (chunks of MIGRATE_CHUNK postings, in the
+    order the run's B-tree keeps them), which later adds merge as usual."""
+    from copytrace.index.migrate2 import to_blocks
+
+    to_blocks(db)
 
 
 def schema_version(db: sqlite3.Connection) -> int:

@@ -6,11 +6,9 @@ The index logic (`copytrace.index.writer`, `.query`) sees documents, distinct te
 implement the same protocol later. `SQLiteStorage` keeps everything in one SQLite file in WAL
 mode: readers never wait for the one writer, and every write is one explicit transaction.
 
-Postings are kept in runs, as in a log-structured merge tree: new postings go to the kind's
-open run, a run is sealed when it holds SEAL_POSTINGS, and FANIN sealed runs of one size are
-merged into one (each merge one transaction). Keys of a B-tree take random values, so inserting
-them into one large tree would rewrite most of its pages at every commit; a small open run stays
-in the page cache, and a lookup is one seek per run.
+Postings are kept in runs of compressed blocks, as in a log-structured merge tree
+(`copytrace.index.postings`): each transaction writes its postings as a new run, runs of one
+size are merged, and removals are tombstones until a merge drops what they cover.
 """
 
 from __future__ import annotations
@@ -23,22 +21,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import zstandard
 
 from copytrace.errors import CopytraceError
+from copytrace.index.postings import KINDS, Found, Kind, PostingRuns, Txn
 from copytrace.index.schema import IndexFormatError, migrate
 
-Kind = Literal["band", "fp", "line"]
-KINDS: tuple[Kind, ...] = ("band", "fp", "line")
-_TABLE = {"band": "band_postings", "fp": "fp_postings", "line": "line_postings"}
-_OWNER = {"band": "text_id", "fp": "text_id", "line": "doc"}
+__all__ = ["KINDS", "Kind", "SQLiteStorage", "Storage", "StoredDocument", "StoredText"]
 
-#: A run is sealed once it holds this many postings; FANIN sealed runs of one level merge.
-SEAL_POSTINGS = 1 << 19
-FANIN = 4
 #: Seconds a writer (or a reader, in WAL's rare busy moments) waits for the lock.
 BUSY_TIMEOUT_S = 60.0
 #: Bytes of the file mapped into memory (SQLite caps it at its own maximum, 2 GB by default).
@@ -76,7 +69,8 @@ class StoredDocument:
 @dataclass(frozen=True, slots=True)
 class StoredText:
     """A distinct sketched text (an exact-copy class): its first document, its fingerprint
-    frequency group, counts and MinHash signature (low 32 bits of each value)."""
+    frequency group, counts and MinHash signature (low 32 bits of each value; None when its
+    band keys hold it: one band of one row per value)."""
 
     text_id: int
     exact: bytes
@@ -84,7 +78,7 @@ class StoredText:
     grp: int
     n_tokens: int
     n_shingles: int
-    signature: np.ndarray
+    signature: np.ndarray | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +155,13 @@ class Storage(Protocol):
         """Text classes by id."""
 
     def insert_text(
-        self, exact: bytes, rep: int, grp: int, n_tokens: int, n_shingles: int, sig: np.ndarray
+        self,
+        exact: bytes,
+        rep: int,
+        grp: int,
+        n_tokens: int,
+        n_shingles: int,
+        sig: np.ndarray | None,
     ) -> int:
         """Store a new text class; returns its id (always larger than any before)."""
 
@@ -176,8 +176,11 @@ class Storage(Protocol):
     ) -> None:
         """Postings term -> owner (a text id, or a document for lines)."""
 
-    def remove_postings(self, kind: Kind, terms: np.ndarray, owner: int) -> None:
-        """Remove the postings term -> owner."""
+    def remove_owner(self, kind: Kind, owner: int) -> None:
+        """Remove every posting of an owner (in this kind)."""
+
+    def postings(self, kind: Kind, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting of the terms: (terms, owners) as int64 arrays."""
 
     def term_stats(
         self, kind: Kind, terms: np.ndarray, group: int | None = None
@@ -194,7 +197,7 @@ class Storage(Protocol):
         """Make lines chrome (for good)."""
 
     def maintain(self) -> int:
-        """Seal full runs and merge runs of one size; returns the merges made."""
+        """Merge runs of one size; returns the merges made."""
 
     def size(self, tables: bool = False) -> dict[str, int]:
         """Bytes used: file, WAL, free pages; with `tables`, per table (reads every page)."""
@@ -204,14 +207,6 @@ class Storage(Protocol):
 
     def close(self) -> None:
         """Release the store."""
-
-
-def _as_i64(values: np.ndarray) -> list[int]:
-    return np.ascontiguousarray(values).view(np.int64).tolist()
-
-
-def _json_terms(terms: np.ndarray) -> str:
-    return json.dumps(_as_i64(np.unique(terms.view(np.int64))))
 
 
 _DOC_COLUMNS = (
@@ -232,6 +227,7 @@ class SQLiteStorage:
         self._compressor = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self._runs = PostingRuns()
         db = self._db()
         try:
             migrate(db, self.path)
@@ -263,6 +259,8 @@ class SQLiteStorage:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._local.db = db
             self._local.depth = 0
+            self._local.txn = Txn()
+            self._local.bumps = {}
             with self._all_lock:
                 self._all.append(db)
         return db
@@ -281,6 +279,8 @@ class SQLiteStorage:
         _retry(lambda: db.execute("BEGIN"))
         self._local.depth = 1
         try:
+            self._local.txn = Txn()
+            _retry(lambda: self._runs.begin(db, self._local.txn))
             yield
         finally:
             self._local.depth = 0
@@ -310,20 +310,23 @@ class SQLiteStorage:
                 ) from exc
             self._local.depth = 1
             self._local.writing = True
-            self._local.pending = {}
+            txn = self._local.txn = Txn(writing=True)
             self._local.bumps = {}
             try:
+                self._runs.begin(db, txn)
                 yield
+                self._runs.flush(db, txn)
                 self._flush()
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             else:
                 db.execute("COMMIT")
+                self._runs.committed(txn)
             finally:
                 self._local.depth = 0
                 self._local.writing = False
-                self._local.pending = {}
+                self._local.txn = Txn()
                 self._local.bumps = {}
 
     def close(self) -> None:
@@ -357,27 +360,10 @@ class SQLiteStorage:
         bumps[name] = bumps.get(name, 0) + delta
 
     def _flush(self) -> None:
-        """Write the postings and counter changes this transaction has buffered."""
-        pending: dict[str, list[tuple[int, ...]]] = getattr(self._local, "pending", {})
+        """Write the counter changes this transaction has buffered."""
         bumps: dict[str, int] = getattr(self._local, "bumps", {})
-        db = self._db()
-        for kind, rows in pending.items():
-            if not rows:
-                continue
-            run = self._open_run(kind)  # type: ignore[arg-type]
-            table, col = _TABLE[kind], _OWNER[kind]
-            rows.sort()  # in key order: each insert lands next to the last one
-            if kind == "fp":
-                db.executemany(
-                    f"INSERT INTO fp_postings (run, term, text_id, grp) VALUES ({run}, ?, ?, ?)",
-                    rows,
-                )
-            else:
-                db.executemany(f"INSERT INTO {table} (run, term, {col}) VALUES ({run}, ?, ?)", rows)
-            db.execute("UPDATE runs SET postings = postings + ? WHERE run = ?", (len(rows), run))
-            rows.clear()
         if bumps:
-            db.executemany(
+            self._db().executemany(
                 "INSERT INTO counters (name, value) VALUES (?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
                 list(bumps.items()),
@@ -516,9 +502,8 @@ class SQLiteStorage:
 
     @staticmethod
     def _text(r: Sequence[Any]) -> StoredText:
-        return StoredText(
-            r[0], bytes(r[1]), r[2], r[3], r[4], r[5], np.frombuffer(r[6], dtype=np.uint32)
-        )
+        sig = np.frombuffer(r[6], dtype=np.uint32) if r[6] else None  # empty: in the bands
+        return StoredText(r[0], bytes(r[1]), r[2], r[3], r[4], r[5], sig)
 
     def find_text(self, exact: bytes) -> StoredText | None:
         """The text class with this exact hash, or None."""
@@ -546,13 +531,20 @@ class SQLiteStorage:
         return {r[0]: self._text(r) for r in rows}
 
     def insert_text(
-        self, exact: bytes, rep: int, grp: int, n_tokens: int, n_shingles: int, sig: np.ndarray
+        self,
+        exact: bytes,
+        rep: int,
+        grp: int,
+        n_tokens: int,
+        n_shingles: int,
+        sig: np.ndarray | None,
     ) -> int:
         """Store a new text class; returns its id."""
+        packed = b"" if sig is None else np.ascontiguousarray(sig, np.uint32).tobytes()
         cur = self._db().execute(
             "INSERT INTO texts (exact, rep, grp, n_tokens, n_shingles, signature) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (exact, rep, grp, n_tokens, n_shingles, np.ascontiguousarray(sig, np.uint32).tobytes()),
+            (exact, rep, grp, n_tokens, n_shingles, packed),
         )
         return int(cur.lastrowid or 0)
 
@@ -568,47 +560,27 @@ class SQLiteStorage:
 
     # -- postings ---------------------------------------------------------------------------
 
-    def _open_run(self, kind: Kind) -> int:
-        db = self._db()
-        row = db.execute(
-            "SELECT run FROM runs WHERE kind = ? AND sealed = 0 ORDER BY run DESC LIMIT 1", (kind,)
-        ).fetchone()
-        if row is not None:
-            return int(row[0])
-        cur = db.execute("INSERT INTO runs (kind, postings, sealed) VALUES (?, 0, 0)", (kind,))
-        return int(cur.lastrowid or 0)
-
     def add_postings(
         self, kind: Kind, terms: np.ndarray, owner: int, group: int | None = None
     ) -> None:
-        """Postings term -> owner in the kind's open run."""
+        """Postings term -> owner (fingerprints with their text's thread), in this transaction."""
         if terms.shape[0] == 0:
             return
-        rows = self._local.pending.setdefault(kind, [])
-        if kind == "fp":
-            g = group or 0
-            rows.extend((t, owner, g) for t in _as_i64(terms))
-        else:
-            rows.extend((t, owner) for t in _as_i64(terms))
+        txn = self._local.txn
+        gid = self._runs.gid(self._db(), txn, group, create=True) if kind == "fp" else 0
+        self._runs.add(txn, kind, terms, owner, gid)
 
-    def remove_postings(self, kind: Kind, terms: np.ndarray, owner: int) -> None:
-        """Remove postings term -> owner from whichever runs hold them."""
-        if terms.shape[0] == 0:
-            return
-        self._flush()
-        db = self._db()
-        table, col = _TABLE[kind], _OWNER[kind]
-        runs = [r[0] for r in db.execute("SELECT run FROM runs WHERE kind = ?", (kind,))]
-        for run in runs:
-            cur = db.execute(
-                f"DELETE FROM {table} WHERE run = ? AND {col} = ? AND term IN "
-                "(SELECT value FROM json_each(?))",
-                (run, owner, _json_terms(terms)),
-            )
-            if cur.rowcount:
-                db.execute(
-                    "UPDATE runs SET postings = postings - ? WHERE run = ?", (cur.rowcount, run)
-                )
+    def remove_owner(self, kind: Kind, owner: int) -> None:
+        """Remove every posting of an owner."""
+        self._runs.remove_owner(self._db(), self._local.txn, kind, owner)
+
+    def _lookup(self, kind: Kind, terms: np.ndarray) -> Found:
+        return self._runs.lookup(self._db(), self._local.txn, kind, terms)
+
+    def postings(self, kind: Kind, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting of the terms: (terms, owners)."""
+        found = self._lookup(kind, terms)
+        return found.terms, found.owners
 
     def term_stats(
         self, kind: Kind, terms: np.ndarray, group: int | None = None
@@ -616,39 +588,41 @@ class SQLiteStorage:
         """Per term found: owners, first owner and (fingerprints) groups."""
         if terms.shape[0] == 0:
             return {}
-        self._flush()
-        table, col = _TABLE[kind], _OWNER[kind]
-        runs = f"(SELECT run FROM runs WHERE kind = '{kind}')"
-        terms_json = _json_terms(terms)
-        if kind == "fp":
-            rows = self._db().execute(
-                f"SELECT term, count(*), min({col}), "
-                "count(DISTINCT CASE WHEN grp = 0 THEN -text_id ELSE grp END), "
-                f"coalesce(sum(grp = ?), 0) FROM {table} "
-                f"WHERE run IN {runs} AND term IN (SELECT value FROM json_each(?)) GROUP BY term",
-                (group if group is not None else 0, terms_json),
+        f = self._lookup(kind, terms)
+        if f.terms.shape[0] == 0:
+            return {}
+        order = np.lexsort((f.owners, f.terms))
+        t, o, g = f.terms[order], f.owners[order], f.groups[order]
+        starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+        counts = np.diff(np.r_[starts, t.shape[0]])
+        first = o[starts]
+        keys = t[starts].tolist()
+        if kind != "fp":
+            return {
+                k: TermStats(n, m)
+                for k, n, m in zip(keys, counts.tolist(), first.tolist(), strict=True)
+            }
+        # Groups: a thread counts once; a text without a thread is a group of its own.
+        label = np.where(g == 0, -o, g)
+        pair = np.lexsort((label, t))
+        lt, ll = t[pair], label[pair]
+        new = np.r_[True, (lt[1:] != lt[:-1]) | (ll[1:] != ll[:-1])]
+        groups = np.add.reduceat(new.astype(np.int64), starts)
+        gid = self._runs.gid(self._db(), self._local.txn, group, create=False)
+        has = np.logical_or.reduceat(g == gid, starts) if gid > 0 else np.zeros_like(starts)
+        return {
+            k: TermStats(n, m, gr, bool(h))
+            for k, n, m, gr, h in zip(
+                keys, counts.tolist(), first.tolist(), groups.tolist(), has.tolist(), strict=True
             )
-            return {t: TermStats(n, first, g, bool(has)) for t, n, first, g, has in rows}
-        rows = self._db().execute(
-            f"SELECT term, count(*), min({col}) FROM {table} "
-            f"WHERE run IN {runs} AND term IN (SELECT value FROM json_each(?)) GROUP BY term",
-            (terms_json,),
-        )
-        return {t: TermStats(n, first) for t, n, first in rows}
+        }
 
     def owners(self, kind: Kind, terms: np.ndarray) -> list[tuple[int, int]]:
         """(term, owner) of every posting of the terms."""
         if terms.shape[0] == 0:
             return []
-        self._flush()
-        table, col = _TABLE[kind], _OWNER[kind]
-        rows = self._db().execute(
-            f"SELECT term, {col} FROM {table} WHERE run IN "
-            f"(SELECT run FROM runs WHERE kind = '{kind}') "
-            "AND term IN (SELECT value FROM json_each(?))",
-            (_json_terms(terms),),
-        )
-        return rows.fetchall()
+        f = self._lookup(kind, terms)
+        return list(zip(f.terms.tolist(), f.owners.tolist(), strict=True))
 
     # -- chrome -----------------------------------------------------------------------------
 
@@ -670,65 +644,22 @@ class SQLiteStorage:
     # -- maintenance --------------------------------------------------------------------------
 
     def maintain(self) -> int:
-        """Seal full runs, then merge FANIN sealed runs of one level, one transaction each."""
+        """Merge FANIN runs of one level, one transaction each, while there are some."""
         merges = 0
         while True:
             with self.write():
                 db = self._db()
-                db.execute(
-                    "UPDATE runs SET sealed = 1 WHERE sealed = 0 AND postings >= ?",
-                    (SEAL_POSTINGS,),
-                )
-                batch = self._merge_candidates()
+                batch = self._runs.merge_candidates(db)
                 if batch is None:
                     return merges
                 kind, runs = batch
-                self._merge(kind, runs)
+                self._runs.merge(db, self._local.txn, kind, runs)
             merges += 1
 
-    def _merge_candidates(self) -> tuple[Kind, list[int]] | None:
-        rows = (
-            self._db()
-            .execute("SELECT kind, run, postings FROM runs WHERE sealed = 1 ORDER BY run")
-            .fetchall()
-        )
-        levels: dict[tuple[str, int], list[int]] = {}
-        for kind, run, postings in rows:
-            level = 0
-            size = SEAL_POSTINGS * FANIN
-            while postings >= size:
-                level += 1
-                size *= FANIN
-            levels.setdefault((kind, level), []).append(run)
-        for (kind, _), runs in sorted(levels.items(), key=lambda kv: kv[0][1]):
-            if len(runs) >= FANIN:
-                return kind, runs[:FANIN]  # type: ignore[return-value]
-        return None
-
-    def _merge(self, kind: Kind, runs: list[int]) -> None:
-        db = self._db()
-        table, col = _TABLE[kind], _OWNER[kind]
-        extra = ", grp" if kind == "fp" else ""
-        new = int(
-            db.execute(
-                "INSERT INTO runs (kind, postings, sealed) VALUES (?, 0, 1)", (kind,)
-            ).lastrowid
-            or 0
-        )
-        marks = ",".join("?" * len(runs))
-        cur = db.execute(
-            f"INSERT INTO {table} (run, term, {col}{extra}) SELECT ?, term, {col}{extra} "
-            f"FROM {table} WHERE run IN ({marks}) ORDER BY term, {col}",
-            (new, *runs),
-        )
-        db.execute("UPDATE runs SET postings = ? WHERE run = ?", (cur.rowcount, new))
-        db.execute(f"DELETE FROM {table} WHERE run IN ({marks})", runs)
-        db.execute(f"DELETE FROM runs WHERE run IN ({marks})", runs)
-
-    def runs(self) -> list[tuple[str, int, int, bool]]:
-        """(kind, run, postings, sealed) of every run."""
-        rows = self._db().execute("SELECT kind, run, postings, sealed FROM runs ORDER BY run")
-        return [(k, r, p, bool(s)) for k, r, p, s in rows]
+    def runs(self) -> list[tuple[str, int, int, int]]:
+        """(kind, run, postings, blocks) of every run."""
+        rows = self._db().execute("SELECT kind, run, postings, blocks FROM runs ORDER BY run")
+        return [(k, r, p, b) for k, r, p, b in rows]
 
     def size(self, tables: bool = False) -> dict[str, int]:
         """Bytes on disk: the file, its WAL, free pages; with `tables`, per table (dbstat, when
@@ -767,18 +698,6 @@ class SQLiteStorage:
             "(SELECT 1 FROM documents d WHERE d.text_id = t.text_id)",
             "text classes whose first document is wrong": "SELECT count(*) FROM texts t WHERE "
             "t.rep != (SELECT min(doc) FROM documents d WHERE d.text_id = t.text_id)",
-            "text classes without band postings": "SELECT count(*) FROM texts t WHERE NOT "
-            "EXISTS (SELECT 1 FROM band_postings p WHERE p.text_id = t.text_id)",
-            "band postings of missing texts": "SELECT count(*) FROM band_postings p WHERE NOT "
-            "EXISTS (SELECT 1 FROM texts t WHERE t.text_id = p.text_id)",
-            "fingerprint postings of missing texts": "SELECT count(*) FROM fp_postings p WHERE "
-            "NOT EXISTS (SELECT 1 FROM texts t WHERE t.text_id = p.text_id)",
-            "line postings of missing documents": "SELECT count(*) FROM line_postings p WHERE "
-            "NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc = p.doc)",
-            "runs whose count is wrong": "SELECT count(*) FROM runs r WHERE r.postings != "
-            "(SELECT count(*) FROM band_postings p WHERE p.run = r.run) + "
-            "(SELECT count(*) FROM fp_postings p WHERE p.run = r.run) + "
-            "(SELECT count(*) FROM line_postings p WHERE p.run = r.run)",
             "documents counted wrongly": "SELECT (SELECT count(*) FROM documents) != "
             "coalesce((SELECT value FROM counters WHERE name = 'documents'), 0)",
         }
@@ -786,6 +705,24 @@ class SQLiteStorage:
             n = int(db.execute(sql).fetchone()[0])
             if n:
                 problems.append(f"{what}: {n}")
+        bad_runs, live = self._runs.audit(db, self._local.txn)
+        if bad_runs:
+            problems.append(f"runs whose blocks do not hold their postings: {bad_runs}")
+        texts = np.fromiter((r[0] for r in db.execute("SELECT text_id FROM texts")), np.int64)
+        docs = np.fromiter((r[0] for r in db.execute("SELECT doc FROM documents")), np.int64)
+        gids = np.fromiter((r[0] for r in db.execute("SELECT gid FROM threads")), np.int64)
+        counts = {
+            "text classes without band postings": np.setdiff1d(texts, live["band"].owners),
+            "band postings of missing texts": np.setdiff1d(live["band"].owners, texts),
+            "fingerprint postings of missing texts": np.setdiff1d(live["fp"].owners, texts),
+            "fingerprint postings of unknown threads": np.setdiff1d(
+                live["fp"].groups, np.r_[0, gids]
+            ),
+            "line postings of missing documents": np.setdiff1d(live["line"].owners, docs),
+        }
+        for what, missing in counts.items():
+            if missing.shape[0]:
+                problems.append(f"{what}: {missing.shape[0]}")
         return problems
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from copytrace.index.chrome import threshold
 from copytrace.index.core import Document, Origin, Settings
+from copytrace.index.migrate2 import signatures_in_bands
 from copytrace.index.sketching import (
     Prepared,
     Sketch,
-    band_terms,
     blanked,
     blanks_for,
     prepare,
@@ -64,6 +64,9 @@ class Writer:
         self.storage = storage
         self.settings = settings
         self.chrome = chrome
+        #: With one band of one row per signature value, a text's band keys hold its
+        #: signature: it is not stored again.
+        self.sig_in_bands = signatures_in_bands(settings)
 
     # -- adding ---------------------------------------------------------------------------
 
@@ -172,15 +175,12 @@ class Writer:
 
     def _make_chrome(self, keys: np.ndarray) -> None:
         s = self.storage
-        held = s.owners("line", keys)
+        held = {doc for _, doc in s.owners("line", keys)}
+        # Chrome keys are never counted again: their postings are left for merges to drop.
         s.add_chrome(keys.tolist())
         self.chrome.add(keys.tolist())
-        by_doc: dict[int, list[int]] = {}
-        for term, doc in held:
-            by_doc.setdefault(doc, []).append(term)
         affected: set[int] = set()
-        for doc, terms in by_doc.items():
-            s.remove_postings("line", np.asarray(terms, dtype=np.int64), doc)
+        for doc in held:
             affected.update(s.same_lines(s.document(doc).lines_key))
         for doc in sorted(affected):
             self.resketch(doc)
@@ -210,7 +210,8 @@ class Writer:
             return
         found = s.find_text(sk.exact)
         if found is None:
-            tid = s.insert_text(sk.exact, doc, thread, sk.n_tokens, sk.n_shingles, sk.signature)
+            sig = None if self.sig_in_bands else sk.signature
+            tid = s.insert_text(sk.exact, doc, thread, sk.n_tokens, sk.n_shingles, sig)
             s.add_postings("band", sk.bands, tid)
             if self.settings.passages:
                 s.add_postings("fp", sk.fingerprints, tid, thread)
@@ -218,15 +219,18 @@ class Writer:
         else:
             tid = found.text_id
             if doc < found.rep:  # an older document sketched again now has this text
-                self._set_rep(found.text_id, doc, thread, found.grp, sk.fingerprints)
+                self._set_rep(found.text_id, doc, thread, found.grp, lambda: sk.fingerprints)
         s.update_sketch(doc, tid, blanks, sk.span)
 
-    def _set_rep(self, text_id: int, rep: int, grp: int, old_grp: int, fps: np.ndarray) -> None:
+    def _set_rep(
+        self, text_id: int, rep: int, grp: int, old_grp: int, fps: Callable[[], np.ndarray]
+    ) -> None:
+        """Make `rep` the first document of a class; its fingerprints move to its thread."""
         s = self.storage
         s.update_text(text_id, rep, grp)
         if grp != old_grp and self.settings.passages:
-            s.remove_postings("fp", fps, text_id)
-            s.add_postings("fp", fps, text_id, grp)
+            s.remove_owner("fp", text_id)
+            s.add_postings("fp", fps(), text_id, grp)
 
     def _detach(self, d: StoredDocument) -> None:
         """Take a document out of its class; the class goes when it was its last document."""
@@ -234,22 +238,22 @@ class Writer:
         assert d.text_id is not None
         t = s.texts([d.text_id])[d.text_id]
         members = [m for m in s.members(d.text_id) if m != d.doc]
-        fps = None
-        if self.settings.passages and (not members or d.doc == t.rep):
-            (old,) = sketch_texts([blanked(d.text, d.blanks)], self.settings)
-            fps = old.fingerprints
         if not members:
-            s.remove_postings("band", band_terms(t.signature, self.settings), t.text_id)
-            if fps is not None:
-                s.remove_postings("fp", fps, t.text_id)
+            s.remove_owner("band", t.text_id)
+            if self.settings.passages:
+                s.remove_owner("fp", t.text_id)
             s.delete_text(t.text_id)
             s.bump("texts", -1)
         elif d.doc == t.rep:
             rep = members[0]
             thread = s.document(rep).thread
-            self._set_rep(
-                t.text_id, rep, thread, t.grp, fps if fps is not None else np.empty(0, np.int64)
-            )
+
+            def fingerprints() -> np.ndarray:
+                """The class's fingerprints (of its text as this document was blanked)."""
+                (old,) = sketch_texts([blanked(d.text, d.blanks)], self.settings)
+                return old.fingerprints
+
+            self._set_rep(t.text_id, rep, thread, t.grp, fingerprints)
         s.update_sketch(d.doc, None, d.blanks, d.span)
 
     # -- removing -------------------------------------------------------------------------
@@ -264,7 +268,7 @@ class Writer:
             p = prepare(Document(d.id, d.text, d.meta), self.settings)
             chrome = self.chrome.keys
             keys = np.asarray([k for k in p.counted_keys() if k not in chrome], np.int64)
-            s.remove_postings("line", keys, d.doc)
+            s.remove_owner("line", d.doc)
             heirs = [x for x in s.same_lines(d.lines_key) if x != d.doc]
             if heirs:  # a copy with the same provenance and text counts its lines now
                 s.set_carrier(heirs[0], True)
