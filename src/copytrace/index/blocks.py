@@ -2,14 +2,17 @@
 
 A run of postings is cut into blocks of up to BLOCK postings, in (term, owner) order. A block is
 
-    u16 count | u8 term bits | u8 owner bits | u8 group bits | varint lowest owner |
-    varint lowest group | bit-packed term deltas (count - 1) | owners - lowest | groups - lowest
+    u16 count | u8 term bits | u8 owner bits | u8 group bits (+ 128 when any group) |
+    varint lowest owner | varint lowest group | bit-packed term deltas (count - 1) |
+    owners - lowest | [a bit per posting: has a group | groups - lowest, of those that have]
 
-(little-endian, bits packed from the lowest). The block's first term is not in it: it is the
-block's *fence*, kept with the run (`runs.fences`), so that finding the blocks that may hold a
-term is a binary search in memory. Deltas of sorted hash values and owners offset from the
-block's lowest take about log2(range / count) + 2 and log2(owners) bits: a band posting of a
-200,000-text index takes about 4.5 bytes instead of a 17-byte B-tree row.
+(little-endian, bits packed from the lowest). Most postings have no group (a group is the
+thread of a post), so groups cost a bit each plus the bits of those that have one. The block's
+first term is not in it: it is the block's *fence*, kept with the run (`runs.fences`), so that
+finding the blocks that may hold a term is a binary search in memory. Deltas of sorted hash
+values and owners offset from the block's lowest take about log2(range / count) + 2 and
+log2(owners) bits: a band posting of a 100,000-text index takes about 4.5 bytes instead of a
+17-byte B-tree row.
 
 The kernels are compiled with numba (cached on disk); none loops in Python per posting.
 """
@@ -23,6 +26,11 @@ import numpy as np
 BLOCK = 128
 #: Bytes of a block's fixed header (count and the three bit widths).
 _HEADER = 5
+#: The group-width byte's flag: the block has postings with a group.
+_GROUPS = 0x80
+#: Bloom filter of a run: bits per posting and hash functions (about 9% false positives).
+BLOOM_BITS = 5
+BLOOM_HASHES = 3
 
 
 @numba.njit(inline="always", cache=True)
@@ -77,6 +85,7 @@ def _take(
 ) -> tuple[np.uint64, int, np.uint64, int]:
     """The next `width` bits of the stream (acc holds nacc bits read ahead): value and state."""
     high = np.uint64(0)
+    low = np.uint64(0)
     if width > 56:  # the low 32 bits first, so that acc never overflows
         while nacc < 32:
             acc |= np.uint64(buf[pos]) << np.uint64(nacc)
@@ -152,18 +161,22 @@ def encode(
             g[i] = groups[j]
         fences[b] = t[0]
         own_min = o[0]
-        grp_min = g[0]
+        grp_min = np.int64(0)
+        grouped = 0
         max_delta = np.uint64(0)
         for i in range(count):
             own_min = min(own_min, o[i])
-            grp_min = min(grp_min, g[i])
+            if g[i] != 0:
+                grp_min = g[i] if grouped == 0 else min(grp_min, g[i])
+                grouped += 1
             if i > 0:
                 max_delta = max(max_delta, np.uint64(t[i]) - np.uint64(t[i - 1]))
         max_own = np.uint64(0)
         max_grp = np.uint64(0)
         for i in range(count):
             max_own = max(max_own, np.uint64(o[i] - own_min))
-            max_grp = max(max_grp, np.uint64(g[i] - grp_min))
+            if g[i] != 0:
+                max_grp = max(max_grp, np.uint64(g[i] - grp_min))
         wt = _width(max_delta)
         wo = _width(max_own)
         wg = _width(max_grp)
@@ -172,7 +185,7 @@ def encode(
         out[pos + 1] = np.uint8(count >> 8)
         out[pos + 2] = np.uint8(wt)
         out[pos + 3] = np.uint8(wo)
-        out[pos + 4] = np.uint8(wg)
+        out[pos + 4] = np.uint8(wg | (_GROUPS if grouped else 0))
         pos = _put_varint(out, pos + _HEADER, np.uint64(own_min))
         pos = _put_varint(out, pos, np.uint64(grp_min))
         acc = np.uint64(0)
@@ -181,8 +194,12 @@ def encode(
             pos, acc, nacc = _emit(out, pos, acc, nacc, np.uint64(t[i]) - np.uint64(t[i - 1]), wt)
         for i in range(count):
             pos, acc, nacc = _emit(out, pos, acc, nacc, np.uint64(o[i] - own_min), wo)
-        for i in range(count):
-            pos, acc, nacc = _emit(out, pos, acc, nacc, np.uint64(g[i] - grp_min), wg)
+        if grouped:
+            for i in range(count):
+                pos, acc, nacc = _emit(out, pos, acc, nacc, np.uint64(g[i] != 0), 1)
+            for i in range(count):
+                if g[i] != 0:
+                    pos, acc, nacc = _emit(out, pos, acc, nacc, np.uint64(g[i] - grp_min), wg)
         if nacc:
             out[pos] = np.uint8(acc)
             pos += 1
@@ -192,10 +209,13 @@ def encode(
 
 @numba.njit(cache=True)
 def _header(buf: np.ndarray, start: int) -> tuple[int, int, int, int, np.uint64, np.uint64, int]:
+    """count, term bits, owner bits, group bits (-1: no group in the block), lowest owner,
+    lowest group, and the bit where the packed values start."""
     count = int(buf[start]) | (int(buf[start + 1]) << 8)
     wt = int(buf[start + 2])
     wo = int(buf[start + 3])
     wg = int(buf[start + 4])
+    wg = wg & ~_GROUPS if wg & _GROUPS else -1
     own_min, pos = _get_varint(buf, start + _HEADER)
     grp_min, pos = _get_varint(buf, pos)
     return count, wt, wo, wg, own_min, grp_min, pos * 8
@@ -211,7 +231,9 @@ def first_bad(buf: np.ndarray, starts: np.ndarray) -> int:
             return b
         count = int(buf[start]) | (int(buf[start + 1]) << 8)
         wt, wo, wg = int(buf[start + 2]), int(buf[start + 3]), int(buf[start + 4])
-        if count < 1 or wt > 64 or wo > 64 or wg > 64:
+        grouped = wg & _GROUPS
+        wg &= ~_GROUPS
+        if count < 1 or wt > 64 or wo > 64 or wg > 64 or (wg and not grouped):
             return b
         pos = start + _HEADER
         for _ in range(2):  # the two varints, each at most 10 bytes, inside the block
@@ -222,8 +244,15 @@ def first_bad(buf: np.ndarray, starts: np.ndarray) -> int:
             if pos >= end or n == 10:
                 return b
             pos += 1
-        bits = (count - 1) * wt + count * (wo + wg)
-        if pos * 8 + bits > end * 8:
+        bits = pos * 8 + (count - 1) * wt + count * wo
+        if grouped:
+            if bits + count > end * 8:
+                return b
+            have = 0
+            for i in range(count):
+                have += (buf[(bits + i) >> 3] >> ((bits + i) & 7)) & 1
+            bits += count + have * wg
+        if bits > end * 8:
             return b
     return -1
 
@@ -253,7 +282,7 @@ def find(
     for b in range(starts.shape[0] - 1):
         count, wt, wo, wg, own_min, grp_min, bitpos = _header(buf, starts[b])
         owner_bits = bitpos + (count - 1) * wt
-        group_bits = owner_bits + count * wo
+        flag_bits = owner_bits + count * wo
         term = fences[b]
         k = np.searchsorted(wanted, term)
         pos, acc, nacc = bitpos >> 3, np.uint64(0), 0
@@ -268,10 +297,21 @@ def find(
             if wanted[k] == term:
                 out_t[found] = term
                 out_o[found] = np.int64(own_min + _get_bits(buf, owner_bits + i * wo, wo))
-                out_g[found] = np.int64(grp_min + _get_bits(buf, group_bits + i * wg, wg))
+                out_g[found] = _group_of(buf, flag_bits, count, wg, grp_min, i)
                 out_r[found] = runs[b]
                 found += 1
     return out_t[:found], out_o[:found], out_g[:found], out_r[:found]
+
+
+@numba.njit(inline="always", cache=True)
+def _group_of(buf: np.ndarray, flags: int, count: int, wg: int, grp_min: np.uint64, i: int) -> int:
+    """The group of posting i of a block (0: none)."""
+    if wg < 0 or not (buf[(flags + i) >> 3] >> ((flags + i) & 7)) & 1:
+        return 0
+    rank = 0
+    for j in range(i):
+        rank += (buf[(flags + j) >> 3] >> ((flags + j) & 7)) & 1
+    return int(grp_min + _get_bits(buf, flags + count + rank * wg, wg))
 
 
 @numba.njit(cache=True)
@@ -296,11 +336,102 @@ def decode(
         for i in range(count):
             v, pos, acc, nacc = _take(buf, pos, acc, nacc, wo)
             out_o[at + i] = np.int64(own_min + v)
-        for i in range(count):
-            v, pos, acc, nacc = _take(buf, pos, acc, nacc, wg)
-            out_g[at + i] = np.int64(grp_min + v)
+        if wg < 0:
+            out_g[at : at + count] = 0
+        else:
+            for i in range(count):
+                v, pos, acc, nacc = _take(buf, pos, acc, nacc, 1)
+                out_g[at + i] = np.int64(v)
+            for i in range(count):
+                if out_g[at + i]:
+                    v, pos, acc, nacc = _take(buf, pos, acc, nacc, wg)
+                    out_g[at + i] = np.int64(grp_min + v)
         at += count
     return out_t, out_o, out_g
+
+
+@numba.njit(inline="always", cache=True)
+def _mix(x: np.uint64) -> np.uint64:
+    """A 64-bit finalizer (splitmix64's): every input bit moves every output bit."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@numba.njit(cache=True)
+def bloom(terms: np.ndarray, bits_per_key: int, hashes: int) -> np.ndarray:
+    """A Bloom filter of the terms (bytes; its size tells its number of bits)."""
+    n_bits = max(64, (terms.shape[0] * bits_per_key + 63) // 64 * 64)
+    out = np.zeros(n_bits // 8, dtype=np.uint8)
+    m = np.uint64(n_bits)
+    for t in terms:
+        h = _mix(np.uint64(t))
+        h1 = h & np.uint64(0xFFFFFFFF)
+        h2 = (h >> np.uint64(32)) | np.uint64(1)
+        for i in range(hashes):
+            bit = (h1 + np.uint64(i) * h2) % m
+            out[bit >> np.uint64(3)] |= np.uint8(1 << (bit & np.uint64(7)))
+    return out
+
+
+@numba.njit(cache=True)
+def maybe_in(filt: np.ndarray, terms: np.ndarray, hashes: int) -> np.ndarray:
+    """Which terms the Bloom filter may hold (false for those it surely does not)."""
+    m = np.uint64(filt.shape[0] * 8)
+    out = np.empty(terms.shape[0], dtype=np.bool_)
+    for j in range(terms.shape[0]):
+        h = _mix(np.uint64(terms[j]))
+        h1 = h & np.uint64(0xFFFFFFFF)
+        h2 = (h >> np.uint64(32)) | np.uint64(1)
+        hit = True
+        for i in range(hashes):
+            bit = (h1 + np.uint64(i) * h2) % m
+            if not (filt[bit >> np.uint64(3)] >> (bit & np.uint64(7))) & 1:
+                hit = False
+                break
+        out[j] = hit
+    return out
+
+
+@numba.njit(cache=True)
+def blocks_to_read(
+    wanted: np.ndarray,
+    fences: np.ndarray,
+    fence_at: np.ndarray,
+    filters: np.ndarray,
+    filter_at: np.ndarray,
+    runs: np.ndarray,
+    id_bits: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The blocks of the runs that may hold wanted terms (sorted, distinct): run i's fences are
+    fences[fence_at[i]:fence_at[i + 1]], its Bloom filter filters[filter_at[i]:...]. Returns
+    the blocks' ids (run << id_bits | number, increasing) and their fences."""
+    out_id = np.empty(16, dtype=np.int64)
+    out_first = np.empty(16, dtype=np.int64)
+    n = 0
+    for r in range(runs.shape[0]):
+        f = fences[fence_at[r] : fence_at[r + 1]]
+        filt = filters[filter_at[r] : filter_at[r + 1]]
+        if f.shape[0] == 0:
+            continue
+        last = -1
+        here = maybe_in(filt, wanted, BLOOM_HASHES)
+        for j in range(wanted.shape[0]):
+            if not here[j] or wanted[j] < f[0]:
+                continue
+            hi = np.searchsorted(f, wanted[j], side="right") - 1
+            lo = max(np.searchsorted(f, wanted[j], side="left") - 1, 0)
+            for b in range(max(lo, last + 1), hi + 1):
+                if n == out_id.shape[0]:
+                    out_id = np.concatenate((out_id, np.empty(n, dtype=np.int64)))
+                    out_first = np.concatenate((out_first, np.empty(n, dtype=np.int64)))
+                out_id[n] = (runs[r] << id_bits) + b
+                out_first[n] = f[b]
+                n += 1
+                last = b
+    return out_id[:n], out_first[:n]
 
 
 @numba.njit(cache=True)
@@ -334,4 +465,8 @@ def warm_up() -> None:
     first_bad(buf, starts)
     find(buf, starts, fences, np.zeros(2, dtype=np.int64), t[:2].copy())
     decode(buf, starts, fences)
+    filt = bloom(t, BLOOM_BITS, BLOOM_HASHES)
+    maybe_in(filt, t, BLOOM_HASHES)
+    at = np.asarray([0, fences.shape[0]], dtype=np.int64)
+    blocks_to_read(t, fences, at, filt, np.asarray([0, filt.shape[0]]), at[1:], 24)
     merge_order(t, o, np.asarray([0, 2, 4], dtype=np.int64))

@@ -23,7 +23,8 @@ _SCHEMA_2 = """
         kind TEXT NOT NULL,
         postings INTEGER NOT NULL,
         blocks INTEGER NOT NULL,
-        fences BLOB NOT NULL
+        fences BLOB NOT NULL,
+        filter BLOB NOT NULL
     );
     CREATE TABLE blocks (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
     CREATE TABLE removed (

@@ -13,9 +13,12 @@ fingerprints -> texts, line keys -> documents) here, as in a log-structured merg
   run then): postings of that owner in runs numbered up to `upto` are no longer there. Lookups
   skip them, merges drop them, and a tombstone older than every run of its kind is deleted.
   Postings of line keys that became chrome are dropped by merges too (no lookup asks for them).
-- A lookup finds, in each run, the blocks whose fence range may hold each wanted term (a binary
-  search of the fences, cached in memory per run: runs never change), reads those blocks in one
-  statement and decodes only the wanted postings.
+- Each run has a Bloom filter of its terms (`blocks.BLOOM_BITS` bits a posting). A lookup asks
+  each run's filter which wanted terms it may hold, finds the blocks whose fence range may hold
+  those (a binary search of the fences), reads those blocks in one statement and decodes only
+  the wanted postings. Fences and filters are cached in memory per run (runs never change).
+  Most terms a query looks up are in no run or in one, so it reads about one block a term
+  rather than one a term and run.
 
 Passage fingerprint postings carry the thread of their text as a small number (`threads`: one
 row per thread key, numbered from 1; 0 is no thread).
@@ -126,7 +129,10 @@ class PostingRuns:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._fences: dict[int, np.ndarray] = {}
+        self._fences: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._joined: dict[
+            tuple[int, ...], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+        ] = {}
         self._tombs = _Tombstones()
         self._gids: dict[int, int] = {}
 
@@ -220,10 +226,11 @@ class PostingRuns:
         order: np.ndarray,
     ) -> int:
         buf, starts, fences = blocks.encode(terms, owners, groups, order, blocks.BLOCK)
+        filt = blocks.bloom(terms, blocks.BLOOM_BITS, blocks.BLOOM_HASHES)
         run = int(
             db.execute(
-                "INSERT INTO runs (kind, postings, blocks, fences) VALUES (?, ?, ?, ?)",
-                (kind, int(order.shape[0]), int(fences.shape[0]), fences.tobytes()),
+                "INSERT INTO runs (kind, postings, blocks, fences, filter) VALUES (?, ?, ?, ?, ?)",
+                (kind, int(order.shape[0]), int(fences.shape[0]), fences.tobytes(), filt.data),
             ).lastrowid
             or 0
         )
@@ -238,45 +245,68 @@ class PostingRuns:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _fences_of(self, db: sqlite3.Connection, run: int) -> np.ndarray:
-        fences = self._fences.get(run)
-        if fences is None:
-            row = db.execute("SELECT fences FROM runs WHERE run = ?", (run,)).fetchone()
-            fences = np.frombuffer(row[0], dtype=np.int64)
+    def _index_of(self, db: sqlite3.Connection, run: int) -> tuple[np.ndarray, np.ndarray]:
+        """A run's fences and Bloom filter (read once: runs never change)."""
+        found = self._fences.get(run)
+        if found is None:
+            row = db.execute("SELECT fences, filter FROM runs WHERE run = ?", (run,)).fetchone()
+            found = (np.frombuffer(row[0], dtype=np.int64), np.frombuffer(row[1], dtype=np.uint8))
             with self._lock:
                 if len(self._fences) > 4096:
                     self._fences.clear()
-                self._fences[run] = fences
-        return fences
+                self._fences[run] = found
+        return found
+
+    def _indexes(
+        self, db: sqlite3.Connection, runs: tuple[int, ...]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The fences and filters of runs, each kind concatenated (kept for the same runs)."""
+        with self._lock:
+            found = self._joined.get(runs)
+        if found is None:
+            parts = [self._index_of(db, run) for run in runs]
+            fence_at = np.zeros(len(runs) + 1, dtype=np.int64)
+            np.cumsum([p[0].shape[0] for p in parts], out=fence_at[1:])
+            filter_at = np.zeros(len(runs) + 1, dtype=np.int64)
+            np.cumsum([p[1].shape[0] for p in parts], out=filter_at[1:])
+            empty8, empty64 = np.empty(0, np.uint8), np.empty(0, np.int64)
+            found = (
+                np.concatenate([empty64] + [p[0] for p in parts]),
+                fence_at,
+                np.concatenate([empty8] + [p[1] for p in parts]),
+                filter_at,
+            )
+            with self._lock:
+                if len(self._joined) > 64:
+                    self._joined.clear()
+                self._joined[runs] = found
+        return found
+
+    def _fences_of(self, db: sqlite3.Connection, run: int) -> np.ndarray:
+        return self._index_of(db, run)[0]
 
     def lookup(self, db: sqlite3.Connection, txn: Txn, kind: Kind, terms: np.ndarray) -> Found:
         """Every live posting of the terms."""
         wanted = np.unique(np.ascontiguousarray(terms).view(np.int64))
         if wanted.shape[0] == 0:
             return Found.empty()
-        runs = db.execute("SELECT run FROM runs WHERE kind = ? ORDER BY run", (kind,)).fetchall()
-        ids, firsts = [], []
-        for (run,) in runs:
-            fences = self._fences_of(db, run)
-            hi = np.searchsorted(fences, wanted, "right") - 1
-            keep = hi >= 0
-            if not keep.any():
-                continue
-            hi = hi[keep]
-            lo = np.maximum(np.searchsorted(fences, wanted[keep], "left") - 1, 0)
-            span = hi - lo + 1
-            if int(span.max()) == 1:
-                numbers = np.unique(lo)
-            else:
-                total = int(span.sum())
-                offsets = np.arange(total) - np.repeat(np.cumsum(span) - span, span)
-                numbers = np.unique(np.repeat(lo, span) + offsets)
-            ids.append((run << BLOCK_ID_BITS) + numbers)
-            firsts.append(fences[numbers])
+        runs = tuple(
+            r[0] for r in db.execute("SELECT run FROM runs WHERE kind = ? ORDER BY run", (kind,))
+        )
+        fences, fence_at, filters, filter_at = self._indexes(db, runs)
+        ids, firsts = blocks.blocks_to_read(
+            wanted,
+            fences,
+            fence_at,
+            filters,
+            filter_at,
+            np.asarray(runs, dtype=np.int64),
+            BLOCK_ID_BITS,
+        )
         parts = [Found.empty()]
         run_parts = [np.empty(0, dtype=np.int64)]
-        if ids:
-            found = self._read_blocks(db, np.concatenate(ids), np.concatenate(firsts), wanted)
+        if ids.shape[0]:
+            found = self._read_blocks(db, ids, firsts, wanted)
             parts.append(found[0])
             run_parts.append(found[1])
         chunks = txn.pending.get(kind)
@@ -393,6 +423,10 @@ class PostingRuns:
                     bad += 1
                     continue
                 if f.terms.shape[0] != postings or bool(np.any(f.terms[1:] < f.terms[:-1])):
+                    bad += 1
+                    continue
+                filt = self._index_of(db, run)[1]
+                if not blocks.maybe_in(filt, f.terms, blocks.BLOOM_HASHES).all():
                     bad += 1
                     continue
                 alive = self._alive(txn, kind, f.owners, np.full(f.owners.shape[0], run))

@@ -127,42 +127,57 @@ class Sketch:
         return self.n_tokens == 0
 
 
-def band_terms(signature: np.ndarray, settings: Settings) -> np.ndarray:
-    """The LSH band keys of a 32-bit signature: band number << 32 | the band's value."""
+def band_terms(signatures: np.ndarray, settings: Settings) -> np.ndarray:
+    """The LSH band keys of 32-bit signatures (one row per text, or one signature):
+    band number << 32 | the band's value."""
     bands, rows = choose_banding(settings)
-    sig = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    sig = np.atleast_2d(signatures)[:, : bands * rows].astype(np.uint64)
+    sig = sig.reshape(sig.shape[0], bands, rows)
     if rows == 1:
-        values = sig[:, 0]
+        values = sig[:, :, 0]
     else:  # the rows of a band mixed into 32 bits (FNV-style, as lsh._band_keys)
-        values = np.full(bands, np.uint64(0xCBF29CE484222325))
+        values = np.full(sig.shape[:2], np.uint64(0xCBF29CE484222325))
         for c in range(rows):
-            values = (values ^ sig[:, c]) * np.uint64(0x100000001B3)
+            values = (values ^ sig[:, :, c]) * np.uint64(0x100000001B3)
             values ^= values >> np.uint64(29)
         values &= np.uint64(0xFFFFFFFF)
-    return ((np.arange(bands, dtype=np.uint64) << np.uint64(32)) | values).view(np.int64)
+    keys = ((np.arange(bands, dtype=np.uint64) << np.uint64(32))[None, :] | values).view(np.int64)
+    return keys if signatures.ndim == 2 else keys[0]
 
 
 def sketch_texts(texts: Sequence[str], settings: Settings) -> list[Sketch]:
-    """Sketch blanked texts in one batch."""
+    """Sketch blanked texts in one batch (the per-text work in whole-batch array operations)."""
     if not texts:
         return []
     sk = sketch_batch(texts, settings)
-    out = []
-    for i in range(len(texts)):
-        sig = np.ascontiguousarray(sk.signatures[i], dtype=np.uint32)
-        fps = np.unique(sk.fp_hash[sk.fp_offsets[i] : sk.fp_offsets[i + 1]]).view(np.int64)
-        out.append(
-            Sketch(
-                exact=np.ascontiguousarray(sk.exact[i]).tobytes(),
-                n_tokens=int(sk.n_tokens[i]),
-                n_shingles=int(sk.n_shingles[i]),
-                span=(int(sk.text_span[i, 0]), int(sk.text_span[i, 1])),
-                signature=sig,
-                fingerprints=fps,
-                bands=band_terms(sig, settings),
-            )
+    n = len(texts)
+    sigs = np.ascontiguousarray(sk.signatures, dtype=np.uint32)
+    bands = band_terms(sigs, settings)
+    # Each text's distinct fingerprints, in one sort of the batch by (text, hash).
+    owner = np.repeat(np.arange(n), np.diff(sk.fp_offsets))
+    order = np.lexsort((sk.fp_hash, owner))
+    hashes, owner = sk.fp_hash[order], owner[order]
+    first = np.ones(hashes.shape[0], dtype=bool)
+    first[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+    hashes, owner = hashes[first].view(np.int64), owner[first]
+    cuts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=cuts[1:])
+    exact = [bytes(x) for x in np.ascontiguousarray(sk.exact)]
+    counts = np.stack([sk.n_tokens, sk.n_shingles], axis=1).tolist()
+    spans = sk.text_span.tolist()
+    cut = cuts.tolist()
+    return [
+        Sketch(
+            exact=exact[i],
+            n_tokens=int(counts[i][0]),
+            n_shingles=int(counts[i][1]),
+            span=(int(spans[i][0]), int(spans[i][1])),
+            signature=sigs[i],
+            fingerprints=hashes[cut[i] : cut[i + 1]],
+            bands=bands[i],
         )
-    return out
+        for i in range(n)
+    ]
 
 
 def blanked(text: str, blanks: Sequence[tuple[int, int]]) -> str:

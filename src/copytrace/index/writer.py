@@ -182,17 +182,25 @@ class Writer:
         affected: set[int] = set()
         for doc in held:
             affected.update(s.same_lines(s.document(doc).lines_key))
-        for doc in sorted(affected):
-            self.resketch(doc)
+        self.resketch(sorted(affected))
 
-    def resketch(self, doc: int) -> None:
-        """Blank a document with the chrome known now; sketch it again if that changed it."""
-        d = self.storage.document(doc)
-        p = prepare(Document(d.id, d.text, d.meta), self.settings)
-        new_blanks = blanks_for(p, self.chrome.keys, self.settings)
-        if new_blanks == d.blanks:
-            return
-        (sk,) = sketch_texts([blanked(d.text, new_blanks)], self.settings)
+    def resketch(self, docs: list[int]) -> None:
+        """Blank documents with the chrome known now; sketch again those that changed (in one
+        batch), and move them to their new classes, in order."""
+        changed = []
+        for doc in docs:
+            d = self.storage.document(doc)
+            p = prepare(Document(d.id, d.text, d.meta), self.settings)
+            new_blanks = blanks_for(p, self.chrome.keys, self.settings)
+            if new_blanks != d.blanks:
+                changed.append((d, new_blanks))
+        sketches = sketch_texts([blanked(d.text, b) for d, b in changed], self.settings)
+        for (d, new_blanks), sk in zip(changed, sketches, strict=True):
+            self._move(d, new_blanks, sk)
+
+    def _move(self, d: StoredDocument, new_blanks: list[tuple[int, int]], sk: Sketch) -> None:
+        """Give a document its new blanks and the class of its new sketch."""
+        doc = d.doc
         if d.text_id is not None:
             old = self.storage.texts([d.text_id])[d.text_id]
             if not sk.empty and old.exact == sk.exact:
