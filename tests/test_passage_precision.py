@@ -104,11 +104,6 @@ def test_compare_labels_a_quoting_reply_reuse_not_rewrite() -> None:
     assert all(s.similarity >= Settings().rewrite_similarity for s in c.spans)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compare does not blank posts' headers and attributions: the first span starts in the "
-    "attribution line and, in the parent, in its From header",
-)
 def test_compare_puts_the_spans_of_a_quoting_reply_on_the_quoted_text() -> None:
     reply = _reply(_quoted(PARENT_LINES[:2]), "", OWN_1, "", _quoted(PARENT_LINES[2:5]), "", OWN_2)
     c = copytrace.compare(reply, PARENT)
@@ -296,11 +291,6 @@ def test_a_team_sheet_shared_by_two_reports_is_not_reuse() -> None:
     assert c.relation == Relation.PASSAGE_REUSE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="every word of an all-capitals text is capitalized, so a verbatim all-capitals "
-    "paragraph is taken for a list",
-)
 def test_a_verbatim_paragraph_in_capitals_is_reuse() -> None:
     shouted = PROSE.upper()
     c = copytrace.compare(f"{WIN}\n\n{shouted}", f"{LOSS}\n\n{shouted}")

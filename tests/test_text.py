@@ -13,9 +13,11 @@ from sentence_helpers import _sentences, _text
 import copytrace.text as text_module
 from copytrace.text import (
     CAPITAL,
+    FIGURE_PART,
     MAX_SENTENCE_TOKENS,
     NAME,
     NUMBER,
+    SHOUTED,
     normalize,
     sentence_ids,
     token_shapes,
@@ -123,7 +125,25 @@ def _shapes(text: str) -> list[tuple[str, int]]:
 
 
 def test_shape_bits_are_distinct() -> None:
-    assert {NUMBER, NAME, CAPITAL} == {1, 2, 4}
+    assert {NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART} == {1, 2, 4, 8, 16}
+
+
+def test_words_in_capitals_and_parts_of_figures() -> None:
+    assert _shapes("Sales of NATO rose 3,400 units, 12, 5 and 2.75 PCT") == [
+        ("Sales", CAPITAL),
+        ("of", 0),
+        ("NATO", NAME | CAPITAL | SHOUTED),
+        ("rose", 0),
+        ("3", NUMBER),
+        ("400", NUMBER | FIGURE_PART),  # one figure: a thousands separator
+        ("units", 0),
+        ("12", NUMBER),
+        ("5", NUMBER),  # a comma and a space: another figure
+        ("and", 0),
+        ("2", NUMBER),
+        ("75", NUMBER | FIGURE_PART),
+        ("PCT", NAME | CAPITAL | SHOUTED),
+    ]
 
 
 def test_figures_names_and_capitals() -> None:
@@ -137,7 +157,7 @@ def test_figures_names_and_capitals() -> None:
         ("Kestrel", NAME | CAPITAL),
         ("paid", 0),
         ("4", NUMBER),
-        ("5m", NUMBER),  # any digit makes a figure
+        ("5m", NUMBER | FIGURE_PART),  # any digit makes a figure; "4.5m" is one figure
         ("crowns", 0),
         ("for", 0),
         ("3rd", NUMBER),
