@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from reference import CASES, STORED, outputs
+from conftest import ReferenceScans
+from reference import CASES, STORED
 
 
-def _check(name: str, tmp_path: Path) -> None:
+def _check(name: str, scans: ReferenceScans) -> None:
     stored = json.loads(STORED.read_text(encoding="utf-8"))[name]
-    found = outputs(name, tmp_path)
+    found = scans.outputs(name)
     assert found["matches"] == stored["matches"]
     assert found["clusters"] == stored["clusters"]
     assert found["records"] == stored["records"]
@@ -25,11 +26,13 @@ def _check(name: str, tmp_path: Path) -> None:
     assert found["clusters_sha256"] == stored["clusters_sha256"]
 
 
-def test_demo_scan_is_the_reference(tmp_path: Path) -> None:
-    _check("demo", tmp_path)
+def test_demo_scan_is_the_reference(reference_scans: ReferenceScans) -> None:
+    _check("demo", reference_scans)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in CASES if n != "demo"])
-def test_corpus_scan_is_the_reference(name: str, corpora: Path, tmp_path: Path) -> None:
-    _check(name, tmp_path)
+def test_corpus_scan_is_the_reference(
+    name: str, corpora: Path, reference_scans: ReferenceScans
+) -> None:
+    _check(name, reference_scans)

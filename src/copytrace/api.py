@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from copytrace.boilerplate import blank, only_blanks
 from copytrace.engines.local.run import LocalRun, Report, ScanResult, documents_as_items
 from copytrace.errors import BadRecordError, InputError
 from copytrace.io.base import BadRecord
@@ -15,6 +16,7 @@ from copytrace.io.inputs import iter_items, open_readers
 from copytrace.io.outputs import check_output_path, staged_outputs
 from copytrace.io.results import write_json, write_jsonl
 from copytrace.io.writers import ScanOutputs
+from copytrace.messages import message_parts
 from copytrace.model import Document, Relation, Settings, Span
 from copytrace.pipeline import OnError, RunOptions
 from copytrace.sketch import shingle_text, sketch_batch
@@ -268,8 +270,15 @@ class Comparison:
 
 
 def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Comparison:
-    """Compare two texts exactly (no sketch estimate): relation, scores and aligned passages."""
+    """Compare two texts exactly (no sketch estimate): relation, scores and aligned passages.
+
+    Posts (texts that begin with an e-mail or news header block) are compared without their
+    header block, attribution lines and "-- " signature, as a scan compares them; the spans
+    still point into the texts as given. Chrome repeated across a corpus needs a corpus: only
+    `scan` finds it."""
     settings = settings or Settings()
+    if not settings.keep_boilerplate:
+        text_a, text_b = _without_post_parts(text_a), _without_post_parts(text_b)
     sk = sketch_batch([text_a, text_b], settings)
     a = shingle_set(shingle_text(text_a, settings), tuple(sk.exact[0].tolist()))
     b = shingle_set(shingle_text(text_b, settings), tuple(sk.exact[1].tolist()))
@@ -286,3 +295,14 @@ def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Compa
         match.containment_b_in_a,
         match.spans,
     )
+
+
+def _without_post_parts(text: str) -> str:
+    """A post with its header block, attributions and signature blanked (same length)."""
+    parts = message_parts(text)
+    if parts is None:
+        return text
+    runs = parts.ranges
+    if not runs or only_blanks(text, runs):
+        return text
+    return blank(text, runs)

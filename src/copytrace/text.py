@@ -371,16 +371,24 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 #: name); it is capitalized at all (names, initials, the first word of a sentence). Figures and
 #: names are the content that templates change and rewrites keep.
 NUMBER, NAME, CAPITAL = 1, 2, 4
+#: More bits: a word of capitals (its first two characters upper case: acronyms, and every word
+#: of a text written in capitals); the part of a figure after its decimal point or thousands
+#: separator ("412.5" is two tokens, one figure).
+SHOUTED, FIGURE_PART = 8, 16
+_SEPARATORS = np.array([ord("."), ord(",")], dtype=np.uint32)
 
 
 def token_shapes(
     text: str, starts: np.ndarray, ends: np.ndarray, sentences: np.ndarray
 ) -> np.ndarray:
-    """The shape bits (NUMBER, NAME, CAPITAL) of each token of a tokenized text (uint8).
+    """The shape bits (NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART) of each token of a
+    tokenized text (uint8).
 
     A token is a NUMBER when it has a digit, a NAME when it has two characters or more, its
     first one an upper- or title-case letter, and it does not start a sentence (`sentences` as
-    from `sentence_ids`): single capitals are initials or the English "I".
+    from `sentence_ids`): single capitals are initials or the English "I". It is SHOUTED when
+    its first two characters are upper case, and a FIGURE_PART when it is a NUMBER joined to
+    the NUMBER before it by one "." or ",".
     """
     n = starts.shape[0]
     out = np.zeros(n, dtype=np.uint8)
@@ -402,5 +410,15 @@ def token_shapes(
         prev[0] = sentences[first - 1] if first > 0 else -1
         prev[1:] = sent[:-1]
         name = upper & (sent == prev) & (e - s >= 2)
-        out[first:last] = number * NUMBER | name * NAME | upper * CAPITAL
+        second = np.minimum(s + 1, chars.shape[0] - 1)
+        shouted = upper & (e - s >= 2) & ((shape[second] & UPPER) != 0)
+        part = np.zeros(last - first, dtype=np.bool_)
+        if last - first > 1:
+            joined = (s[1:] == e[:-1] + 1) & np.isin(
+                chars[np.minimum(e[:-1], chars.shape[0] - 1)], _SEPARATORS
+            )
+            part[1:] = number[1:] & number[:-1] & joined
+        out[first:last] = (
+            number * NUMBER | name * NAME | upper * CAPITAL | shouted * SHOUTED | part * FIGURE_PART
+        )
     return out

@@ -32,7 +32,7 @@ import numba
 import numpy as np
 
 from copytrace.align.boxes import multiset_dice
-from copytrace.text import CAPITAL, NAME, NUMBER
+from copytrace.text import CAPITAL, FIGURE_PART, NAME, NUMBER, SHOUTED, mix64
 
 #: Largest passage (tokens of A x tokens of B) aligned word by word; larger ones stay whole.
 MAX_CELLS = 4_000_000
@@ -53,6 +53,9 @@ MAX_REORDERING = 0.15
 #: A passage whose tokens are capitalized (names, initials) in at least this share on both
 #: sides is a list.
 LIST_NAME_SHARE = 0.6
+#: A region with at least this share of words in capitals is written in capitals: not a list,
+#: and its names are not told by their case.
+SHOUTED_SHARE = 0.5
 #: Dice of the words other than figures and names at which a frame is the same; around the
 #: same frame, this many figures on each side that the other lacks make a report of other
 #: figures, where an updated copy changes one or two.
@@ -68,8 +71,18 @@ RECURRING_MIN = 3
 #: common, while a rewrite keeps the specific facts of what it rewords.
 TOPIC_CONTENT_DICE = 0.5
 TOPIC_MIN_CONTENT = 4
+#: ... and so is one whose words are in runs of MIN_RUN or more in the same order on both sides
+#: less than this share: a rewrite keeps some of its source's phrasing, while texts written
+#: apart share single words and names.
+TOPIC_MIN_ANCHORED = 0.1
+#: A piece shorter than this many words whose shared fingerprints recur (at least
+#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN) is a stock phrase of the
+#: corpus: a rating formula, a contact line, a citation lead-in written into many documents.
+#: Longer recurring passages (a wire paragraph reprinted on many sites) are still reuse.
+STOCK_MAX_WORDS = 40
+STOCK_SHARE = 0.75
 #: Verdicts of `refine_boxes`.
-KEEP, TEMPLATE, LIST, TOPIC = 0, 1, 2, 3
+KEEP, TEMPLATE, LIST, TOPIC, STOCK = 0, 1, 2, 3, 4
 
 
 @numba.njit(cache=True)
@@ -200,10 +213,11 @@ def _recurs(
     frequent: np.ndarray,
     df: np.ndarray,
     min_df: int,
-) -> bool:
-    """Whether the shingles of a region of A that B shares are mostly frequent fingerprints."""
+) -> tuple[int, int]:
+    """Of the shingles of a region of A that B shares: how many are fingerprints whose
+    document frequency is known, and how many of those are in `min_df` documents or more."""
     if frequent.shape[0] == 0:
-        return False
+        return 0, 0
     known = 0
     common = 0
     for h in shingles_a:
@@ -214,7 +228,22 @@ def _recurs(
         if k < frequent.shape[0] and frequent[k] == h:
             known += 1
             common += df[k] >= min_df
-    return common >= RECURRING_MIN and common >= RECURRING_SHARE * known
+    return known, common
+
+
+@numba.njit(cache=True)
+def _figures(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """One key per figure of a region: a figure written as several tokens ("412.5", "3,400")
+    is one key, so that an updated decimal counts as one other figure, not two."""
+    out = np.empty(tokens.shape[0], dtype=np.uint64)
+    n = 0
+    for k in range(tokens.shape[0]):
+        if shapes[k] & FIGURE_PART and n > 0:
+            out[n - 1] = mix64(out[n - 1] ^ tokens[k])
+        elif shapes[k] & NUMBER:
+            out[n] = tokens[k]
+            n += 1
+    return out[:n]
 
 
 @numba.njit(cache=True)
@@ -231,14 +260,22 @@ def _verdict(
     corpus, they must keep their figures and names (see the module's docstring)."""
     if ta.shape[0] == 0 or tb.shape[0] == 0:
         return KEEP
+    # Text written in capitals (a telex, a shouted post) has no names to tell by their case.
+    shouted_a = np.sum((sa & SHOUTED) != 0) >= SHOUTED_SHARE * ta.shape[0]
+    shouted_b = np.sum((sb & SHOUTED) != 0) >= SHOUTED_SHARE * tb.shape[0]
     names_a = np.sum((sa & CAPITAL) != 0) / ta.shape[0]
     names_b = np.sum((sb & CAPITAL) != 0) / tb.shape[0]
-    if names_a >= LIST_NAME_SHARE and names_b >= LIST_NAME_SHARE:
+    if (
+        names_a >= LIST_NAME_SHARE
+        and names_b >= LIST_NAME_SHARE
+        and not shouted_a
+        and not shouted_b
+    ):
         return LIST
     # A word is content in both regions when it is a figure or a name in either (a name that
     # starts a sentence on one side is still a name).
-    words = set(ta[(sa & (NUMBER | NAME)) != 0])
-    for w in tb[(sb & (NUMBER | NAME)) != 0]:
+    words = set(ta[(sa & (NUMBER | (0 if shouted_a else NAME))) != 0])
+    for w in tb[(sb & (NUMBER | (0 if shouted_b else NAME))) != 0]:
         words.add(w)
     content_a = np.array([w in words for w in ta])
     content_b = np.array([w in words for w in tb])
@@ -264,7 +301,7 @@ def _verdict(
     fa, fb = ta[~content_a], tb[~content_b]
     if fa.shape[0] == 0 or fb.shape[0] == 0 or multiset_dice(fa, fb) < SAME_FRAME:
         return KEEP
-    na, nb = ta[(sa & NUMBER) != 0], tb[(sb & NUMBER) != 0]
+    na, nb = _figures(ta, sa), _figures(tb, sb)
     if na.shape[0] == 0 or nb.shape[0] == 0:
         return KEEP
     shared = multiset_dice(na, nb) * (na.shape[0] + nb.shape[0]) / 2.0
@@ -292,8 +329,8 @@ def refine_boxes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Passage boxes [a0, a1, b0, b1, seeds] (token positions) cut into pieces with tight
     edges: the pieces [a0, a1, b0, b1, verbatim words], their similarities (Dice of their
-    token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC),
-    in A's order of the boxes. Verbatim words are the shared words of the pieces at least
+    token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC,
+    STOCK), in A's order of the boxes. Verbatim words are the shared words of the pieces at least
     `rewrite_similarity` similar that the piece holds.
 
     `shingles_a` are A's shingle hashes by position (shingles of `width` tokens), `distinct_b`
@@ -311,13 +348,16 @@ def refine_boxes(
         ia = np.empty(0, dtype=np.int64)
         ib = np.empty(0, dtype=np.int64)
         shared = 0
+        reordered = True
+        anchored_share = 1.0  # of the words of a passage kept whole, those in runs in order
         if (a1 - a0) * (b1 - b0) <= MAX_CELLS:  # a larger passage stays whole
             ia, ib = lcs_pairs(ta, tb)
             shared = ia.shape[0]
             in_order = 2.0 * shared / (ta.shape[0] + tb.shape[0])
-            if multiset_dice(ta, tb) - in_order < MAX_REORDERING:
-                ia, ib = _anchored(ia, ib)
-                cuts = _pieces(ia, ib)
+            reordered = multiset_dice(ta, tb) - in_order >= MAX_REORDERING
+            ia, ib = _anchored(ia, ib)
+            anchored_share = 2.0 * ia.shape[0] / (ta.shape[0] + tb.shape[0])
+            cuts = _pieces(ia, ib)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
         verbatim = 0
         verbatim_words = np.zeros(cuts.shape[0], dtype=np.int64)
@@ -331,12 +371,15 @@ def refine_boxes(
                 first, last = cuts[k, 0], cuts[k, 1] - 1
                 length = min(ia[last] - ia[first], ib[last] - ib[first]) + 1
                 reworded |= length >= rewrite_min_tokens
-        if cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * shared:
-            # The passage stays whole: reworded, its first and last words may be any.
+        if reordered or cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * shared:
+            # The passage stays whole: reworded, its first and last words may be any. Its
+            # verbatim pieces, if any, still count as verbatim words.
             found = boxes[r : r + 1].copy()
             found_sims = np.empty(1)
             found_sims[0] = multiset_dice(ta, tb)
-            found[0, 4] = (a1 - a0) if found_sims[0] >= rewrite_similarity else 0
+            whole = found_sims[0] >= rewrite_similarity
+            found[0, 4] = (a1 - a0) if whole else verbatim_words.sum()
+            found_anchored = np.full(1, anchored_share)
         else:
             if reworded and cuts.shape[0] > 1:
                 # A reworded passage that keeps some sentences word for word, or leaves some
@@ -356,11 +399,20 @@ def refine_boxes(
                 found[k, 3] = b0 + ib[last] + 1
                 found[k, 4] = verbatim_words[k]
             found_sims = piece_sims
+            found_anchored = np.ones(found.shape[0])
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):
             pa0, pa1, pb0, pb1 = found[k, 0], found[k, 1], found[k, 2], found[k, 3]
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
-            recurring = _recurs(inside, distinct_b, frequent, df, min_df)
+            known, common = _recurs(inside, distinct_b, frequent, df, min_df)
+            recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
+            if pa1 - pa0 < STOCK_MAX_WORDS and recurring and common >= STOCK_SHARE * known:
+                found_verdicts[k] = STOCK
+                continue
+            reworded_piece = large_corpus and found_sims[k] < VERBATIM_PIECE
+            if reworded_piece and found_anchored[k] < TOPIC_MIN_ANCHORED:
+                found_verdicts[k] = TOPIC
+                continue
             found_verdicts[k] = _verdict(
                 tokens_a[pa0:pa1],
                 shapes_a[pa0:pa1],

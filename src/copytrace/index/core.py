@@ -22,9 +22,9 @@ from copytrace.boilerplate import (
     Blanks,
     Provenance,
     blank,
+    only_blanks,
 )
 from copytrace.boilerplate import _joined as joined_ranges
-from copytrace.boilerplate import _only_blanks as only_blanks
 from copytrace.cluster import choose_source
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.corpus import provenance_of
