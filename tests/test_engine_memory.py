@@ -23,6 +23,7 @@ from copytrace.engines.local.documents import DocumentTable, date_code, date_tex
 from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.io.base import Origin
 from copytrace.io.matchfile import MatchFile
+from copytrace.lines import line_key
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
@@ -307,7 +308,7 @@ def test_blanked_runs_match_a_line_by_line_reference() -> None:
         out, n = [], 0
         (group,) = boilerplate._groups(provenance, post=False)  # a page: its host, or the corpus
         for line in text.splitlines(keepends=True):
-            key = (hash(line.strip().lower()) & boilerplate._NO_FLAG) ^ group.salt
+            key = (line_key(line) & boilerplate._NO_FLAG) ^ group.salt
             if key in marked and len(line) <= boilerplate.MAX_LINE_CHARS + 2:
                 out.append(" " * len(line))
                 n += 1

@@ -300,12 +300,16 @@ class Sketches:
 
 def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
     """Sketch a batch of texts: exact hashes, MinHash signatures and token counts."""
-    classes, fold = char_tables()
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    n = len(encoded)
+    return sketch_encoded(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets, settings)
+
+
+def sketch_encoded(buf: np.ndarray, offsets: np.ndarray, settings: Settings) -> Sketches:
+    """`sketch_batch` of texts given as UTF-8 bytes: text i is buf[offsets[i]:offsets[i + 1]]."""
+    classes, fold = char_tables()
+    n = offsets.shape[0] - 1
     signatures = np.empty((n, settings.num_perm), dtype=np.uint64)
     exact = np.empty((n, 2), dtype=np.uint64)
     counts = np.empty((n, 3), dtype=np.int64)
