@@ -99,7 +99,16 @@ def _header_end(text: str) -> tuple[int, str | None, str | None] | None:
 
 def _signature_start(text: str, body_start: int) -> int | None:
     """Start of the last `-- ` separator line when at most MAX_SIGNATURE_LINES follow it."""
-    lines = text[body_start:].splitlines(keepends=True)
+    # Only the body's last lines matter: split a tail of the text long enough to hold them.
+    size = 4096
+    while True:
+        lo = max(body_start, len(text) - size)
+        lines = text[lo:].splitlines(keepends=True)
+        if lo == body_start or len(lines) > MAX_SIGNATURE_LINES + 2:
+            break
+        size *= 4
+    if lo > body_start:
+        del lines[0]  # it may start inside a line (or between CR and LF)
     at = len(text)
     for k in range(len(lines) - 1, max(-1, len(lines) - 2 - MAX_SIGNATURE_LINES), -1):
         at -= len(lines[k])
