@@ -210,17 +210,21 @@ def _sign_one(
                 s = mix64(rolling ^ salt)
                 b = _bin_of(s, m)
                 filled[b] = True
-                if s < sig[b]:
-                    sig[b] = s
+                sig[b] = min(sig[b], s)  # no branch: early on, most shingles lower a bin
                 if window > 0:
                     if win_pos <= nsh - window:
-                        # The minimum left the window: rescan the hashes still inside it.
+                        # The minimum left the window: rescan the hashes still inside it,
+                        # shingles nsh - window + 1 .. nsh - 1 (slot q % window of shingle q).
                         win_hash = EMPTY
-                        for q in range(max(0, nsh - window + 1), nsh):
-                            hq = scratch.window[q % window]
+                        at = win_slot + 1
+                        for q in range(nsh - window + 1, nsh):
+                            if at == window:
+                                at = 0
+                            hq = scratch.window[at]
                             if hq <= win_hash:
                                 win_hash = hq
                                 win_pos = q
+                            at += 1
                     scratch.window[win_slot] = s  # win_slot == nsh % window, without dividing
                     win_slot += 1
                     if win_slot == window:
