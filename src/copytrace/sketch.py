@@ -13,7 +13,8 @@ the documents of a batch in parallel threads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numba
@@ -372,13 +373,14 @@ def _shingle_hashes(tok_hashes: np.ndarray, k: int, salt: np.uint64) -> np.ndarr
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Shingled:
     """A text's tokens and the hash of the shingle starting at each token position.
 
     Shingle i covers tokens [i, i + width) where width = min(k, number of tokens);
     `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites;
     `shapes` marks figures and names (`text.token_shapes`), which tell templates from reuse.
+    Both are made from the text when first asked for: whole-document checks need neither.
     """
 
     starts: np.ndarray
@@ -386,8 +388,17 @@ class Shingled:
     hashes: np.ndarray
     width: int
     tokens: np.ndarray
-    sentences: np.ndarray
-    shapes: np.ndarray
+    text: str = field(repr=False, compare=False)
+
+    @cached_property
+    def sentences(self) -> np.ndarray:
+        """The sentence number of each token (`text.sentence_ids`)."""
+        return sentence_ids(self.text, self.starts, self.ends)
+
+    @cached_property
+    def shapes(self) -> np.ndarray:
+        """The shape bits of each token (`text.token_shapes`)."""
+        return token_shapes(self.text, self.starts, self.ends, self.sentences)
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Characters covered by shingles first..last inclusive."""
@@ -399,9 +410,7 @@ def shingle_text(text: str, settings: Settings) -> Shingled:
     toks = tokenize(text)
     hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
     width = min(settings.shingle_size, len(toks))
-    sentences = sentence_ids(text, toks.starts, toks.ends)
-    shapes = token_shapes(text, toks.starts, toks.ends, sentences)
-    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, sentences, shapes)
+    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, text)
 
 
 def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:
