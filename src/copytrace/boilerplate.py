@@ -24,6 +24,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -38,12 +39,12 @@ MAX_LINE_CHARS = 300
 MAX_CORPUS_LINE_WORDS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Who published a text, as far as is known: its site's host and its author.
 
     Lines are counted per host, per author and, for short lines of texts without a host, over
-    the whole corpus; a line frequent in any of these groups is chrome for that group.
+    the whole corpus; a line frequent in any of these groups is chrome for that group. (A named
+    tuple: it is a key of several tables, looked up for every document, and hashes in C.)
     """
 
     host: str | None = None
@@ -307,8 +308,9 @@ class BoilerplateFinder:
 
     Keys are 64-bit line hashes mixed with the group (a host, an author, or the corpus for the
     short lines of texts without a host). New keys wait in numpy arrays (8 bytes a line of a
-    document) and are merged every COUNT_BATCH keys into sorted distinct keys with their
-    counts, so memory follows the distinct lines, not the number of documents.
+    document) and are merged, every COUNT_BATCH keys or as many as there are distinct keys, into
+    sorted distinct keys with their counts, so memory follows the distinct lines, not the
+    number of documents.
     """
 
     min_docs: int
@@ -346,7 +348,9 @@ class BoilerplateFinder:
         keys = _line_keys(lines, _GroupTable.of(provenances, posts.tolist()), posts, new)
         self._pending.append(keys)
         self._n_pending += keys.shape[0]
-        if self._n_pending >= COUNT_BATCH:
+        # Merged when the waiting keys reach COUNT_BATCH or the distinct keys' number, so the
+        # distinct keys are sorted again a logarithmic number of times.
+        if self._n_pending >= max(COUNT_BATCH, self._keys.shape[0]):
             self._merge()
 
     def _first_sightings(self, provenances: Sequence[Provenance], hashes: np.ndarray) -> np.ndarray:
@@ -471,7 +475,7 @@ class BoilerplateFinder:
         marked = self.marked
         if not marked.shape[0] or not n:
             return np.zeros(n + 1, dtype=np.int64), np.empty((0, 2), np.int64), np.zeros(n, int)
-        lines = find_lines(buf, offsets)
+        lines = find_lines(buf, offsets, text_hashes=False)
         groups = _GroupTable.of(provenances, posts.tolist())
         doc = lines.doc()
         # Lines longer than MAX_LINE_CHARS (stripped, or + 2 with their break) cannot be chrome.

@@ -180,7 +180,7 @@ def _stripped_chars(buf: np.ndarray, lo: int, hi: int, chars: int) -> int:
 
 @numba.njit(cache=True)
 def _scan_lines(
-    buf: np.ndarray, offsets: np.ndarray, fold: np.ndarray, capacity: int
+    buf: np.ndarray, offsets: np.ndarray, fold: np.ndarray, capacity: int, with_hashes: bool
 ) -> tuple[
     np.ndarray,
     np.ndarray,
@@ -206,7 +206,7 @@ def _scan_lines(
     for d in range(n):
         pos = offsets[d]
         hi = offsets[d + 1]
-        hashes[d] = text_hash(buf, pos, hi)
+        hashes[d] = text_hash(buf, pos, hi) if with_hashes else U64(0)
         char = 0
         while pos < hi:
             if k == start.shape[0]:
@@ -331,13 +331,14 @@ class Lines:
         return np.repeat(np.arange(self.first.shape[0] - 1), self.counts)
 
 
-def find_lines(buf: np.ndarray, offsets: np.ndarray) -> Lines:
-    """The lines of the texts whose UTF-8 bytes are buf[offsets[i]:offsets[i + 1]]."""
+def find_lines(buf: np.ndarray, offsets: np.ndarray, text_hashes: bool = True) -> Lines:
+    """The lines of the texts whose UTF-8 bytes are buf[offsets[i]:offsets[i + 1]] (and the
+    texts' hashes, or zeros without `text_hashes`)."""
     _, fold = char_tables()
     n = offsets.shape[0] - 1
     capacity = int(offsets[-1] - offsets[0]) // 48 + n + 16
     first, hashes, start, end, stop, key, length, words, quoted = _scan_lines(
-        buf, offsets, fold, capacity
+        buf, offsets, fold, capacity, text_hashes
     )
     return Lines(first, hashes, start, end, stop, key, length, words, quoted)
 
@@ -362,6 +363,35 @@ def line_key(line: str) -> int:
         h = ((h ^ int(fold[ord(c)])) * int(FNV_PRIME)) & mask
     key = int(mix64(U64(h ^ len(x))))
     return key - (1 << 64) if key >= 1 << 63 else key
+
+
+@numba.njit(inline="always", cache=True)
+def _advance(buf: np.ndarray, pos: int, hi: int, chars: int) -> tuple[int, int]:
+    """The byte `chars` characters after byte `pos` (at most `hi`), and how many characters
+    that is; eight ASCII bytes are passed at once."""
+    left = chars
+    while left > 0 and pos < hi:
+        if left >= 8 and pos + 8 <= hi and (_load64(buf, pos) & _HIGH_BITS) == 0:
+            pos += 8
+            left -= 8
+        else:
+            pos += _width(int(buf[pos]))
+            left -= 1
+    return pos, chars - left
+
+
+@numba.njit(inline="always", cache=True)
+def _first_content(buf: np.ndarray, pos: int, hi: int, chars: int) -> tuple[int, int]:
+    """From byte `pos`, at most `chars` characters: the byte of the first character that is
+    not white space (or where the characters end), and how many characters come before it."""
+    done = 0
+    while done < chars and pos < hi:
+        cp, width = decode(buf, pos)
+        if not is_space(cp):
+            break
+        pos += width
+        done += 1
+    return pos, done
 
 
 @numba.njit(cache=True)
@@ -390,25 +420,27 @@ def _blank(
         char = 0
         content = False
         for r in range(r0, r1 + 1):
+            # Kept characters up to the next run (or the end): copied as they are.
             upto = run_lo[r] if r < r1 else 1 << 62
-            while char < upto and pos < hi:  # kept: copied as it is
-                b0 = int(buf[pos])
-                w = _width(b0)
-                if not content:
-                    cp, w = decode(buf, pos)
-                    content = not is_space(cp)
-                for q in range(w):
-                    out[o + q] = buf[pos + q]
-                o += w
-                pos += w
-                char += 1
+            kept = pos
+            if not content:
+                pos, done = _first_content(buf, pos, hi, upto - char)
+                char += done
+                content = pos < hi and char < upto
+            if r == r1:
+                pos = hi
+            else:
+                pos, done = _advance(buf, pos, hi, upto - char)
+                char += done
+            out[o : o + pos - kept] = buf[kept:pos]
+            o += pos - kept
             if r == r1:
                 break
-            while char < run_hi[r] and pos < hi:  # blanked: one space a character
-                pos += _width(int(buf[pos]))
-                out[o] = 32
-                o += 1
-                char += 1
+            # Blanked characters: one space each.
+            pos, done = _advance(buf, pos, hi, run_hi[r] - char)
+            char += done
+            out[o : o + done] = 32
+            o += done
         if content:
             blanked[d] = True
         else:  # nothing but blanks: the text stays whole, it is all there is to compare
