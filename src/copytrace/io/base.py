@@ -280,7 +280,23 @@ def record_to_document(
     record: dict[str, Any], options: ReadOptions, origin: Origin
 ) -> Document | BadRecord:
     """Build a Document from a decoded record (JSON object, CSV row or Parquet row)."""
-    fields = ", ".join(str(k) for k in record)
+    if options.id_field not in record or options.text_field not in record:
+        return _missing_field(record, options, origin)
+    doc_id = record[options.id_field]
+    text = record[options.text_field]
+    if isinstance(doc_id, str) and doc_id and isinstance(text, str):  # the usual record
+        meta = record.copy()
+        del meta[options.id_field]
+        if options.text_field != options.id_field:
+            del meta[options.text_field]
+        return Document(doc_id, text, meta)
+    return _checked_document(record, options, origin)
+
+
+def _missing_field(record: dict[str, Any], options: ReadOptions, origin: Origin) -> BadRecord:
+    """Why a record without the id or the text field is bad."""
+    # A damaged file can have a field name with a line break: such names are shown quoted.
+    fields = ", ".join(str(k) if str(k).isprintable() else repr(str(k)) for k in record)
     if options.id_field not in record:
         return BadRecord(
             origin,
@@ -292,6 +308,13 @@ def record_to_document(
             origin,
             f'no field "{options.text_field}" (fields: {fields}). Use --text-field {guess}.',
         )
+    raise AssertionError("both fields are present")
+
+
+def _checked_document(
+    record: dict[str, Any], options: ReadOptions, origin: Origin
+) -> Document | BadRecord:
+    """A Document from a record with both fields, or why its id or text is bad."""
     doc_id = record[options.id_field]
     text = record[options.text_field]
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
