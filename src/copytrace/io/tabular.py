@@ -108,7 +108,7 @@ class ParquetReader(FileReader):
         self.encodings = {}
         try:
             pf = pq.ParquetFile(self.path)
-        except (pa.ArrowException, OSError) as exc:
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:  # names not UTF-8
             yield file_problem(self.input_index, self.path, f"not a readable Parquet file ({exc}).")
             return
         self._rows_total = pf.metadata.num_rows
@@ -117,7 +117,7 @@ class ParquetReader(FileReader):
         while True:
             try:
                 batch = next(batches, None)
-            except (pa.ArrowException, OSError) as exc:  # a corrupt row group
+            except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:  # a corrupt row group
                 yield file_problem(
                     self.input_index, self.path, f"cannot read rows after row {row} ({exc})."
                 )
