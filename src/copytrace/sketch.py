@@ -96,11 +96,18 @@ def _sign_batch(
     counts: np.ndarray,
     text_span: np.ndarray,
     window: int,
+    fp_room: np.ndarray,
     fp_start: np.ndarray,
     fp_hash: np.ndarray,
     fp_pos: np.ndarray,
     n_blocks: int,
 ) -> None:
+    """Sign documents in `n_blocks` blocks of consecutive documents, in parallel.
+
+    Document d may write as many fingerprints as fp_room[d + 1] - fp_room[d]; a block writes
+    its documents' fingerprints one after another from fp_room[its first document] on (so it
+    touches only the memory it fills), and fp_start[d] says where document d's begin.
+    """
     top = _power(_SHINGLE_BASE, k)
     n_docs = offsets.shape[0] - 1
     for block in numba.prange(n_blocks):
@@ -113,7 +120,10 @@ def _sign_batch(
             np.empty(k, dtype=np.uint64),
             np.empty(max(window, 1), dtype=np.uint64),
         )
-        for d in range(block * n_docs // n_blocks, (block + 1) * n_docs // n_blocks):
+        first = block * n_docs // n_blocks
+        at = fp_room[first]
+        for d in range(first, (block + 1) * n_docs // n_blocks):
+            room = at + fp_room[d + 1] - fp_room[d]
             _sign_one(
                 buf[offsets[d] : offsets[d + 1]],
                 classes,
@@ -125,10 +135,12 @@ def _sign_batch(
                 counts[d],
                 text_span[d],
                 window,
-                fp_hash[fp_start[d] : fp_start[d + 1]],
-                fp_pos[fp_start[d] : fp_start[d + 1]],
+                fp_hash[at:room],
+                fp_pos[at:room],
                 scratch,
             )
+            fp_start[d] = at
+            at += counts[d, 2]
 
 
 class Scratch(NamedTuple):
@@ -322,10 +334,11 @@ def sketch_encoded(buf: np.ndarray, offsets: np.ndarray, settings: Settings) -> 
     # Each document gets room for as many fingerprints as it can have tokens.
     window = settings.winnow_window if settings.passages else 0
     capacity = (np.diff(offsets) + 1) // 2 + 1 if window else np.zeros(n, dtype=np.int64)
-    fp_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(capacity, out=fp_start[1:])
-    fp_hash = np.empty(fp_start[-1], dtype=np.uint64)
-    fp_pos = np.empty(fp_start[-1], dtype=np.int32)
+    fp_room = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(capacity, out=fp_room[1:])
+    fp_start = np.empty(n, dtype=np.int64)
+    fp_hash = np.empty(fp_room[-1], dtype=np.uint64)
+    fp_pos = np.empty(fp_room[-1], dtype=np.int32)
     _sign_batch(
         buf,
         offsets,
@@ -339,6 +352,7 @@ def sketch_encoded(buf: np.ndarray, offsets: np.ndarray, settings: Settings) -> 
         counts,
         text_span,
         window,
+        fp_room,
         fp_start,
         fp_hash,
         fp_pos,
