@@ -272,6 +272,39 @@ class BlankedBatch:
     blanked: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class ChromeCandidates:
+    """The lines of a batch of texts that may be chrome, found once and kept for marking.
+
+    Those of 1 to MAX_LINE_CHARS stripped characters and at most MAX_LINE_CHARS + 2 with their
+    break; text i's are rows[first[i]:first[i + 1]], int64 columns KEY (the line's key), START
+    and STOP (its characters, break included) and PLACE (its index in the text times 2, plus 1
+    when it is among the text's last SIGNATURE_LINES).
+    """
+
+    first: np.ndarray
+    rows: np.ndarray
+
+    KEY, START, STOP, PLACE = 0, 1, 2, 3
+
+    @classmethod
+    def of(cls, lines: Lines) -> ChromeCandidates:
+        """The candidates among the lines of a batch of texts."""
+        doc = lines.doc()
+        ok = (lines.length >= 1) & (lines.length <= MAX_LINE_CHARS)
+        ok &= lines.stop - lines.start <= MAX_LINE_CHARS + 2
+        index = np.flatnonzero(ok)
+        doc = doc[index]
+        rows = np.empty((index.shape[0], 4), dtype=np.int64)
+        rows[:, 0] = lines.key[index]
+        rows[:, 1] = lines.start[index]
+        rows[:, 2] = lines.stop[index]
+        rows[:, 3] = 2 * (index - lines.first[doc]) + _in_tail(lines, doc, index)
+        first = np.zeros(lines.first.shape[0], dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=first.shape[0] - 1), out=first[1:])
+        return cls(first, rows)
+
+
 @numba.njit(cache=True)
 def _merge_runs(
     first_a: np.ndarray, runs_a: np.ndarray, first_b: np.ndarray, runs_b: np.ndarray
@@ -336,22 +369,23 @@ class BoilerplateFinder:
         offsets: np.ndarray,
         provenances: Sequence[Provenance],
         posts: np.ndarray,
-    ) -> None:
+    ) -> ChromeCandidates:
         """`add` of a batch of texts given as UTF-8 bytes (text i: buf[offsets[i]:offsets[i +
-        1]], of provenance i, a post when posts[i]), in order."""
-        if not provenances:
-            return
+        1]], of provenance i, a post when posts[i]), in order. Returns the texts' lines that
+        may be chrome, for `blank_encoded` to mark without finding them again."""
         lines = find_lines(buf, offsets)
-        new = self._first_sightings(provenances, lines.text_hashes)
-        if not new.any():
-            return
-        keys = _line_keys(lines, _GroupTable.of(provenances, posts.tolist()), posts, new)
-        self._pending.append(keys)
-        self._n_pending += keys.shape[0]
+        if provenances:
+            new = self._first_sightings(provenances, lines.text_hashes)
+            if new.any():
+                groups = _GroupTable.of(provenances, posts.tolist())
+                keys = _line_keys(lines, groups, posts, new)
+                self._pending.append(keys)
+                self._n_pending += keys.shape[0]
         # Merged when the waiting keys reach COUNT_BATCH or the distinct keys' number, so the
         # distinct keys are sorted again a logarithmic number of times.
         if self._n_pending >= max(COUNT_BATCH, self._keys.shape[0]):
             self._merge()
+        return ChromeCandidates.of(lines)
 
     def _first_sightings(self, provenances: Sequence[Provenance], hashes: np.ndarray) -> np.ndarray:
         """Whether each text is new for its provenance (a 64-bit hash of both; 0 is kept for
@@ -446,11 +480,16 @@ class BoilerplateFinder:
         offsets: np.ndarray,
         provenances: Sequence[Provenance],
         parts: PostParts,
+        candidates: ChromeCandidates | None = None,
     ) -> BlankedBatch:
         """Blank the boilerplate lines and the posts' parts of a batch of encoded texts (text i
-        is buf[offsets[i]:offsets[i + 1]], of provenance i, with the post parts `parts`)."""
+        is buf[offsets[i]:offsets[i + 1]], of provenance i, with the post parts `parts`);
+        `candidates`: their lines that may be chrome, as `add_encoded` found them (else they
+        are found again)."""
         n = len(provenances)
-        line_first, line_runs, lines = self._marked_lines(buf, offsets, provenances, parts.post)
+        if candidates is None and self.marked.shape[0]:
+            candidates = ChromeCandidates.of(find_lines(buf, offsets, text_hashes=False))
+        line_first, line_runs, lines = self._marked_lines(candidates, provenances, parts.post)
         run_first, runs = _merge_runs(line_first, line_runs, parts.first, parts.ranges)
         out, out_offsets, blanked = blank_encoded(buf, offsets, run_first, runs)
         # A text left whole keeps no runs.
@@ -464,8 +503,7 @@ class BoilerplateFinder:
 
     def _marked_lines(
         self,
-        buf: np.ndarray,
-        offsets: np.ndarray,
+        candidates: ChromeCandidates | None,
         provenances: Sequence[Provenance],
         posts: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -473,33 +511,30 @@ class BoilerplateFinder:
         as run offsets and (lo, hi) rows, and how many lines they are."""
         n = len(provenances)
         marked = self.marked
-        if not marked.shape[0] or not n:
+        if candidates is None or not marked.shape[0] or not n:
             return np.zeros(n + 1, dtype=np.int64), np.empty((0, 2), np.int64), np.zeros(n, int)
-        lines = find_lines(buf, offsets, text_hashes=False)
+        rows = candidates.rows
         groups = _GroupTable.of(provenances, posts.tolist())
-        doc = lines.doc()
-        # Lines longer than MAX_LINE_CHARS (stripped, or + 2 with their break) cannot be chrome.
-        ok = (lines.length >= 1) & (lines.length <= MAX_LINE_CHARS)
-        ok &= lines.stop - lines.start <= MAX_LINE_CHARS + 2
-        index = np.flatnonzero(ok)
-        doc = doc[index]
-        base = lines.key[index] & np.int64(_NO_FLAG)
-        tail = _in_tail(lines, doc, index)
-        hit = np.zeros(index.shape[0], dtype=bool)
+        doc = np.repeat(np.arange(n), np.diff(candidates.first))
+        base = rows[:, ChromeCandidates.KEY] & np.int64(_NO_FLAG)
+        place = rows[:, ChromeCandidates.PLACE]
+        tail = (place & 1) == 1
+        hit = np.zeros(rows.shape[0], dtype=bool)
         for g in range(MAX_GROUPS):
             keys = base ^ groups.salt[doc, g]
             at = marked.searchsorted(keys)
             at[at == marked.shape[0]] = 0
             hit |= (marked[at] == keys) & groups.used[doc, g] & (~groups.tail_only[doc, g] | tail)
-        index, doc = index[hit], doc[hit]
+        found = np.flatnonzero(hit)
+        index, doc = place[found] >> 1, doc[found]
         # Consecutive lines of a text make one run.
         new_run = np.ones(index.shape[0], dtype=bool)
         new_run[1:] = (index[1:] != index[:-1] + 1) | (doc[1:] != doc[:-1])
         last = np.ones(index.shape[0], dtype=bool)
         last[:-1] = new_run[1:]
         runs = np.empty((int(new_run.sum()), 2), dtype=np.int64)
-        runs[:, 0] = lines.start[index[new_run]]
-        runs[:, 1] = lines.stop[index[last]]
+        runs[:, 0] = rows[found[new_run], ChromeCandidates.START]
+        runs[:, 1] = rows[found[last], ChromeCandidates.STOP]
         run_first = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(doc[new_run], minlength=n), out=run_first[1:])
         return run_first, runs, np.bincount(doc, minlength=n)

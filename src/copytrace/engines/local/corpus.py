@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from copytrace.boilerplate import BoilerplateFinder, PostParts, Provenance, blank
+from copytrace.boilerplate import (
+    BoilerplateFinder,
+    ChromeCandidates,
+    PostParts,
+    Provenance,
+    blank,
+)
 from copytrace.engines.local.documents import DocumentTable
 from copytrace.engines.local.store import TextStore
 from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
@@ -118,6 +124,9 @@ class Corpus:
         self._post_first = array("q", [0])
         self._post_kind = array("b")
         self._post_attributions = array("i")
+        # The lines that may be chrome, found while reading and kept on disk for sketching
+        # (32 bytes a line; ChromeCandidates rows), one record per document.
+        self._chrome_lines = TextStore(store.directory)
         self._pending: list[tuple[Origin, Document]] = []
         self._pending_bytes = 0
 
@@ -172,7 +181,10 @@ class Corpus:
         buf, offsets = encode_texts(texts)
         self.store.add_encoded(buf, offsets)
         if chrome:
-            self.boilerplate.add_encoded(buf, offsets, provenances, np.array(posts, dtype=bool))
+            posts_array = np.array(posts, dtype=bool)
+            found = self.boilerplate.add_encoded(buf, offsets, provenances, posts_array)
+            rows = np.ascontiguousarray(found.rows)
+            self._chrome_lines.add_encoded(rows.view(np.uint8).reshape(-1), found.first * 32)
 
     def _keep_post_parts(self, parts: MessageParts | None) -> None:
         """Keep where a post's header, attributions and signature are, for sketching."""
@@ -221,6 +233,7 @@ class Corpus:
             if i + 1 - start >= BATCH_DOCS or size >= BATCH_BYTES or i == n - 1:
                 builder.add(*self._masked(start, i + 1))
                 start, size = i + 1, 0
+        self._chrome_lines.close()
         return builder.finish()
 
     def _masked(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +244,9 @@ class Corpus:
             return buf, offsets
         provenances = [self.docs.provenance(i) for i in range(first, last)]
         parts = self._post_parts(first, last)
-        batch = self.boilerplate.blank_encoded(buf, offsets, provenances, parts)
+        data, starts = self._chrome_lines.get_encoded(first, last)
+        candidates = ChromeCandidates(starts // 32, data.view(np.int64).reshape(-1, 4))
+        batch = self.boilerplate.blank_encoded(buf, offsets, provenances, parts, candidates)
         self._blank_runs.frombytes(batch.runs.astype(np.int64).tobytes())
         ends = batch.run_first[1:] + self._blank_first[-1]
         self._blank_first.extend(ends.tolist())

@@ -18,6 +18,7 @@ class TextStore:
     """Append-only UTF-8 text file with an offset table; texts are read back by index."""
 
     def __init__(self, directory: str | None = None) -> None:
+        self.directory = directory
         self._file = tempfile.TemporaryFile(prefix="copytrace-texts-", dir=directory)  # noqa: SIM115
         self._offsets = array("q", [0])
 
