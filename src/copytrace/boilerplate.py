@@ -335,6 +335,62 @@ def _merge_runs(
     return first, out[:k].copy()
 
 
+#: An empty slot of the set of marked keys (a marked key equal to it is flagged apart).
+_EMPTY_KEY = np.int64(-(1 << 63))
+
+
+@numba.njit(cache=True)
+def _key_set(keys: np.ndarray) -> np.ndarray:
+    """An open-addressing set of int64 keys (at most half full; _EMPTY_KEY marks empty slots)."""
+    size = 16
+    while size < 2 * keys.shape[0] + 2:
+        size *= 2
+    table = np.full(size, _EMPTY_KEY, dtype=np.int64)
+    mask = size - 1
+    for key in keys:
+        if key == _EMPTY_KEY:
+            continue
+        h = np.int64(mix64(U64(key)) & U64(mask))
+        while table[h] != _EMPTY_KEY and table[h] != key:
+            h = (h + 1) & mask
+        table[h] = key
+    return table
+
+
+@numba.njit(cache=True)
+def _marked_hits(
+    table: np.ndarray,
+    empty_marked: bool,
+    base: np.ndarray,
+    doc: np.ndarray,
+    tail: np.ndarray,
+    salt: np.ndarray,
+    used: np.ndarray,
+    tail_only: np.ndarray,
+) -> np.ndarray:
+    """Whether each line's key (`base`, of text doc[i]) mixed with one of its text's groups is
+    in the set `table` (a group of the signature tail only for lines of the tail)."""
+    mask = table.shape[0] - 1
+    out = np.zeros(base.shape[0], dtype=np.bool_)
+    for i in range(base.shape[0]):
+        d = doc[i]
+        for g in range(salt.shape[1]):
+            if not used[d, g] or (tail_only[d, g] and not tail[i]):
+                continue
+            key = base[i] ^ salt[d, g]
+            if key == _EMPTY_KEY:
+                found = empty_marked
+            else:
+                h = np.int64(mix64(U64(key)) & U64(mask))
+                while table[h] != _EMPTY_KEY and table[h] != key:
+                    h = (h + 1) & mask
+                found = table[h] == key
+            if found:
+                out[i] = True
+                break
+    return out
+
+
 @dataclass
 class BoilerplateFinder:
     """Counts in how many distinct texts of each group every line occurs; then names the chrome.
@@ -356,6 +412,8 @@ class BoilerplateFinder:
     _counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     #: Sorted keys of the boilerplate lines (8 bytes each: a host's chrome can be many lines).
     marked: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    #: The same keys as a hash set, for lookups (16 to 32 bytes a key).
+    _marked_set: np.ndarray = field(default_factory=lambda: np.full(16, _EMPTY_KEY))
 
     def add(self, provenance: Provenance, text: str, post: bool = False) -> None:
         """Record the distinct lines of one document (`post`: an e-mail or news post, whose
@@ -429,6 +487,7 @@ class BoilerplateFinder:
             signature & (self._counts >= SIGNATURE_MIN_POSTS)
         )
         self.marked = self._keys[chrome]
+        self._marked_set = _key_set(self.marked)
         self._texts = np.zeros(1, dtype=np.uint64)
         self._keys = np.empty(0, dtype=np.int64)
         self._counts = np.empty(0, dtype=np.int32)
@@ -519,12 +578,17 @@ class BoilerplateFinder:
         base = rows[:, ChromeCandidates.KEY] & np.int64(_NO_FLAG)
         place = rows[:, ChromeCandidates.PLACE]
         tail = (place & 1) == 1
-        hit = np.zeros(rows.shape[0], dtype=bool)
-        for g in range(MAX_GROUPS):
-            keys = base ^ groups.salt[doc, g]
-            at = marked.searchsorted(keys)
-            at[at == marked.shape[0]] = 0
-            hit |= (marked[at] == keys) & groups.used[doc, g] & (~groups.tail_only[doc, g] | tail)
+        empty_marked = bool(marked[marked.searchsorted(_EMPTY_KEY)] == _EMPTY_KEY)
+        hit = _marked_hits(
+            self._marked_set,
+            empty_marked,
+            np.ascontiguousarray(base),
+            doc,
+            tail,
+            groups.salt,
+            groups.used,
+            groups.tail_only,
+        )
         found = np.flatnonzero(hit)
         index, doc = place[found] >> 1, doc[found]
         # Consecutive lines of a text make one run.
