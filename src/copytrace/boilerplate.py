@@ -129,12 +129,7 @@ def _provenance_key(p: Provenance) -> int:
     return (_salt("host", p.host) * 3 + _salt("author", p.author)) & 0xFFFFFFFFFFFFFFFF
 
 
-def _quoted(line: str) -> bool:
-    """Whether a stripped line of a post quotes another post (quotes are never chrome)."""
-    return line[:1] in QUOTE_MARKS
-
-
-#: Line prefixes of quoted text in posts.
+#: Line prefixes of quoted text in posts (`lines.QUOTE_CHARS`, which the line kernel finds).
 QUOTE_MARKS = (">", "|", ":")
 #: A post's last lines that recur at the end of another post of its author are its signature.
 SIGNATURE_LINES = 12
@@ -602,17 +597,6 @@ class BoilerplateFinder:
         run_first = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(doc[new_run], minlength=n), out=run_first[1:])
         return run_first, runs, np.bincount(doc, minlength=n)
-
-
-def _joined(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ranges with overlapping or touching ones joined."""
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
 
 
 @numba.njit(cache=True)
