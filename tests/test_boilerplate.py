@@ -11,6 +11,7 @@ import pytest
 
 import copytrace.boilerplate as boilerplate
 from copytrace.boilerplate import BoilerplateFinder, Provenance
+from copytrace.lines import line_key
 from copytrace.messages import message_parts
 
 
@@ -56,7 +57,7 @@ def test_blanked_runs_match_a_line_by_line_reference() -> None:
         out, n = [], 0
         (group,) = boilerplate._groups(provenance, post=False)  # a page: its host, or the corpus
         for line in text.splitlines(keepends=True):
-            key = (hash(line.strip().lower()) & boilerplate._NO_FLAG) ^ group.salt
+            key = (line_key(line) & boilerplate._NO_FLAG) ^ group.salt
             if key in marked and len(line) <= boilerplate.MAX_LINE_CHARS + 2:
                 out.append(" " * len(line))
                 n += 1

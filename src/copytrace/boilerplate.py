@@ -12,18 +12,25 @@ site, or two posts of one author, never match on their chrome. A document made o
 lines keeps its text: it is then all there is to compare. Each distinct text counts once per
 provenance: a story stored twenty times over is not twenty documents that share its lines (its
 short lines would all pass for chrome).
+
+Lines are found and keyed in compiled code over the texts' UTF-8 bytes (`lines`): a line's key
+is a hash of its stripped text, case folded as the tokenizer folds it, mixed with the group it
+is counted in; keys are the same in every process and on every machine.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, pairwise
+from functools import lru_cache
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from copytrace.messages import message_parts
+from copytrace.lines import Lines, blank_encoded, encode_texts, find_lines
+from copytrace.messages import MessageParts, message_parts
 from copytrace.text import U64, mix64
 
 #: Lines longer than this are content, never chrome.
@@ -32,12 +39,12 @@ MAX_LINE_CHARS = 300
 MAX_CORPUS_LINE_WORDS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Who published a text, as far as is known: its site's host and its author.
 
     Lines are counted per host, per author and, for short lines of texts without a host, over
-    the whole corpus; a line frequent in any of these groups is chrome for that group.
+    the whole corpus; a line frequent in any of these groups is chrome for that group. (A named
+    tuple: it is a key of several tables, looked up for every document, and hashes in C.)
     """
 
     host: str | None = None
@@ -55,7 +62,11 @@ _NO_FLAG = -2
 def _salt(kind: str, name: str | None) -> int:
     """Mixes a group into line keys, so that each group counts its own lines. The lowest bit
     is left clear: signature groups set it in their salt."""
-    return hash((kind, name)) & 0x7FFFFFFFFFFFFFFE
+    data = f"{kind}\0{'' if name is None else name}\0{name is None}".encode(
+        "utf-8", "surrogatepass"
+    )
+    value = int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    return value & 0x7FFFFFFFFFFFFFFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +78,58 @@ class _Group:
     tail_only: bool = False  # the last SIGNATURE_LINES lines of a post, which need only 2 texts
 
 
-def _groups(p: Provenance, post: bool) -> list[_Group]:
+@lru_cache(maxsize=1 << 14)
+def _groups(p: Provenance, post: bool) -> tuple[_Group, ...]:
     """The groups a text's lines count in."""
     out = [_Group(_salt("host", p.host)) if p.host else _Group(_salt("corpus", None), True)]
     if p.author:
         out.append(_Group(_salt("author", p.author)))
         if post:
             out.append(_Group(_salt("signature", p.author) | 1, tail_only=True))
-    return out
+    return tuple(out)
 
 
-def _quoted(line: str) -> bool:
-    """Whether a stripped line of a post quotes another post (quotes are never chrome)."""
-    return line[:1] in QUOTE_MARKS
+#: At most this many groups per text: its host (or the corpus), its author, its signature.
+MAX_GROUPS = 3
 
 
-#: Line prefixes of quoted text in posts.
+@lru_cache(maxsize=1 << 14)
+def _group_row(p: Provenance, post: bool) -> tuple[tuple[int, bool, bool, bool], ...]:
+    """A text's groups as MAX_GROUPS (salt, in use, short lines only, tail only) entries."""
+    groups = _groups(p, post)
+    pad = [(0, False, False, False)] * (MAX_GROUPS - len(groups))
+    return tuple((g.salt, True, g.short_only, g.tail_only) for g in groups) + tuple(pad)
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupTable:
+    """The groups of a batch of texts, (n, MAX_GROUPS) each: salt, used, short only, tail only."""
+
+    salt: np.ndarray
+    used: np.ndarray
+    short_only: np.ndarray
+    tail_only: np.ndarray
+
+    @classmethod
+    def of(cls, provenances: Sequence[Provenance], posts: Sequence[bool]) -> _GroupTable:
+        """The groups of text i (of provenance i, a post or not)."""
+        rows = [_group_row(p, bool(post)) for p, post in zip(provenances, posts, strict=True)]
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), MAX_GROUPS, 4)
+        return cls(
+            table[:, :, 0].copy(),
+            table[:, :, 1] != 0,
+            table[:, :, 2] != 0,
+            table[:, :, 3] != 0,
+        )
+
+
+@lru_cache(maxsize=1 << 14)
+def _provenance_key(p: Provenance) -> int:
+    """A 64-bit hash of a provenance, mixed into the hash of each of its texts."""
+    return (_salt("host", p.host) * 3 + _salt("author", p.author)) & 0xFFFFFFFFFFFFFFFF
+
+
+#: Line prefixes of quoted text in posts (`lines.QUOTE_CHARS`, which the line kernel finds).
 QUOTE_MARKS = (">", "|", ":")
 #: A post's last lines that recur at the end of another post of its author are its signature.
 SIGNATURE_LINES = 12
@@ -90,25 +137,37 @@ SIGNATURE_LINES = 12
 SIGNATURE_MIN_POSTS = 2
 
 
-def _line_keys(text: str, provenance: Provenance, post: bool) -> np.ndarray:
-    """Keys of the distinct stripped, lower-cased lines of a text that may be chrome, one per
-    line and group. A post's quoted lines are left out: they are another text."""
-    all_lines = [x.strip() for x in text.lower().splitlines()]
-    tail = set(all_lines[-SIGNATURE_LINES:])
-    lines = set(all_lines)
-    lines.discard("")
-    if post:
-        lines = {x for x in lines if not _quoted(x)}
-    keys: list[int] = []
-    for g in _groups(provenance, post):
-        keys.extend(
-            (hash(x) & _NO_FLAG) ^ g.salt
-            for x in lines
-            if len(x) <= MAX_LINE_CHARS
-            and (not g.short_only or len(x.split()) <= MAX_CORPUS_LINE_WORDS)
-            and (not g.tail_only or x in tail)
-        )
-    return np.fromiter(keys, dtype=np.int64, count=len(keys))
+def _in_tail(lines: Lines, doc: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Whether each line (by index) is among the last SIGNATURE_LINES of its text."""
+    counts = lines.counts
+    return index - lines.first[doc] >= counts[doc] - SIGNATURE_LINES
+
+
+def _line_keys(lines: Lines, groups: _GroupTable, posts: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Keys of the distinct lines that may be chrome, one per text, line and group, of the texts
+    marked `new`: lines of 1 to MAX_LINE_CHARS stripped characters, a post's quoted lines left
+    out (they are another text)."""
+    doc = lines.doc()
+    ok = new[doc] & (lines.length >= 1) & (lines.length <= MAX_LINE_CHARS)
+    ok &= ~(posts[doc] & lines.quoted)
+    index = np.flatnonzero(ok)
+    doc = doc[index]
+    base = lines.key[index] & np.int64(_NO_FLAG)
+    short = lines.words[index] <= MAX_CORPUS_LINE_WORDS
+    tail = _in_tail(lines, doc, index)
+    keys, docs = [], []
+    for g in range(MAX_GROUPS):
+        take = groups.used[doc, g] & (~groups.short_only[doc, g] | short)
+        take &= ~groups.tail_only[doc, g] | tail
+        keys.append(base[take] ^ groups.salt[doc[take], g])
+        docs.append(doc[take])
+    key, owner = np.concatenate(keys), np.concatenate(docs)
+    # Each text counts each of its lines once.
+    order = np.lexsort((key, owner))
+    key, owner = key[order], owner[order]
+    first = np.ones(key.shape[0], dtype=bool)
+    first[1:] = (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])
+    return key[first]
 
 
 @numba.njit(cache=True)
@@ -122,6 +181,16 @@ def _first_sighting(table: np.ndarray, key: np.uint64) -> bool:
         h = (h + 1) & mask
     table[h] = key
     return True
+
+
+@numba.njit(cache=True)
+def _first_sightings(table: np.ndarray, keys: np.ndarray, new: np.ndarray) -> int:
+    """`_first_sighting` of each key in order; how many were new."""
+    count = 0
+    for k in range(keys.shape[0]):
+        new[k] = _first_sighting(table, keys[k])
+        count += new[k]
+    return count
 
 
 @numba.njit(cache=True)
@@ -149,14 +218,183 @@ class Blanks:
 NOTHING = Blanks([])
 
 
+@dataclass(frozen=True, slots=True)
+class PostParts:
+    """The header, attribution and signature ranges of a batch of texts, in arrays.
+
+    Text i is a post when `post[i]`; its ranges (sorted, joined as `MessageParts.ranges`) are
+    ranges[first[i]:first[i + 1]], (lo, hi) rows; `signature[i]` says whether it has one and
+    `attributions[i]` counts its attribution lines.
+    """
+
+    post: np.ndarray
+    signature: np.ndarray
+    attributions: np.ndarray
+    first: np.ndarray
+    ranges: np.ndarray
+
+    @classmethod
+    def of(cls, parts: Sequence[MessageParts | None]) -> PostParts:
+        """The arrays of `message_parts` of each text (None: not a post)."""
+        ranges = [p.ranges if p is not None else [] for p in parts]
+        first = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in ranges], out=first[1:])
+        flat = np.array([x for r in ranges for pair in r for x in pair], dtype=np.int64)
+        return cls(
+            np.array([p is not None for p in parts], dtype=bool),
+            np.array([p is not None and p.signature is not None for p in parts], dtype=bool),
+            np.array([len(p.attributions) if p is not None else 0 for p in parts], np.int32),
+            first,
+            flat.reshape(-1, 2),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BlankedBatch:
+    """A batch of encoded texts with their chrome blanked, and what was blanked.
+
+    buf, offsets: the blanked texts' UTF-8 bytes (text i is buf[offsets[i]:offsets[i + 1]]).
+    Text i's blanked ranges are runs[run_first[i]:run_first[i + 1]] ((lo, hi) rows; none for a
+    text that would be nothing but blanks, which keeps its text); lines[i] counts its
+    boilerplate lines; `blanked[i]` whether anything of it was blanked.
+    """
+
+    buf: np.ndarray
+    offsets: np.ndarray
+    run_first: np.ndarray
+    runs: np.ndarray
+    lines: np.ndarray
+    blanked: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class ChromeCandidates:
+    """The lines of a batch of texts that may be chrome, found once and kept for marking.
+
+    Those of 1 to MAX_LINE_CHARS stripped characters and at most MAX_LINE_CHARS + 2 with their
+    break; text i's are rows[first[i]:first[i + 1]], int64 columns KEY (the line's key), START
+    and STOP (its characters, break included) and PLACE (its index in the text times 2, plus 1
+    when it is among the text's last SIGNATURE_LINES).
+    """
+
+    first: np.ndarray
+    rows: np.ndarray
+
+    KEY, START, STOP, PLACE = 0, 1, 2, 3
+
+    @classmethod
+    def of(cls, lines: Lines) -> ChromeCandidates:
+        """The candidates among the lines of a batch of texts."""
+        doc = lines.doc()
+        ok = (lines.length >= 1) & (lines.length <= MAX_LINE_CHARS)
+        ok &= lines.stop - lines.start <= MAX_LINE_CHARS + 2
+        index = np.flatnonzero(ok)
+        doc = doc[index]
+        rows = np.empty((index.shape[0], 4), dtype=np.int64)
+        rows[:, 0] = lines.key[index]
+        rows[:, 1] = lines.start[index]
+        rows[:, 2] = lines.stop[index]
+        rows[:, 3] = 2 * (index - lines.first[doc]) + _in_tail(lines, doc, index)
+        first = np.zeros(lines.first.shape[0], dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=first.shape[0] - 1), out=first[1:])
+        return cls(first, rows)
+
+
+@numba.njit(cache=True)
+def _merge_runs(
+    first_a: np.ndarray, runs_a: np.ndarray, first_b: np.ndarray, runs_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, the union of two sorted lists of ranges, overlapping or touching ones joined."""
+    n = first_a.shape[0] - 1
+    out = np.empty((runs_a.shape[0] + runs_b.shape[0], 2), dtype=np.int64)
+    first = np.zeros(n + 1, dtype=np.int64)
+    k = 0
+    for d in range(n):
+        i, i_end = first_a[d], first_a[d + 1]
+        j, j_end = first_b[d], first_b[d + 1]
+        start = k
+        while i < i_end or j < j_end:
+            if j == j_end or (i < i_end and runs_a[i, 0] <= runs_b[j, 0]):
+                lo, hi = runs_a[i, 0], runs_a[i, 1]
+                i += 1
+            else:
+                lo, hi = runs_b[j, 0], runs_b[j, 1]
+                j += 1
+            if k > start and lo <= out[k - 1, 1]:
+                out[k - 1, 1] = max(out[k - 1, 1], hi)
+            else:
+                out[k, 0] = lo
+                out[k, 1] = hi
+                k += 1
+        first[d + 1] = k
+    return first, out[:k].copy()
+
+
+#: An empty slot of the set of marked keys (a marked key equal to it is flagged apart).
+_EMPTY_KEY = np.int64(-(1 << 63))
+
+
+@numba.njit(cache=True)
+def _key_set(keys: np.ndarray) -> np.ndarray:
+    """An open-addressing set of int64 keys (at most half full; _EMPTY_KEY marks empty slots)."""
+    size = 16
+    while size < 2 * keys.shape[0] + 2:
+        size *= 2
+    table = np.full(size, _EMPTY_KEY, dtype=np.int64)
+    mask = size - 1
+    for key in keys:
+        if key == _EMPTY_KEY:
+            continue
+        h = np.int64(mix64(U64(key)) & U64(mask))
+        while table[h] != _EMPTY_KEY and table[h] != key:
+            h = (h + 1) & mask
+        table[h] = key
+    return table
+
+
+@numba.njit(cache=True)
+def _marked_hits(
+    table: np.ndarray,
+    empty_marked: bool,
+    base: np.ndarray,
+    doc: np.ndarray,
+    tail: np.ndarray,
+    salt: np.ndarray,
+    used: np.ndarray,
+    tail_only: np.ndarray,
+) -> np.ndarray:
+    """Whether each line's key (`base`, of text doc[i]) mixed with one of its text's groups is
+    in the set `table` (a group of the signature tail only for lines of the tail)."""
+    mask = table.shape[0] - 1
+    out = np.zeros(base.shape[0], dtype=np.bool_)
+    for i in range(base.shape[0]):
+        d = doc[i]
+        for g in range(salt.shape[1]):
+            if not used[d, g] or (tail_only[d, g] and not tail[i]):
+                continue
+            key = base[i] ^ salt[d, g]
+            if key == _EMPTY_KEY:
+                found = empty_marked
+            else:
+                h = np.int64(mix64(U64(key)) & U64(mask))
+                while table[h] != _EMPTY_KEY and table[h] != key:
+                    h = (h + 1) & mask
+                found = table[h] == key
+            if found:
+                out[i] = True
+                break
+    return out
+
+
 @dataclass
 class BoilerplateFinder:
     """Counts in how many distinct texts of each group every line occurs; then names the chrome.
 
     Keys are 64-bit line hashes mixed with the group (a host, an author, or the corpus for the
     short lines of texts without a host). New keys wait in numpy arrays (8 bytes a line of a
-    document) and are merged every COUNT_BATCH keys into sorted distinct keys with their
-    counts, so memory follows the distinct lines, not the number of documents.
+    document) and are merged, every COUNT_BATCH keys or as many as there are distinct keys, into
+    sorted distinct keys with their counts, so memory follows the distinct lines, not the
+    number of documents.
     """
 
     min_docs: int
@@ -169,28 +407,55 @@ class BoilerplateFinder:
     _counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     #: Sorted keys of the boilerplate lines (8 bytes each: a host's chrome can be many lines).
     marked: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    #: The same keys as a hash set, for lookups (16 to 32 bytes a key).
+    _marked_set: np.ndarray = field(default_factory=lambda: np.full(16, _EMPTY_KEY))
 
     def add(self, provenance: Provenance, text: str, post: bool = False) -> None:
         """Record the distinct lines of one document (`post`: an e-mail or news post, whose
         quoted lines are left out), unless a text of the same provenance was this one."""
-        if not self._first_sighting(provenance, text):
-            return
-        keys = _line_keys(text, provenance, post)
-        self._pending.append(keys)
-        self._n_pending += keys.shape[0]
-        if self._n_pending >= COUNT_BATCH:
-            self._merge()
+        buf, offsets = encode_texts([text])
+        self.add_encoded(buf, offsets, [provenance], np.array([post], dtype=bool))
 
-    def _first_sighting(self, provenance: Provenance, text: str) -> bool:
-        """Whether this text is new for its provenance (a 64-bit hash of both; 0 is kept for
-        empty slots)."""
-        if 2 * (self._n_texts + 1) > self._texts.shape[0]:
-            grown = np.zeros(2 * self._texts.shape[0], dtype=np.uint64)
+    def add_encoded(
+        self,
+        buf: np.ndarray,
+        offsets: np.ndarray,
+        provenances: Sequence[Provenance],
+        posts: np.ndarray,
+    ) -> ChromeCandidates:
+        """`add` of a batch of texts given as UTF-8 bytes (text i: buf[offsets[i]:offsets[i +
+        1]], of provenance i, a post when posts[i]), in order. Returns the texts' lines that
+        may be chrome, for `blank_encoded` to mark without finding them again."""
+        lines = find_lines(buf, offsets)
+        if provenances:
+            new = self._first_sightings(provenances, lines.text_hashes)
+            if new.any():
+                groups = _GroupTable.of(provenances, posts.tolist())
+                keys = _line_keys(lines, groups, posts, new)
+                self._pending.append(keys)
+                self._n_pending += keys.shape[0]
+        # Merged when the waiting keys reach COUNT_BATCH or the distinct keys' number, so the
+        # distinct keys are sorted again a logarithmic number of times.
+        if self._n_pending >= max(COUNT_BATCH, self._keys.shape[0]):
+            self._merge()
+        return ChromeCandidates.of(lines)
+
+    def _first_sightings(self, provenances: Sequence[Provenance], hashes: np.ndarray) -> np.ndarray:
+        """Whether each text is new for its provenance (a 64-bit hash of both; 0 is kept for
+        empty slots), in order: a copy later in the batch is not new either."""
+        n = len(provenances)
+        if 2 * (self._n_texts + n) > self._texts.shape[0]:
+            size = self._texts.shape[0]
+            while 2 * (self._n_texts + n) > size:
+                size *= 2
+            grown = np.zeros(size, dtype=np.uint64)
             _rehash(self._texts, grown)
             self._texts = grown
-        key = np.uint64(hash((provenance, text)) & 0xFFFFFFFFFFFFFFFF or 1)
-        new = bool(_first_sighting(self._texts, key))
-        self._n_texts += new
+        salts = np.fromiter(map(_provenance_key, provenances), dtype=np.uint64, count=n)
+        keys = _mix(hashes ^ salts)
+        keys[keys == 0] = 1
+        new = np.empty(n, dtype=np.bool_)
+        self._n_texts += int(_first_sightings(self._texts, keys, new))
         return new
 
     def _merge(self) -> None:
@@ -217,6 +482,7 @@ class BoilerplateFinder:
             signature & (self._counts >= SIGNATURE_MIN_POSTS)
         )
         self.marked = self._keys[chrome]
+        self._marked_set = _key_set(self.marked)
         self._texts = np.zeros(1, dtype=np.uint64)
         self._keys = np.empty(0, dtype=np.int64)
         self._counts = np.empty(0, dtype=np.int32)
@@ -242,106 +508,102 @@ class BoilerplateFinder:
         block, attribution lines and signature, as character ranges (adjacent ones joined).
         A text that is nothing but boilerplate gets none: it keeps its text, it is all there is
         to compare."""
-        posts = [message_parts(text) for text in texts]
-        lines = self._marked_lines(provenances, texts, [p is not None for p in posts])
+        buf, offsets = encode_texts(list(texts))
+        parts = PostParts.of([message_parts(text) for text in texts])
+        batch = self.blank_encoded(buf, offsets, provenances, parts)
         out = []
-        for d, text in enumerate(texts):
-            parts = posts[d]
-            found = lines.get(d)
-            if parts is None and found is None:
+        for d in range(len(texts)):
+            if not batch.blanked[d]:
                 out.append(NOTHING)
                 continue
-            runs = found[0] if found is not None else []
-            if parts is not None:
-                runs = _joined([*runs, *parts.ranges])
-            if only_blanks(text, runs):
-                out.append(NOTHING)
-                continue
+            runs = batch.runs[batch.run_first[d] : batch.run_first[d + 1]]
             out.append(
                 Blanks(
-                    runs,
-                    found[1] if found is not None else 0,
-                    parts is not None,
-                    parts is not None and parts.signature is not None,
-                    len(parts.attributions) if parts is not None else 0,
+                    [(int(lo), int(hi)) for lo, hi in runs.tolist()],
+                    int(batch.lines[d]),
+                    bool(parts.post[d]),
+                    bool(parts.signature[d]),
+                    int(parts.attributions[d]),
                 )
             )
         return out
 
-    def _marked_lines(
-        self, provenances: Sequence[Provenance], texts: Sequence[str], posts: Sequence[bool]
-    ) -> dict[int, tuple[list[tuple[int, int]], int]]:
-        """Text index -> (character ranges of its boilerplate lines, how many lines), for the
-        texts that have any."""
-        marked = self.marked
-        out: dict[int, tuple[list[tuple[int, int]], int]] = {}
-        if not marked.shape[0] or not texts:
-            return out
-        split = [text.splitlines(keepends=True) for text in texts]
-        counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-        # Every line's key (long lines cannot match: they are checked after a hit), once per
-        # group of its text.
-        line_keys = np.fromiter(
-            map(hash, map(str.lower, map(str.strip, chain.from_iterable(split)))),
-            dtype=np.int64,
-            count=int(counts.sum()),
-        ) & np.int64(_NO_FLAG)
-        line_doc = np.repeat(np.arange(len(texts)), counts)
-        line_first = np.cumsum(counts) - counts
-        # A line is in its text's tail when it is one of the last SIGNATURE_LINES.
-        in_tail = np.arange(line_doc.shape[0]) - line_first[line_doc] >= (
-            counts[line_doc] - SIGNATURE_LINES
+    def blank_encoded(
+        self,
+        buf: np.ndarray,
+        offsets: np.ndarray,
+        provenances: Sequence[Provenance],
+        parts: PostParts,
+        candidates: ChromeCandidates | None = None,
+    ) -> BlankedBatch:
+        """Blank the boilerplate lines and the posts' parts of a batch of encoded texts (text i
+        is buf[offsets[i]:offsets[i + 1]], of provenance i, with the post parts `parts`);
+        `candidates`: their lines that may be chrome, as `add_encoded` found them (else they
+        are found again)."""
+        n = len(provenances)
+        if candidates is None and self.marked.shape[0]:
+            candidates = ChromeCandidates.of(find_lines(buf, offsets, text_hashes=False))
+        line_first, line_runs, lines = self._marked_lines(candidates, provenances, parts.post)
+        run_first, runs = _merge_runs(line_first, line_runs, parts.first, parts.ranges)
+        out, out_offsets, blanked = blank_encoded(buf, offsets, run_first, runs)
+        # A text left whole keeps no runs.
+        kept = np.repeat(blanked, np.diff(run_first))
+        counts = np.where(blanked, np.diff(run_first), 0)
+        run_first = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=run_first[1:])
+        return BlankedBatch(
+            out, out_offsets, run_first, runs[kept], np.where(blanked, lines, 0), blanked
         )
-        hits = np.empty(0, dtype=np.int64)
-        groups = [_groups(p, post) for p, post in zip(provenances, posts, strict=True)]
-        for g in range(max(map(len, groups))):
-            salt = np.fromiter(
-                (gs[g].salt if g < len(gs) else 0 for gs in groups),
-                dtype=np.int64,
-                count=len(groups),
-            )
-            keys = line_keys ^ salt[line_doc]
-            at = marked.searchsorted(keys)
-            at[at == marked.shape[0]] = 0
-            found = (marked[at] == keys).nonzero()[0]
-            has_group = np.fromiter((g < len(gs) for gs in groups), dtype=bool, count=len(groups))
-            tail_only = np.fromiter(
-                (g < len(gs) and gs[g].tail_only for gs in groups), dtype=bool, count=len(groups)
-            )
-            doc = line_doc[found]
-            ok = has_group[doc] & (~tail_only[doc] | in_tail[found])
-            hits = np.concatenate([hits, found[ok]])
-        hits = np.unique(hits)
-        docs = line_doc[hits]
-        lines_of = hits - line_first[docs]
-        bounds = np.flatnonzero(np.diff(docs, prepend=-1, append=-1)).tolist()
-        for lo, hi in pairwise(bounds):
-            d = int(docs[lo])
-            lines = split[d]
-            starts = [0, *accumulate(map(len, lines))]
-            runs: list[tuple[int, int]] = []
-            n = 0
-            for k in lines_of[lo:hi].tolist():
-                if len(lines[k]) > MAX_LINE_CHARS + 2:
-                    continue
-                n += 1
-                if runs and runs[-1][1] == starts[k]:
-                    runs[-1] = (runs[-1][0], starts[k + 1])
-                else:
-                    runs.append((starts[k], starts[k + 1]))
-            if runs:
-                out[d] = (runs, n)
-        return out
+
+    def _marked_lines(
+        self,
+        candidates: ChromeCandidates | None,
+        provenances: Sequence[Provenance],
+        posts: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text: the character ranges of its boilerplate lines (consecutive lines joined),
+        as run offsets and (lo, hi) rows, and how many lines they are."""
+        n = len(provenances)
+        marked = self.marked
+        if candidates is None or not marked.shape[0] or not n:
+            return np.zeros(n + 1, dtype=np.int64), np.empty((0, 2), np.int64), np.zeros(n, int)
+        rows = candidates.rows
+        groups = _GroupTable.of(provenances, posts.tolist())
+        doc = np.repeat(np.arange(n), np.diff(candidates.first))
+        base = rows[:, ChromeCandidates.KEY] & np.int64(_NO_FLAG)
+        place = rows[:, ChromeCandidates.PLACE]
+        tail = (place & 1) == 1
+        empty_marked = bool(marked[marked.searchsorted(_EMPTY_KEY)] == _EMPTY_KEY)
+        hit = _marked_hits(
+            self._marked_set,
+            empty_marked,
+            np.ascontiguousarray(base),
+            doc,
+            tail,
+            groups.salt,
+            groups.used,
+            groups.tail_only,
+        )
+        found = np.flatnonzero(hit)
+        index, doc = place[found] >> 1, doc[found]
+        # Consecutive lines of a text make one run.
+        new_run = np.ones(index.shape[0], dtype=bool)
+        new_run[1:] = (index[1:] != index[:-1] + 1) | (doc[1:] != doc[:-1])
+        last = np.ones(index.shape[0], dtype=bool)
+        last[:-1] = new_run[1:]
+        runs = np.empty((int(new_run.sum()), 2), dtype=np.int64)
+        runs[:, 0] = rows[found[new_run], ChromeCandidates.START]
+        runs[:, 1] = rows[found[last], ChromeCandidates.STOP]
+        run_first = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc[new_run], minlength=n), out=run_first[1:])
+        return run_first, runs, np.bincount(doc, minlength=n)
 
 
-def _joined(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ranges with overlapping or touching ones joined."""
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
+@numba.njit(cache=True)
+def _mix_all(x: np.ndarray) -> np.ndarray:
+    out = np.empty_like(x)
+    for k in range(x.shape[0]):
+        out[k] = mix64(x[k])
     return out
 
 
@@ -350,6 +612,11 @@ def only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:
     ends = [lo for lo, _ in runs[1:]] + [len(text)]
     pieces = [text[: runs[0][0]]] + [text[hi:end] for (_, hi), end in zip(runs, ends, strict=True)]
     return not any(piece.strip() for piece in pieces)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """mix64 of each uint64."""
+    return _mix_all(np.ascontiguousarray(x, dtype=np.uint64))
 
 
 def blank(text: str, runs: Sequence[tuple[int, int]]) -> str:

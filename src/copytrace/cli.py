@@ -23,6 +23,7 @@ from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.run import Report, jobs_used_for, set_jobs
+from copytrace.engines.startup import skip_blas_probe
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
@@ -261,6 +262,7 @@ def _warn_about(summary: dict[str, Any], summary_path: Path) -> None:
 def main() -> None:
     """copytrace finds where text was copied: exact copies, near-duplicates, truncated reprints,
     reused passages and rewrites, with scores and aligned passages at character offsets."""
+    skip_blas_probe()
 
 
 @main.command()

@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass
 
 #: A header field line: a name of letters, digits, dots and dashes, a colon, then its value.
-_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,40}:(?:[ \t]|$)")
+_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9._-]{0,40}):(?:[ \t]|$)")
+#: How a text that opens with a header field starts (matched on the whole text, it lets through
+#: every first line that `_FIELD` matches, and few others).
+_FIELD_START = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,40}:(?:[ \t\r\n]|\Z)")
 #: At least one of these fields makes a header block a message's.
 _MESSAGE_FIELDS = frozenset({"from", "subject", "date", "newsgroups", "message-id"})
 #: Headers longer than this many lines are not taken for a header block.
@@ -62,31 +65,36 @@ class MessageParts:
 def _header_end(text: str) -> tuple[int, str | None, str | None] | None:
     """End of the header block (its blank line included), its From address and its thread,
     or None."""
+    if _FIELD_START.match(text) is None:  # most texts: not even a first header line
+        return None
     pos = 0
+    n = len(text)
     names: set[str] = set()
     author = None
     thread = None
     lines = 0
-    while pos < len(text):
+    while pos < n:
         nl = text.find("\n", pos)
-        end = len(text) if nl < 0 else nl + 1
-        line = text[pos:end].rstrip("\r\n")
-        if not line.strip():
+        end = n if nl < 0 else nl + 1
+        stop = end  # the line without its trailing CR and LF characters
+        while stop > pos and text[stop - 1] in "\r\n":
+            stop -= 1
+        if pos == stop or text[pos:stop].isspace():
             break
-        if line[0] in " \t" and names:  # a folded continuation of the field above
+        if text[pos] in " \t" and names:  # a folded continuation of the field above
             pos = end
             continue
-        m = _FIELD.match(line)
+        m = _FIELD.match(text, pos, stop)
         if m is None:
             return None
-        name = line[: line.index(":")].lower()
+        name = m.group(1).lower()
         names.add(name)
         if name == "from" and author is None:
-            value = line[m.end() :].strip()
+            value = text[m.end() : stop].strip()
             address = _ADDRESS.search(value)
             author = (address.group(0) if address else value).lower() or None
         elif name == "subject" and thread is None:
-            thread = _REPLY.sub("", line[m.end() :]).strip().lower() or None
+            thread = _REPLY.sub("", text[m.end() : stop]).strip().lower() or None
             thread = " ".join(thread.split()) if thread else None
         lines += 1
         if lines > MAX_HEADER_LINES:
@@ -99,7 +107,16 @@ def _header_end(text: str) -> tuple[int, str | None, str | None] | None:
 
 def _signature_start(text: str, body_start: int) -> int | None:
     """Start of the last `-- ` separator line when at most MAX_SIGNATURE_LINES follow it."""
-    lines = text[body_start:].splitlines(keepends=True)
+    # Only the body's last lines matter: split a tail of the text long enough to hold them.
+    size = 4096
+    while True:
+        lo = max(body_start, len(text) - size)
+        lines = text[lo:].splitlines(keepends=True)
+        if lo == body_start or len(lines) > MAX_SIGNATURE_LINES + 2:
+            break
+        size *= 4
+    if lo > body_start:
+        del lines[0]  # it may start inside a line (or between CR and LF)
     at = len(text)
     for k in range(len(lines) - 1, max(-1, len(lines) - 2 - MAX_SIGNATURE_LINES), -1):
         at -= len(lines[k])

@@ -13,7 +13,8 @@ the documents of a batch in parallel threads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numba
@@ -95,11 +96,18 @@ def _sign_batch(
     counts: np.ndarray,
     text_span: np.ndarray,
     window: int,
+    fp_room: np.ndarray,
     fp_start: np.ndarray,
     fp_hash: np.ndarray,
     fp_pos: np.ndarray,
     n_blocks: int,
 ) -> None:
+    """Sign documents in `n_blocks` blocks of consecutive documents, in parallel.
+
+    Document d may write as many fingerprints as fp_room[d + 1] - fp_room[d]; a block writes
+    its documents' fingerprints one after another from fp_room[its first document] on (so it
+    touches only the memory it fills), and fp_start[d] says where document d's begin.
+    """
     top = _power(_SHINGLE_BASE, k)
     n_docs = offsets.shape[0] - 1
     for block in numba.prange(n_blocks):
@@ -112,7 +120,10 @@ def _sign_batch(
             np.empty(k, dtype=np.uint64),
             np.empty(max(window, 1), dtype=np.uint64),
         )
-        for d in range(block * n_docs // n_blocks, (block + 1) * n_docs // n_blocks):
+        first = block * n_docs // n_blocks
+        at = fp_room[first]
+        for d in range(first, (block + 1) * n_docs // n_blocks):
+            room = at + fp_room[d + 1] - fp_room[d]
             _sign_one(
                 buf[offsets[d] : offsets[d + 1]],
                 classes,
@@ -124,10 +135,12 @@ def _sign_batch(
                 counts[d],
                 text_span[d],
                 window,
-                fp_hash[fp_start[d] : fp_start[d + 1]],
-                fp_pos[fp_start[d] : fp_start[d + 1]],
+                fp_hash[at:room],
+                fp_pos[at:room],
                 scratch,
             )
+            fp_start[d] = at
+            at += counts[d, 2]
 
 
 class Scratch(NamedTuple):
@@ -210,17 +223,21 @@ def _sign_one(
                 s = mix64(rolling ^ salt)
                 b = _bin_of(s, m)
                 filled[b] = True
-                if s < sig[b]:
-                    sig[b] = s
+                sig[b] = min(sig[b], s)  # no branch: early on, most shingles lower a bin
                 if window > 0:
                     if win_pos <= nsh - window:
-                        # The minimum left the window: rescan the hashes still inside it.
+                        # The minimum left the window: rescan the hashes still inside it,
+                        # shingles nsh - window + 1 .. nsh - 1 (slot q % window of shingle q).
                         win_hash = EMPTY
-                        for q in range(max(0, nsh - window + 1), nsh):
-                            hq = scratch.window[q % window]
+                        at = win_slot + 1
+                        for q in range(nsh - window + 1, nsh):
+                            if at == window:
+                                at = 0
+                            hq = scratch.window[at]
                             if hq <= win_hash:
                                 win_hash = hq
                                 win_pos = q
+                            at += 1
                     scratch.window[win_slot] = s  # win_slot == nsh % window, without dividing
                     win_slot += 1
                     if win_slot == window:
@@ -300,12 +317,16 @@ class Sketches:
 
 def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
     """Sketch a batch of texts: exact hashes, MinHash signatures and token counts."""
-    classes, fold = char_tables()
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    n = len(encoded)
+    return sketch_encoded(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets, settings)
+
+
+def sketch_encoded(buf: np.ndarray, offsets: np.ndarray, settings: Settings) -> Sketches:
+    """`sketch_batch` of texts given as UTF-8 bytes: text i is buf[offsets[i]:offsets[i + 1]]."""
+    classes, fold = char_tables()
+    n = offsets.shape[0] - 1
     signatures = np.empty((n, settings.num_perm), dtype=np.uint64)
     exact = np.empty((n, 2), dtype=np.uint64)
     counts = np.empty((n, 3), dtype=np.int64)
@@ -313,10 +334,11 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
     # Each document gets room for as many fingerprints as it can have tokens.
     window = settings.winnow_window if settings.passages else 0
     capacity = (np.diff(offsets) + 1) // 2 + 1 if window else np.zeros(n, dtype=np.int64)
-    fp_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(capacity, out=fp_start[1:])
-    fp_hash = np.empty(fp_start[-1], dtype=np.uint64)
-    fp_pos = np.empty(fp_start[-1], dtype=np.int32)
+    fp_room = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(capacity, out=fp_room[1:])
+    fp_start = np.empty(n, dtype=np.int64)
+    fp_hash = np.empty(fp_room[-1], dtype=np.uint64)
+    fp_pos = np.empty(fp_room[-1], dtype=np.int32)
     _sign_batch(
         buf,
         offsets,
@@ -330,6 +352,7 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
         counts,
         text_span,
         window,
+        fp_room,
         fp_start,
         fp_hash,
         fp_pos,
@@ -364,13 +387,14 @@ def _shingle_hashes(tok_hashes: np.ndarray, k: int, salt: np.uint64) -> np.ndarr
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Shingled:
     """A text's tokens and the hash of the shingle starting at each token position.
 
     Shingle i covers tokens [i, i + width) where width = min(k, number of tokens);
     `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites;
     `shapes` marks figures and names (`text.token_shapes`), which tell templates from reuse.
+    Both are made from the text when first asked for: whole-document checks need neither.
     """
 
     starts: np.ndarray
@@ -378,8 +402,17 @@ class Shingled:
     hashes: np.ndarray
     width: int
     tokens: np.ndarray
-    sentences: np.ndarray
-    shapes: np.ndarray
+    text: str = field(repr=False, compare=False)
+
+    @cached_property
+    def sentences(self) -> np.ndarray:
+        """The sentence number of each token (`text.sentence_ids`)."""
+        return sentence_ids(self.text, self.starts, self.ends)
+
+    @cached_property
+    def shapes(self) -> np.ndarray:
+        """The shape bits of each token (`text.token_shapes`)."""
+        return token_shapes(self.text, self.starts, self.ends, self.sentences)
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Characters covered by shingles first..last inclusive."""
@@ -391,9 +424,7 @@ def shingle_text(text: str, settings: Settings) -> Shingled:
     toks = tokenize(text)
     hashes = _shingle_hashes(toks.hashes, settings.shingle_size, seed_mix(settings.seed))
     width = min(settings.shingle_size, len(toks))
-    sentences = sentence_ids(text, toks.starts, toks.ends)
-    shapes = token_shapes(text, toks.starts, toks.ends, sentences)
-    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, sentences, shapes)
+    return Shingled(toks.starts, toks.ends, hashes, width, toks.hashes, text)
 
 
 def signature_of_shingles(hashes: np.ndarray, settings: Settings) -> np.ndarray:

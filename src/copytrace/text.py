@@ -130,6 +130,26 @@ def mix64(x: np.uint64) -> np.uint64:
 CHUNK_TOKENS = 4096
 
 
+@numba.njit(inline="always", cache=True)
+def _decode(buf: np.ndarray, pos: int) -> tuple[int, int]:
+    """The code point at byte `pos` of UTF-8 bytes, and its width in bytes."""
+    b0 = int(buf[pos])
+    if b0 < 0x80:
+        return b0, 1
+    if b0 < 0xE0:
+        return ((b0 & 0x1F) << 6) | (int(buf[pos + 1]) & 0x3F), 2
+    if b0 < 0xF0:
+        return (
+            ((b0 & 0x0F) << 12) | ((int(buf[pos + 1]) & 0x3F) << 6) | (int(buf[pos + 2]) & 0x3F)
+        ), 3
+    return (
+        ((b0 & 0x07) << 18)
+        | ((int(buf[pos + 1]) & 0x3F) << 12)
+        | ((int(buf[pos + 2]) & 0x3F) << 6)
+        | (int(buf[pos + 3]) & 0x3F)
+    ), 4
+
+
 @numba.njit(cache=True)
 def tokenize_chunk(
     buf: np.ndarray,
@@ -146,63 +166,63 @@ def tokenize_chunk(
 
     Returns (pos, char_pos, count). It stops only between tokens, so calling it again from the
     returned position continues the text; count < capacity means the text is done.
-    One pass over UTF-8 bytes with a small state machine: this is the hot loop of copytrace.
+    One pass over UTF-8 bytes, a tight loop for the separators and one for the characters of a
+    token, each with a path for ASCII: this is the hot loop of copytrace.
     """
     cap = hashes.shape[0]
     n = 0
-    in_token = False
-    standalone = False
-    h = FNV_OFFSET
-    start = 0
     while True:
-        if pos < end:
-            b0 = np.int64(buf[pos])
+        # Separators (and combining marks that follow no token) up to the next token.
+        cls = SEPARATOR
+        cp = 0
+        width = 0
+        while pos < end:
+            b0 = int(buf[pos])
             if b0 < 0x80:
-                cp = b0
-                width = 1
-            elif b0 < 0xE0:
-                cp = ((b0 & 0x1F) << 6) | (np.int64(buf[pos + 1]) & 0x3F)
-                width = 2
-            elif b0 < 0xF0:
-                cp = (
-                    ((b0 & 0x0F) << 12)
-                    | ((np.int64(buf[pos + 1]) & 0x3F) << 6)
-                    | (np.int64(buf[pos + 2]) & 0x3F)
-                )
-                width = 3
+                cp, width = b0, 1
             else:
-                cp = (
-                    ((b0 & 0x07) << 18)
-                    | ((np.int64(buf[pos + 1]) & 0x3F) << 12)
-                    | ((np.int64(buf[pos + 2]) & 0x3F) << 6)
-                    | (np.int64(buf[pos + 3]) & 0x3F)
-                )
-                width = 4
+                cp, width = _decode(buf, pos)
             cls = classes[cp]
-        else:
-            cp = np.int64(0)
-            cls = SEPARATOR
-            width = 0
-        if in_token and (cls == MARK or (cls == WORD and not standalone)):
-            h = (h ^ U64(fold[cp])) * FNV_PRIME
-        else:
-            if in_token:
-                starts[n] = start
-                ends[n] = char_pos
-                hashes[n] = mix64(h)
-                n += 1
-                in_token = False
             if cls == WORD or cls == STANDALONE:  # noqa: SIM109 - numba compiles this form
-                if n == cap:
-                    return pos, char_pos, n
-                in_token = True
-                standalone = cls == STANDALONE
-                start = char_pos
-                h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
-            elif width == 0:
-                return pos, char_pos, n
+                break
+            pos += width
+            char_pos += 1
+        if pos >= end or n == cap:
+            return pos, char_pos, n
+        start = char_pos
+        h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
         pos += width
         char_pos += 1
+        if cls == WORD:
+            # Letters, digits and marks; an ASCII letter or digit needs no decoding.
+            while pos < end:
+                b0 = int(buf[pos])
+                if b0 < 0x80:
+                    if classes[b0] != WORD:
+                        break
+                    h = (h ^ U64(fold[b0])) * FNV_PRIME
+                    pos += 1
+                else:
+                    cp, width = _decode(buf, pos)
+                    cls = classes[cp]
+                    if cls != WORD and cls != MARK:
+                        break
+                    h = (h ^ U64(fold[cp])) * FNV_PRIME
+                    pos += width
+                char_pos += 1
+        else:
+            # A standalone character (CJK, Thai, ...) is a token with its combining marks.
+            while pos < end:
+                cp, width = _decode(buf, pos)
+                if classes[cp] != MARK:
+                    break
+                h = (h ^ U64(fold[cp])) * FNV_PRIME
+                pos += width
+                char_pos += 1
+        starts[n] = start
+        ends[n] = char_pos
+        hashes[n] = mix64(h)
+        n += 1
 
 
 @numba.njit(cache=True)

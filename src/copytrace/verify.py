@@ -37,7 +37,11 @@ class ShingleSet:
     shingled: Shingled
     distinct: np.ndarray
     exact: tuple[int, int]
-    seeds: SeedIndex
+
+    @cached_property
+    def seeds(self) -> SeedIndex:
+        """The token seed index, built on first use: pairs that hold no relation need none."""
+        return seed_index(self.shingled.tokens)
 
     @cached_property
     def sentences(self) -> SentenceIndex:
@@ -53,8 +57,8 @@ class ShingleSet:
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
-    """Wrap a shingled text with its sorted distinct shingle hashes and its token seed index."""
-    return ShingleSet(shingled, sorted_unique(shingled.hashes), exact, seed_index(shingled.tokens))
+    """Wrap a shingled text with its sorted distinct shingle hashes (its indexes come later)."""
+    return ShingleSet(shingled, sorted_unique(shingled.hashes), exact)
 
 
 def sorted_unique(x: np.ndarray) -> np.ndarray:

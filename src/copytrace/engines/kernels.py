@@ -89,6 +89,8 @@ def _compile_text() -> None:
     text = " ".join(f"Sentence {k} has words w{k}a w{k}b w{k}c w{k}d." for k in range(12))
     one = shingle_set(shingle_text(text, settings), (0, 0))
     scores(one, one)
+    if one.shingled.shapes.shape != one.shingled.sentences.shape:  # both made on first use
+        raise RuntimeError("sentence numbers and token shapes disagree")
 
 
 def _tokens(n: int, seed: int) -> Any:

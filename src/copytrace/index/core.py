@@ -24,7 +24,6 @@ from copytrace.boilerplate import (
     blank,
     only_blanks,
 )
-from copytrace.boilerplate import _joined as joined_ranges
 from copytrace.cluster import choose_source
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.corpus import provenance_of
@@ -123,6 +122,17 @@ __all__ = [
 #: numba's parallel kernels must not be entered from two threads at once (its default
 #: threading layer is not reentrant); the service calls them from many threads.
 _SKETCH_LOCK = threading.Lock()
+
+
+def joined_ranges(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges with overlapping or touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import zstandard
+from isal import igzip, isal_zlib
 
 from copytrace.model import Document
 
@@ -117,7 +117,8 @@ def open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
     name = path.name.lower()
     raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
+        # ISA-L's inflate: the same bytes as zlib's, about three times faster.
+        return igzip.IGzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
     if name.endswith((".zst", ".zstd")):
         dctx = zstandard.ZstdDecompressor()
         stream = dctx.stream_reader(raw, read_across_frames=True)
@@ -128,6 +129,10 @@ def open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
 #: Compressed bytes checked at a time, and decompressed bytes made at most per step.
 _CHECK_CHUNK = 1 << 16
 _CHECK_OUT = 1 << 22
+#: Compressed bytes checked at a time by the fast (ISA-L) pass.
+_FAST_CHECK_CHUNK = 1 << 20
+#: What ISA-L's inflate raises (its stubs declare an instance, not the class).
+_ISAL_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]
 
 
 def is_compressed(path: Path) -> bool:
@@ -145,10 +150,44 @@ def compressed_problem(path: Path) -> str | None:
     name = path.name.lower()
     with open(path, "rb") as raw:
         if name.endswith(".gz"):
+            if _gzip_intact(raw):
+                return None
+            raw.seek(0)
             return _gzip_problem(raw)
         if name.endswith((".zst", ".zstd")):
             return _zstd_problem(raw)
     return None
+
+
+def _gzip_intact(raw: BinaryIO) -> bool:
+    """Whether every gzip member of the file decompresses and passes its checks, with ISA-L's
+    inflate (several times faster than zlib's). Only a sound file passes: anything else
+    is examined again by `_gzip_problem`, which says what is wrong in zlib's words."""
+    member: Any = None
+    seen = False
+    while True:
+        data = raw.read(_FAST_CHECK_CHUNK)
+        if not data:
+            return member is None and seen
+        while data:
+            if member is None:
+                if seen and not data.strip(b"\x00"):
+                    data = b""  # zero padding after the last member; what follows is checked
+                    continue
+                if not data.startswith(b"\x1f\x8b"[: len(data)]):
+                    return False
+                member, seen = isal_zlib.decompressobj(wbits=31), True
+            try:
+                out = member.decompress(data, _CHECK_OUT)
+                while not member.eof and (member.unconsumed_tail or len(out) == _CHECK_OUT):
+                    out = member.decompress(member.unconsumed_tail, _CHECK_OUT)
+            except _ISAL_ERROR:
+                return False
+            if member.eof:
+                data = member.unused_data
+                member = None
+            else:
+                data = b""
 
 
 def _gzip_problem(raw: BinaryIO) -> str | None:
@@ -241,7 +280,22 @@ def record_to_document(
     record: dict[str, Any], options: ReadOptions, origin: Origin
 ) -> Document | BadRecord:
     """Build a Document from a decoded record (JSON object, CSV row or Parquet row)."""
-    # Names with line breaks or other control characters are shown escaped: one line each.
+    if options.id_field not in record or options.text_field not in record:
+        return _missing_field(record, options, origin)
+    doc_id = record[options.id_field]
+    text = record[options.text_field]
+    if isinstance(doc_id, str) and doc_id and isinstance(text, str):  # the usual record
+        meta = record.copy()
+        del meta[options.id_field]
+        if options.text_field != options.id_field:
+            del meta[options.text_field]
+        return Document(doc_id, text, meta)
+    return _checked_document(record, options, origin)
+
+
+def _missing_field(record: dict[str, Any], options: ReadOptions, origin: Origin) -> BadRecord:
+    """Why a record without the id or the text field is bad."""
+    # A damaged file can have a field name with a line break: such names are shown quoted.
     fields = ", ".join(str(k) if str(k).isprintable() else repr(str(k)) for k in record)
     if options.id_field not in record:
         return BadRecord(
@@ -254,6 +308,13 @@ def record_to_document(
             origin,
             f'no field "{options.text_field}" (fields: {fields}). Use --text-field {guess}.',
         )
+    raise AssertionError("both fields are present")
+
+
+def _checked_document(
+    record: dict[str, Any], options: ReadOptions, origin: Origin
+) -> Document | BadRecord:
+    """A Document from a record with both fields, or why its id or text is bad."""
     doc_id = record[options.id_field]
     text = record[options.text_field]
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):

@@ -15,18 +15,25 @@ from typing import Any
 
 import numpy as np
 
-from copytrace.boilerplate import BoilerplateFinder, Provenance, blank
+from copytrace.boilerplate import (
+    BoilerplateFinder,
+    ChromeCandidates,
+    PostParts,
+    Provenance,
+    blank,
+)
 from copytrace.engines.local.documents import DocumentTable
 from copytrace.engines.local.store import TextStore
 from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
 from copytrace.errors import BadRecordError
 from copytrace.io.base import BadRecord, Origin
 from copytrace.io.dates import parse_date
+from copytrace.lines import encode_texts
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.pipeline import ChromeCounts, OnError
 from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys, word_stats
-from copytrace.sketch import sketch_batch
+from copytrace.sketch import sketch_encoded
 from copytrace.urls import host_of as url_host
 
 #: Documents checked for duplicate ids in one call of the table kernel.
@@ -121,6 +128,16 @@ class Corpus:
         # reused by verification: document i's are _blank_runs[2 * _blank_first[i]:...].
         self._blank_runs = array("q")
         self._blank_first = array("q", [0])
+        # The header, attribution and signature ranges of the posts, found once while reading:
+        # document i's are _post_ranges[2 * _post_first[i]:...]; _post_kind[i] has bit 1 for a
+        # post and bit 2 for a signature; _post_attributions[i] counts attribution lines.
+        self._post_ranges = array("q")
+        self._post_first = array("q", [0])
+        self._post_kind = array("b")
+        self._post_attributions = array("i")
+        # The lines that may be chrome, found while reading and kept on disk for sketching
+        # (32 bytes a line; ChromeCandidates rows), one record per document.
+        self._chrome_lines = TextStore(store.directory)
         self._pending: list[tuple[Origin, Document]] = []
         self._pending_bytes = 0
 
@@ -151,19 +168,61 @@ class Corpus:
         if not pending:
             return
         first = self.docs.claim_ids([doc.id for _, doc in pending])
+        texts: list[str] = []
+        provenances: list[Provenance] = []
+        posts: list[bool] = []
+        chrome = not self.settings.keep_boilerplate
         for (origin, doc), earlier in zip(pending, first, strict=True):
             if earlier >= 0:
                 where = self.docs.origin(earlier)
                 self.skip(BadRecord(origin, f'duplicate id "{doc.id}" (first at {where}).'))
                 continue
-            parts = None if self.settings.keep_boilerplate else message_parts(doc.text)
+            parts = message_parts(doc.text) if chrome else None
             provenance = provenance_of(doc.meta, parts, self.settings.origin_field)
             self.docs.add_facts(origin, parse_date(doc.meta.get("date")), provenance)
             thread = None if parts is None else parts.thread
             self.threads.append(0 if thread is None else (hash(thread) & 0x7FFFFFFFFFFFFFFF) or 1)
-            self.store.add(doc.text)
-            if not self.settings.keep_boilerplate:
-                self.boilerplate.add(provenance, doc.text, post=parts is not None)
+            texts.append(doc.text)
+            provenances.append(provenance)
+            posts.append(parts is not None)
+            if chrome:
+                self._keep_post_parts(parts)
+        if not texts:
+            return
+        buf, offsets = encode_texts(texts)
+        self.store.add_encoded(buf, offsets)
+        if chrome:
+            posts_array = np.array(posts, dtype=bool)
+            found = self.boilerplate.add_encoded(buf, offsets, provenances, posts_array)
+            rows = np.ascontiguousarray(found.rows)
+            self._chrome_lines.add_encoded(rows.view(np.uint8).reshape(-1), found.first * 32)
+
+    def _keep_post_parts(self, parts: MessageParts | None) -> None:
+        """Keep where a post's header, attributions and signature are, for sketching."""
+        if parts is None:
+            self._post_kind.append(0)
+            self._post_attributions.append(0)
+            self._post_first.append(self._post_first[-1])
+            return
+        ranges = parts.ranges
+        self._post_kind.append(1 | (2 if parts.signature is not None else 0))
+        self._post_attributions.append(len(parts.attributions))
+        self._post_ranges.extend(chain.from_iterable(ranges))
+        self._post_first.append(self._post_first[-1] + len(ranges))
+
+    def _post_parts(self, first: int, last: int) -> PostParts:
+        """The kept post parts of documents first .. last - 1."""
+        kind = np.frombuffer(self._post_kind[first:last], dtype=np.int8)
+        starts = np.frombuffer(self._post_first[first : last + 1], dtype=np.int64)
+        lo, hi = int(starts[0]), int(starts[-1])
+        ranges = np.frombuffer(self._post_ranges[2 * lo : 2 * hi], dtype=np.int64)
+        return PostParts(
+            (kind & 1) != 0,
+            (kind & 2) != 0,
+            np.frombuffer(self._post_attributions[first:last], dtype=np.int32),
+            starts - lo,
+            ranges.reshape(-1, 2),
+        )
 
     def sketch_text(self, i: int) -> str:
         """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
@@ -180,14 +239,13 @@ class Corpus:
         self.chrome.lines_marked = self.boilerplate.n_marked
         words = self._word_stats() if self._sentence_keys_wanted else None
         builder = _SketchBuilder(len(self.docs), self.settings, words)
-        batch: list[str] = []
-        size = 0
-        for i in range(len(self.docs)):
-            batch.append(self.store.get(i))
-            size += len(batch[-1])
-            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES or i == len(self.docs) - 1:
-                builder.add(self._masked(batch, i + 1 - len(batch)))
-                batch, size = [], 0
+        start, size, n = 0, 0, len(self.docs)
+        for i in range(n):
+            size += self.store.size(i)
+            if i + 1 - start >= BATCH_DOCS or size >= BATCH_BYTES or i == n - 1:
+                builder.add(*self._masked(start, i + 1))
+                start, size = i + 1, 0
+        self._chrome_lines.close()
         return builder.finish()
 
     @property
@@ -200,21 +258,27 @@ class Corpus:
         step = max(1, n // WORD_SAMPLE)
         return word_stats([self.store.get(i) for i in range(0, n, step)])
 
-    def _masked(self, texts: list[str], first: int) -> list[str]:
-        """Texts of documents first, first + 1, ... with their boilerplate lines blanked."""
+    def _masked(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """UTF-8 bytes of documents first .. last - 1 with their chrome blanked, and offsets."""
+        buf, offsets = self.store.get_encoded(first, last)
         if self.settings.keep_boilerplate:
-            self._blank_first.extend([self._blank_first[-1]] * len(texts))
-            return texts
-        provenances = [self.docs.provenance(i) for i in range(first, first + len(texts))]
-        out = []
-        for text, found in zip(
-            texts, self.boilerplate.blanks_many(provenances, texts), strict=True
-        ):
-            out.append(blank(text, found.runs))
-            self._blank_runs.extend(chain.from_iterable(found.runs))
-            self._blank_first.append(self._blank_first[-1] + len(found.runs))
-            self.chrome.add(found)
-        return out
+            self._blank_first.extend([self._blank_first[-1]] * (last - first))
+            return buf, offsets
+        provenances = [self.docs.provenance(i) for i in range(first, last)]
+        parts = self._post_parts(first, last)
+        data, starts = self._chrome_lines.get_encoded(first, last)
+        candidates = ChromeCandidates(starts // 32, data.view(np.int64).reshape(-1, 4))
+        batch = self.boilerplate.blank_encoded(buf, offsets, provenances, parts, candidates)
+        self._blank_runs.frombytes(batch.runs.astype(np.int64).tobytes())
+        ends = batch.run_first[1:] + self._blank_first[-1]
+        self._blank_first.extend(ends.tolist())
+        chrome, blanked = self.chrome, batch.blanked
+        chrome.line_occurrences_masked += int(batch.lines.sum())
+        chrome.documents_with_boilerplate += int(np.count_nonzero(blanked))
+        chrome.posts += int(np.count_nonzero(blanked & parts.post))
+        chrome.post_signatures += int(np.count_nonzero(blanked & parts.signature))
+        chrome.post_attribution_lines += int(parts.attributions[blanked].sum())
+        return batch.buf, batch.offsets
 
 
 class _SketchBuilder:
@@ -241,15 +305,15 @@ class _SketchBuilder:
         self.sk_sentence = array("i")
         self.sk_count = array("i")
 
-    def add(self, texts: list[str]) -> None:
-        """Sketch the next batch of documents.
+    def add(self, buf: np.ndarray, offsets: np.ndarray) -> None:
+        """Sketch the next batch of documents (text i: UTF-8 buf[offsets[i]:offsets[i + 1]]).
 
         An exact copy of an earlier document keeps only its exact hash and a pointer to that
         document: its signature and fingerprints would repeat the earlier ones, so a story
         printed a thousand times costs little more memory than one.
         """
-        sk = sketch_batch(texts, self.settings)
-        first, n = self.done, len(texts)
+        sk = sketch_encoded(buf, offsets, self.settings)
+        first, n = self.done, offsets.shape[0] - 1
         rows = slice(first, first + n)
         self.exact[rows] = sk.exact
         self.n_tokens[rows] = sk.n_tokens
@@ -271,9 +335,12 @@ class _SketchBuilder:
         fp_keep = np.repeat(unique, fp_counts)
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
         self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
-        if self.words is not None:
-            keys, sentences, offsets = sentence_keys(texts, self.words)
-            counts = np.diff(offsets)
+        if self.words is not None:  # opt-in: sentence keys are made from the texts as str
+            raw = buf.tobytes()
+            ends = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
+            texts = [raw[lo:hi].decode("utf-8", "surrogatepass") for lo, hi in ends]
+            keys, sentences, key_offsets = sentence_keys(texts, self.words)
+            counts = np.diff(key_offsets)
             kept = np.repeat(unique, counts)
             self.sk_hash.frombytes(np.ascontiguousarray(keys[kept]).view(np.uint8).data)
             self.sk_sentence.frombytes(np.ascontiguousarray(sentences[kept]).view(np.uint8).data)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -31,3 +34,20 @@ def release_free_memory() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector; reference counting still frees the rest.
+
+    A scan makes millions of short-lived objects but almost no reference cycles (under a
+    thousand over the news corpus), while each full collection walks every live object, numba's
+    many included: 0.3-0.4 s of CPU over a scan of 294 MB of text, for nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

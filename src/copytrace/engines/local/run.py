@@ -20,7 +20,7 @@ import numba
 
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.corpus import Corpus
-from copytrace.engines.local.memory import release_free_memory
+from copytrace.engines.local.memory import cyclic_gc_paused, release_free_memory
 from copytrace.engines.local.stages import (
     WHOLE_DOCUMENT,
     CandidateStage,
@@ -120,6 +120,16 @@ class LocalRun:
         names: Sequence[str] = (),
     ) -> ScanResult:
         """Run every stage over reader items; matches go to `sink` (default: a new list)."""
+        with cyclic_gc_paused():
+            return self._run(items, sink, readers, names)
+
+    def _run(
+        self,
+        items: Iterable[Item],
+        sink: MatchSink | None,
+        readers: Sequence[FileReader],
+        names: Sequence[str],
+    ) -> ScanResult:
         settings, report = self.settings, self.report
         sink = [] if sink is None else sink
         # A first run compiles the kernels on all cores, visibly; before numba starts its
