@@ -1,0 +1,153 @@
+"""The one door from the Spark engine into copytrace's core.
+
+Every name the Spark engine uses from the rest of copytrace (kernels, verification, chrome,
+readers' record rules, writers' formats, the local engine's constants) is imported here and
+nowhere else in `copytrace.engines.spark`, so that when core modules move only this file
+changes. A few small helpers restate what the local engine does inline (the key of a text for
+boilerplate counting, the thread key of a post) so that both engines compute them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from copytrace import __version__
+from copytrace.boilerplate import (
+    SIGNATURE_MIN_POSTS,
+    BoilerplateFinder,
+    Provenance,
+    _line_keys,
+    blank,
+)
+from copytrace.cluster import UnionFind, choose_source
+from copytrace.engines.corpus import provenance_of
+from copytrace.engines.documents import date_code, date_text
+from copytrace.engines.kernels import ensure_kernels
+from copytrace.engines.local import LARGE_CLUSTER, LISTED, WHOLE_DOCUMENT, jobs_used_for
+from copytrace.engines.verifying import CHUNK_PAIRS, LAG
+from copytrace.engines.views import RELATION_NAMES
+from copytrace.errors import (
+    BadRecordError,
+    CopytraceError,
+    InputError,
+    MissingDependencyError,
+    OutputError,
+    SettingsError,
+)
+from copytrace.io.base import EMPTY_FILE, BadRecord, Origin, ReadOptions, record_to_document
+from copytrace.io.dates import parse_date
+from copytrace.io.dedup import dropped_path_for, summary_path_for
+from copytrace.io.inputs import JSONL_SUFFIXES
+from copytrace.io.jsonl import utf8_problem
+from copytrace.io.outputs import check_output_path, make_out_dir, remove_if_empty
+from copytrace.lsh import (
+    BANDS_PER_PASS,
+    FingerprintFrequency,
+    _band_keys,
+    choose_banding,
+    pair_floor,
+)
+from copytrace.messages import message_parts
+from copytrace.model import LINKED, SOURCE, Cluster, Match, Member, Relation, Settings, Span
+from copytrace.sketch import _shingle_hashes, seed_mix, shingle_text, sketch_batch
+from copytrace.text import tokenize
+from copytrace.verify import CorpusStats, load_kernels, orient, shingle_set, verify_pair
+
+__all__ = [
+    "BANDS_PER_PASS",
+    "CHUNK_PAIRS",
+    "EMPTY_FILE",
+    "JSONL_SUFFIXES",
+    "LAG",
+    "LARGE_CLUSTER",
+    "LINKED",
+    "LISTED",
+    "RELATION_NAMES",
+    "SIGNATURE_MIN_POSTS",
+    "SOURCE",
+    "WHOLE_DOCUMENT",
+    "BadRecord",
+    "BadRecordError",
+    "BoilerplateFinder",
+    "Cluster",
+    "CopytraceError",
+    "CorpusStats",
+    "FingerprintFrequency",
+    "InputError",
+    "Match",
+    "Member",
+    "MissingDependencyError",
+    "Origin",
+    "OutputError",
+    "Provenance",
+    "ReadOptions",
+    "Relation",
+    "Settings",
+    "SettingsError",
+    "Span",
+    "UnionFind",
+    "__version__",
+    "band_keys",
+    "blank",
+    "check_output_path",
+    "choose_banding",
+    "choose_source",
+    "distinct_shingles",
+    "document_date",
+    "dropped_path_for",
+    "ensure_kernels",
+    "jobs_used_for",
+    "line_keys",
+    "load_kernels",
+    "make_out_dir",
+    "message_parts",
+    "orient",
+    "pair_floor",
+    "parse_date",
+    "provenance_of",
+    "record_to_document",
+    "remove_if_empty",
+    "shingle_set",
+    "shingle_text",
+    "sketch_batch",
+    "summary_path_for",
+    "text_sighting_key",
+    "thread_key",
+    "utf8_problem",
+    "verify_pair",
+]
+
+
+def line_keys(text: str, provenance: Provenance, post: bool) -> np.ndarray:
+    """The keys under which a text's lines are counted as possible chrome (int64)."""
+    return _line_keys(text, provenance, post)
+
+
+def text_sighting_key(provenance: Provenance, text: str) -> int:
+    """The 64-bit key by which boilerplate counting sees a (provenance, text) once, as
+    `BoilerplateFinder.add` does (a signed int64 here, for Spark)."""
+    key = hash((provenance, text)) & 0xFFFFFFFFFFFFFFFF or 1
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def thread_key(thread: str | None) -> int:
+    """A post's thread key as the local engine keeps it (0 when the text is no post)."""
+    return 0 if thread is None else (hash(thread) & 0x7FFFFFFFFFFFFFFF) or 1
+
+
+def document_date(value: Any) -> str | None:
+    """A document's date as the local engine keeps it: parsed, then stored to the second."""
+    return date_text(date_code(parse_date(value)))
+
+
+def band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """The LSH key of one band for every row of a (n, num_perm) uint32 signature matrix."""
+    return _band_keys(signatures, band, rows)
+
+
+def distinct_shingles(text: str, settings: Settings) -> np.ndarray:
+    """The sorted distinct shingle hashes of a text, as verification computes them."""
+    hashes = _shingle_hashes(tokenize(text).hashes, settings.shingle_size, seed_mix(settings.seed))
+    return np.unique(hashes)
