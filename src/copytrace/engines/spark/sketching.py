@@ -232,7 +232,7 @@ def run_sketches(
         *(F.sum(c).alias(name) for name, c in CHROME_COUNTS.items()),
     ).first()
     assert totals is not None
-    kinds = dict(parsed.groupBy("kind").count().collect())
+    kinds: dict[int, int] = {r[0]: r[1] for r in parsed.groupBy("kind").count().collect()}
     counts = {
         "records": plan.records,
         "documents": int(totals["documents"]),
