@@ -2,8 +2,10 @@
 
 Each distinct (provenance, text) counts its lines once, as `BoilerplateFinder` counts them: the
 line keys of every document are emitted with the key of its text, duplicates of a text dropped,
-and keys counted; the lines that reach their threshold are chrome. The marked keys (8 bytes
-each) go to every executor, where `BoilerplateFinder.blanks_many` blanks them.
+and keys counted; the lines that reach their threshold are chrome. `BoilerplateFinder.blanks_many`
+blanks them on the executors, given the marked keys: all of them (8 bytes each, sent to every
+executor) or, when they are too many for that, each document's own: the keys it looks up, joined
+with the marked keys.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from copytrace.engines.spark.core import (
     BoilerplateFinder,
     Provenance,
     Settings,
+    chrome_lookup_keys,
     line_keys,
     text_sighting_key,
 )
@@ -50,8 +53,8 @@ def emit_line_keys(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
         )
 
 
-def marked_keys(docs: DataFrame, settings: Settings) -> np.ndarray:
-    """The sorted keys of the chrome lines of the corpus (documents: text, host, author, post)."""
+def marked_table(docs: DataFrame, settings: Settings) -> DataFrame:
+    """The keys (lkey) of the chrome lines of the corpus (documents: text, host, author, post)."""
     rows = docs.select("text", "host", "author", "post").mapInArrow(
         emit_line_keys, "sight long, lkey long"
     )
@@ -60,9 +63,60 @@ def marked_keys(docs: DataFrame, settings: Settings) -> np.ndarray:
         (F.col("count") >= settings.boilerplate_min_docs)
         | (((F.col("lkey") % 2) != 0) & (F.col("count") >= SIGNATURE_MIN_POSTS))
     )
-    keys = np.array([row[0] for row in chrome.select("lkey").collect()], dtype=np.int64)
+    return chrome.select("lkey")
+
+
+def marked_keys(marked: DataFrame) -> np.ndarray:
+    """The marked keys, sorted, collected to the driver (to be sent to every executor)."""
+    keys = np.array([row[0] for row in marked.collect()], dtype=np.int64)
     keys.sort()
     return keys
+
+
+_LOOKUPS = pa.schema([("key", pa.int64()), ("lkey", pa.int64())])
+
+
+def emit_lookup_keys(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Executor side: (document, key) for every key blanking a document looks up."""
+    for batch in batches:
+        data = batch.to_pydict()
+        docs: list[np.ndarray] = []
+        keys: list[np.ndarray] = []
+        for key, text, host, author, post in zip(
+            data["key"], data["text"], data["host"], data["author"], data["post"], strict=True
+        ):
+            found = chrome_lookup_keys(text, Provenance(host, author), bool(post))
+            keys.append(found)
+            docs.append(np.full(found.shape[0], key, dtype=np.int64))
+        yield pa.RecordBatch.from_arrays(
+            [
+                pa.array(np.concatenate(docs) if docs else np.empty(0, np.int64)),
+                pa.array(np.concatenate(keys) if keys else np.empty(0, np.int64)),
+            ],
+            schema=_LOOKUPS,
+        )
+
+
+def chrome_hits(docs: DataFrame, marked: DataFrame) -> DataFrame:
+    """(key, chrome: the marked keys among those each document looks up, packed) for the
+    documents (key, text, host, author, post) that have any."""
+    lookups = docs.select("key", "text", "host", "author", "post").mapInArrow(
+        emit_lookup_keys, "key long, lkey long"
+    )
+    return (
+        lookups.join(marked, "lkey")
+        .groupBy("key")
+        .agg(F.array_sort(F.collect_list("lkey")).alias("hits"))
+        .select("key", F.col("hits").alias("chrome"))
+    )
+
+
+def batch_finder(hits: list[list[int] | None], settings: Settings) -> BoilerplateFinder:
+    """A finder for one batch of documents, from their own marked keys: every key a document
+    of the batch looks up and is marked is among them, so it blanks what the whole set does."""
+    found = BoilerplateFinder(settings.boilerplate_min_docs)
+    found.marked = np.unique(np.array([k for h in hits if h for k in h], dtype=np.int64))
+    return found
 
 
 #: Per executor process: the finder of each broadcast of marked keys, by a token of the run.

@@ -15,9 +15,11 @@ import numpy as np
 
 from copytrace import __version__
 from copytrace.boilerplate import (
+    _NO_FLAG,
     SIGNATURE_MIN_POSTS,
     BoilerplateFinder,
     Provenance,
+    _groups,
     _line_keys,
     blank,
 )
@@ -94,6 +96,7 @@ __all__ = [
     "check_output_path",
     "choose_banding",
     "choose_source",
+    "chrome_lookup_keys",
     "distinct_shingles",
     "document_date",
     "dropped_path_for",
@@ -123,6 +126,20 @@ __all__ = [
 def line_keys(text: str, provenance: Provenance, post: bool) -> np.ndarray:
     """The keys under which a text's lines are counted as possible chrome (int64)."""
     return _line_keys(text, provenance, post)
+
+
+def chrome_lookup_keys(text: str, provenance: Provenance, post: bool) -> np.ndarray:
+    """Every key `BoilerplateFinder.blanks_many` looks up for a text's lines, as it computes
+    them (one per line and group; sorted, distinct): the marked keys among them are all it
+    needs to blank the text."""
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return np.empty(0, dtype=np.int64)
+    base = np.fromiter(
+        (hash(line.strip().lower()) for line in lines), dtype=np.int64, count=len(lines)
+    ) & np.int64(_NO_FLAG)
+    salts = [np.int64(g.salt) for g in _groups(provenance, post)]
+    return np.unique(np.concatenate([base ^ salt for salt in salts]))
 
 
 def text_sighting_key(provenance: Provenance, text: str) -> int:

@@ -27,7 +27,8 @@ class SparkOptions:
     `verify_rounds` splits verification into rounds, between which pairs already inside a large
     cluster are left out (more rounds: less verification, more jobs); results do not depend on
     it. `broadcast_fingerprints` is the largest table of shared passage fingerprints sent whole
-    to every executor; a larger one is joined to the documents instead.
+    to every executor, `broadcast_chrome` the most chrome lines; larger ones are joined to the
+    documents instead (same results).
     """
 
     master: str | None = None
@@ -36,6 +37,7 @@ class SparkOptions:
     partitions: int | None = None
     verify_rounds: int = 1
     broadcast_fingerprints: int = 1 << 24
+    broadcast_chrome: int = 1 << 23
     quiet: bool = False
 
     def __post_init__(self) -> None:
@@ -47,11 +49,11 @@ class SparkOptions:
             raise SettingsError(
                 f"The 'verify_rounds' option must be an int in [1, 64]; got {self.verify_rounds}."
             )
-        if self.broadcast_fingerprints < 0:
-            raise SettingsError(
-                "The 'broadcast_fingerprints' option must not be negative; "
-                f"got {self.broadcast_fingerprints}."
-            )
+        for name in ("broadcast_fingerprints", "broadcast_chrome"):
+            if getattr(self, name) < 0:
+                raise SettingsError(
+                    f"The {name!r} option must not be negative; got {getattr(self, name)}."
+                )
 
 
 def parse_conf(pairs: Sequence[str]) -> dict[str, str]:

@@ -77,7 +77,16 @@ def run_stages(
         return describe
 
     t = time.perf_counter()
-    sketches = run_sketches(spark, store, listed, read, settings, on_error, in_group(STAGES[0]))
+    sketches = run_sketches(
+        spark,
+        store,
+        listed,
+        read,
+        settings,
+        on_error,
+        in_group(STAGES[0]),
+        options.broadcast_chrome,
+    )
     timings["sketches"] = time.perf_counter() - t
     t = time.perf_counter()
     candidates = run_candidates(spark, store, sketches.docs, settings, options, in_group(STAGES[1]))

@@ -15,7 +15,13 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from copytrace.engines.spark.chrome import finder_maker, marked_keys
+from copytrace.engines.spark.chrome import (
+    batch_finder,
+    chrome_hits,
+    finder_maker,
+    marked_keys,
+    marked_table,
+)
 from copytrace.engines.spark.core import (
     LISTED,
     BadRecordError,
@@ -84,13 +90,18 @@ def sketch_documents(
     finder: Callable[[], BoilerplateFinder] | None,
 ) -> Iterator[pa.RecordBatch]:
     """Executor side: documents to their sketches, their texts as sketched (chrome blanked)
-    and what was blanked."""
+    and what was blanked. Chrome is blanked by `finder`'s marked keys or, when the rows bring
+    their own (`chrome`), by those; without either (`keep_boilerplate`) nothing is blanked."""
     for batch in batches:
         data = batch.to_pydict()
         texts: list[str] = data["text"]
         n = len(texts)
         counts = np.zeros((n, 5), dtype=np.int64)
-        if finder is None:
+        if "chrome" in data:
+            blanker: BoilerplateFinder | None = batch_finder(data["chrome"], settings)
+        else:
+            blanker = finder() if finder is not None else None
+        if blanker is None:
             masked = texts
         else:
             provenances = [
@@ -98,7 +109,7 @@ def sketch_documents(
             ]
             masked = []
             for k, (text, found) in enumerate(
-                zip(texts, finder().blanks_many(provenances, texts), strict=True)
+                zip(texts, blanker.blanks_many(provenances, texts), strict=True)
             ):
                 masked.append(blank(text, found.runs))
                 counts[k] = (
@@ -159,8 +170,10 @@ def run_sketches(
     settings: Settings,
     on_error: str,
     describe: Callable[[str], None],
+    broadcast_chrome: int,
 ) -> SketchStage:
-    """Read, check, blank and sketch every document (or reuse an earlier run's stage)."""
+    """Read, check, blank and sketch every document (or reuse an earlier run's stage); chrome
+    lines are sent to every executor up to `broadcast_chrome` of them."""
     counts = store.done(STAGE)
     if counts is not None:
         return SketchStage(store.read(STAGE, "docs"), store.read(STAGE, "bad"), counts)
@@ -206,15 +219,21 @@ def run_sketches(
     accepted = read_docs.join(bad.select("key"), "key", "left_anti")
     finder = None
     n_marked = 0
+    columns = ["key", "id", "where", "date", "thread", "text", "host", "author"]
     if not settings.keep_boilerplate:
         describe("sketches: counting chrome lines")
-        marked = marked_keys(accepted, settings)
-        n_marked = int(marked.shape[0])
-        finder = finder_maker(spark.sparkContext.broadcast(marked), settings)
+        marked = store.write(STAGE, "chrome", marked_table(accepted, settings))
+        n_marked = marked.count()
+        if n_marked <= broadcast_chrome:
+            keys = marked_keys(marked)
+            finder = finder_maker(spark.sparkContext.broadcast(keys), settings)
+        else:  # too many to send everywhere: each document gets its own
+            accepted = accepted.join(chrome_hits(accepted, marked), "key", "left")
+            columns.append("chrome")
     describe("sketches: sketching")
-    sketched = accepted.select(
-        "key", "id", "where", "date", "thread", "text", "host", "author"
-    ).mapInArrow(partial(sketch_documents, settings=settings, finder=finder), SKETCH_DDL)
+    sketched = accepted.select(*columns).mapInArrow(
+        partial(sketch_documents, settings=settings, finder=finder), SKETCH_DDL
+    )
     # An exact copy points at the first document with its normalized text (empty ones at
     # themselves); signatures and fingerprints are kept for those first documents only.
     same = Window.partitionBy("ex0", "ex1")
@@ -245,5 +264,6 @@ def run_sketches(
         "empty_documents": _listed(docs.where(F.col("n_tokens") == 0), ["id", "where"]),
     }
     store.files.delete(store.path(STAGE, "parsed"))
+    store.files.delete(store.path(STAGE, "chrome"))
     store.finish(STAGE, counts)
     return SketchStage(docs, store.read(STAGE, "bad"), counts)
