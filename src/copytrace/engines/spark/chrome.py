@@ -67,8 +67,8 @@ def marked_table(docs: DataFrame, settings: Settings) -> DataFrame:
 
 
 def marked_keys(marked: DataFrame) -> np.ndarray:
-    """The marked keys, sorted, collected to the driver (to be sent to every executor)."""
-    keys = np.array([row[0] for row in marked.collect()], dtype=np.int64)
+    """The marked keys, sorted, brought to the driver as Arrow (to be sent to every executor)."""
+    keys = marked.select("lkey").toArrow().column("lkey").to_numpy().astype(np.int64)
     keys.sort()
     return keys
 

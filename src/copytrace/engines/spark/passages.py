@@ -111,10 +111,10 @@ def fingerprint_pairs(reps: DataFrame, settings: Settings) -> FingerprintPairs:
 
 def frequency_arrays(frequency: DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The table of shared fingerprints as `FingerprintFrequency` holds it: hashes sorted as
-    unsigned 64-bit values, and their document frequencies (collected to the driver)."""
-    rows = frequency.collect()
-    hashes = np.array([r[0] for r in rows], dtype=np.int64).view(np.uint64)
-    df = np.array([r[1] for r in rows], dtype=np.int32)
+    unsigned 64-bit values, and their document frequencies (brought to the driver as Arrow)."""
+    table = frequency.select("h", "df").toArrow()
+    hashes = table.column("h").to_numpy().astype(np.int64).view(np.uint64)
+    df = table.column("df").to_numpy().astype(np.int32)
     order = np.argsort(hashes, kind="stable")
     return hashes[order], df[order]
 
