@@ -2,9 +2,11 @@
 
 Each distinct document's signature gives one key per band (the local kernel's key, over the
 same low 32 bits of each value). The local engine sorts the keys of BANDS_PER_PASS bands at a
-time and takes each run of equal keys as a bucket, so a bucket here is a (pass, key). A bucket
-of at most `max_bucket` documents makes all its pairs; a larger one links every member to its
-first document. Pairs are then kept when their signature estimate reaches their floor.
+time and takes each run of equal keys as a bucket, so a bucket here is a (pass, key): the keys
+are shuffled by bucket and sorted, and each bucket makes its pairs as it streams past, as the
+local kernel makes them: all of them when it has at most `max_bucket` documents, else every
+member with its first document (memory holds one bucket, pairs stay linear in its size). Pairs
+are then kept when their signature estimate reaches their floor.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from copytrace.engines.spark.core import (
     choose_banding,
     pair_floor,
 )
+from copytrace.engines.spark.runs import Runs
 
 _BANDS = pa.schema([("pass", pa.int32()), ("bkey", pa.int64()), ("doc", pa.int64())])
 
@@ -87,31 +90,20 @@ class BandPairs:
 
 
 def band_pairs(reps: DataFrame, settings: Settings) -> BandPairs:
-    """Candidate pairs of the distinct documents (key, sig, n_shingles) sharing a band."""
+    """Candidate pairs of the distinct documents (key, sig, n_shingles) sharing a band: the
+    band keys shuffled by bucket and sorted, each bucket's pairs made as it streams past."""
     bands, rows = choose_banding(settings)
     keys = reps.select("key", "sig").mapInArrow(
         partial(emit_band_keys, settings=settings), "pass int, bkey long, doc long"
     )
-    keys = keys.localCheckpoint(eager=True)
-    buckets = (
-        keys.groupBy("pass", "bkey")
-        .agg(F.count("*").alias("size"), F.min("doc").alias("head"))
-        .where(F.col("size") >= 2)
+    made = (
+        keys.repartition("pass", "bkey")
+        .sortWithinPartitions("pass", "bkey", "doc")
+        .mapInArrow(partial(bucket_pairs, cap=settings.max_bucket), "i long, j long")
+        .localCheckpoint(eager=True)
     )
-    members = keys.join(buckets, ["pass", "bkey"])
-    cap = settings.max_bucket
-    linked = members.where((F.col("size") > cap) & (F.col("doc") != F.col("head"))).select(
-        F.col("head").alias("i"), F.col("doc").alias("j")
-    )
-    small = members.where(F.col("size") <= cap).select("pass", "bkey", "doc")
-    x, y = small.alias("x"), small.alias("y")
-    all_pairs = (
-        x.join(y, ["pass", "bkey"])
-        .where(F.col("x.doc") < F.col("y.doc"))
-        .select(F.col("x.doc").alias("i"), F.col("y.doc").alias("j"))
-    )
-    found = linked.unionByName(all_pairs).distinct().localCheckpoint(eager=True)
-    large = buckets.where(F.col("size") > cap).count()
+    large = made.where(F.col("i") < 0).count()
+    found = made.where(F.col("i") >= 0).distinct().localCheckpoint(eager=True)
     n_found = found.count()
     sig = reps.select("key", "sig", "n_shingles")
     joined = found.join(
@@ -135,3 +127,49 @@ def band_pairs(reps: DataFrame, settings: Settings) -> BandPairs:
         "large_buckets_linked_to_head": large,
     }
     return BandPairs(kept, counts)
+
+
+_PAIRS = pa.schema([("i", pa.int64()), ("j", pa.int64())])
+
+
+def _run_pairs(docs: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs one bucket makes, as `lsh._bucket_codes` makes them: all of them (smaller
+    document first) when it has at most `cap` documents, else each one with the smallest."""
+    if docs.shape[0] > cap:
+        head = docs.min()
+        others = docs[docs != head]
+        return np.full(others.shape[0], head, dtype=np.int64), others
+    a, b = np.triu_indices(docs.shape[0], 1)
+    return np.minimum(docs[a], docs[b]), np.maximum(docs[a], docs[b])
+
+
+def bucket_pairs(batches: Iterator[pa.RecordBatch], cap: int) -> Iterator[pa.RecordBatch]:
+    """Executor side: rows (pass, bkey, doc) sorted by bucket within their partition to the
+    pairs (i, j) of each bucket of two documents or more, and a row (-1, size) for each bucket
+    above the cap."""
+    runs = Runs()
+
+    def pairs_of(found: Iterator[tuple[tuple[int, ...], np.ndarray]]) -> pa.RecordBatch | None:
+        out_i: list[np.ndarray] = []
+        out_j: list[np.ndarray] = []
+        for _, docs in found:
+            i, j = _run_pairs(docs, cap)
+            out_i.append(i)
+            out_j.append(j)
+            if docs.shape[0] > cap:
+                out_i.append(np.array([-1], dtype=np.int64))
+                out_j.append(np.array([docs.shape[0]], dtype=np.int64))
+        if not out_i:
+            return None
+        return pa.RecordBatch.from_arrays(
+            [pa.array(np.concatenate(out_i)), pa.array(np.concatenate(out_j))], schema=_PAIRS
+        )
+
+    for batch in batches:
+        keys = [batch.column("pass").to_numpy().astype(np.int64), batch.column("bkey").to_numpy()]
+        found = pairs_of(runs.complete(keys, batch.column("doc").to_numpy()))
+        if found is not None:
+            yield found
+    found = pairs_of(runs.finish())
+    if found is not None:
+        yield found

@@ -30,6 +30,7 @@ from copytrace.engines.spark.core import (
 )
 from copytrace.engines.spark.matching import VerifiedStage
 from copytrace.engines.spark.ranks import ranked
+from copytrace.engines.spark.runs import Runs
 from copytrace.engines.spark.stages import StageStore
 from copytrace.engines.spark.verifying import ShingleSets
 
@@ -38,19 +39,28 @@ STAGE = "clusters"
 _SOURCES = pa.schema([("label", pa.int64()), ("source", pa.int64()), ("reason", pa.string())])
 
 
-def choose_group(table: pa.Table) -> pa.Table:
-    """Executor side: one component's members (node, date, n_tokens, contains) to its source."""
-    keys = table.column("node").to_numpy()
-    order = np.argsort(keys)
-    dates = [table.column("date").to_pylist()[k] for k in order]
-    lengths = table.column("n_tokens").to_numpy()[order].tolist()
-    counts = table.column("contains").to_numpy()[order].tolist()
-    choice = choose_source(range(len(dates)), dates, lengths, counts)
-    label = int(keys[order[0]])
-    return pa.Table.from_pylist(
-        [{"label": label, "source": int(keys[order[choice.index]]), "reason": choice.reason}],
-        schema=_SOURCES,
-    )
+def choose_sources(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Executor side: members (label, node, date, n_tokens, contains) sorted by component and
+    node within their partition to each component's source, chosen by `choose_source` (ties go
+    to the member read first: the smallest node)."""
+    runs = Runs()
+
+    def sources(found: Iterator[tuple[tuple[int, ...], np.ndarray]]) -> pa.RecordBatch:
+        out: list[dict[str, Any]] = []
+        for (label,), rows in found:
+            nodes, dates, lengths, counts = (rows[:, c].tolist() for c in range(4))
+            choice = choose_source(range(len(nodes)), dates, lengths, counts)
+            out.append({"label": label, "source": nodes[choice.index], "reason": choice.reason})
+        return pa.RecordBatch.from_pylist(out, schema=_SOURCES)
+
+    for batch in batches:
+        data = batch.to_pydict()
+        rows = np.empty((batch.num_rows, 4), dtype=object)
+        for c, name in enumerate(("node", "date", "n_tokens", "contains")):
+            rows[:, c] = data[name]
+        labels = batch.column("label").to_numpy()
+        yield sources(runs.complete([labels], rows, least=1))
+    yield sources(runs.finish(least=1))
 
 
 def relation_rows(
@@ -119,8 +129,9 @@ def run_clusters(
     members = store.write(STAGE, "facts", members)
     sources = (
         members.select("label", "node", "date", "n_tokens", "contains")
-        .groupBy("label")
-        .applyInArrow(choose_group, "label long, source long, reason string")
+        .repartition("label")
+        .sortWithinPartitions("label", "node")
+        .mapInArrow(choose_sources, "label long, source long, reason string")
     )
     numbered = store.write(STAGE, "sources", ranked(spark, sources, ["label"], "cluster"))
     describe("clusters: member relations")

@@ -61,8 +61,9 @@ def components(
     edges: DataFrame, checkpoint: Callable[[DataFrame], DataFrame] | None = None
 ) -> DataFrame:
     """(node, label) for every node of the edges (u, v): label = smallest node of its
-    component. `checkpoint` cuts each round's lineage (default: a local checkpoint)."""
-    keep = checkpoint or (lambda df: df.localCheckpoint(eager=True))
+    component. `checkpoint` cuts each round's lineage (default: a local checkpoint, made by
+    the round's checksum job; a run that must survive lost executors writes files)."""
+    keep = checkpoint or (lambda df: df.localCheckpoint(eager=False))
     current = keep(_undirected(edges))
     last = _checksum(current)
     for _ in range(MAX_ROUNDS):

@@ -122,6 +122,26 @@ def _read(store: StageStore, counts: dict[str, Any]) -> VerifiedStage:
     )
 
 
+class _Checkpoints:
+    """Rounds of the components written as Parquet in the stage (they survive lost executors),
+    deleted when the stage is done."""
+
+    def __init__(self, store: StageStore) -> None:
+        self.store = store
+        self.names: list[str] = []
+
+    def __call__(self, df: DataFrame) -> DataFrame:
+        """Write one round's edges and read them back."""
+        self.names.append(f"components-{len(self.names)}")
+        return self.store.write(STAGE, self.names[-1], df)
+
+    def clear(self) -> None:
+        """Delete every round written."""
+        for name in self.names:
+            self.store.files.delete(self.store.path(STAGE, name))
+        self.names = []
+
+
 def _left_out(pairs: DataFrame, labels: DataFrame) -> DataFrame:
     """The pairs whose documents are in one large component of `labels`."""
     big = large_components(labels)
@@ -162,6 +182,7 @@ def run_verified(
     rounds = min(options.verify_rounds, n_chunks)
     per_round = math.ceil(n_chunks / rounds)
     checked_path = store.path(STAGE, "checked")
+    rounds_written = _Checkpoints(store)
     for r in range(rounds):
         describe(f"verified: verifying pairs (round {r + 1} of {rounds})")
         first, last = r * per_round, min((r + 1) * per_round, n_chunks)
@@ -172,13 +193,14 @@ def run_verified(
             # round's first are skipped by the local engine too: leave them out.
             done = spark.read.parquet(checked_path)
             known = done.where(F.floor(F.col("rank") / CHUNK_PAIRS) <= first - LAG)
-            state = components(copies.unionByName(whole_edges(known)))
+            state = components(copies.unionByName(whole_edges(known)), rounds_written)
             todo = todo.join(_left_out(todo, state), ["i", "j"], "left_anti")
         found = verify_pairs(todo, docs, settings, documents, shared, hits)
         found.write.mode("append").parquet(checked_path)
     checked = spark.read.parquet(checked_path)
     describe("verified: components")
-    labels = store.write(STAGE, "labels", components(copies.unionByName(whole_edges(checked))))
+    final = components(copies.unionByName(whole_edges(checked)), rounds_written)
+    labels = store.write(STAGE, "labels", final)
     skipped = spark.createDataFrame([], "i long, j long")
     big = large_components(labels)
     if not big.isEmpty():
@@ -210,6 +232,7 @@ def run_verified(
         .groupBy("doc")
         .agg(F.count("*").cast("int").alias("contains")),
     )
+    rounds_written.clear()
     by_relation = {r.value: 0 for r in Relation}
     for relation, n in matches.groupBy("relation").count().collect():
         by_relation[relation] = int(n)

@@ -20,6 +20,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from copytrace.engines.spark.core import Settings, distinct_shingles
+from copytrace.engines.spark.runs import Runs
 
 _POSTINGS = pa.schema([("h", pa.int64()), ("doc", pa.int64()), ("grp", pa.int64())])
 _SHINGLES = pa.schema([("doc", pa.int64()), ("h", pa.int64())])
@@ -65,34 +66,30 @@ class FingerprintPairs:
 
 
 def fingerprint_pairs(reps: DataFrame, settings: Settings) -> FingerprintPairs:
-    """Candidate pairs of the distinct documents (key, thread, fps) sharing fingerprints."""
-    postings = (
+    """Candidate pairs of the distinct documents (key, thread, fps) sharing fingerprints: the
+    postings shuffled by fingerprint and sorted, each fingerprint's pairs made as it streams
+    past, pairs counted by a second shuffle."""
+    max_df = settings.max_fingerprint_df
+    made = (
         reps.select("key", "thread", "fps")
         .mapInArrow(emit_postings, "h long, doc long, grp long")
-        .dropDuplicates(["h", "doc"])
+        .repartition("h")
+        .sortWithinPartitions("h", "doc")
+        .mapInArrow(partial(fingerprint_runs, max_df=max_df), "kind byte, a long, b long, c long")
         .localCheckpoint(eager=True)
     )
-    per_hash = (
-        postings.groupBy("h")
-        .agg(F.count("*").alias("size"), F.countDistinct("grp").alias("df"))
-        .where(F.col("size") >= 2)
-        .localCheckpoint(eager=True)
+    shared = made.where(F.col("kind") == SHARED).select(
+        F.col("a").alias("h"), F.col("b").alias("df"), F.col("c").alias("size")
     )
-    max_df = settings.max_fingerprint_df
     ignored = (
-        per_hash.where(F.col("size") > max_df)
+        shared.where(F.col("size") > max_df)
         .agg(F.count("*").alias("n"), F.sum("size").alias("postings"))
         .first()
     )
     assert ignored is not None
-    usable = postings.join(per_hash.where(F.col("size") <= max_df).select("h"), "h").select(
-        "h", "doc"
-    )
-    x, y = usable.alias("x"), usable.alias("y")
     pairs = (
-        x.join(y, "h")
-        .where(F.col("x.doc") < F.col("y.doc"))
-        .groupBy(F.col("x.doc").alias("i"), F.col("y.doc").alias("j"))
+        made.where(F.col("kind") == PAIR)
+        .groupBy(F.col("a").alias("i"), F.col("b").alias("j"))
         .count()
         .where(F.col("count") >= settings.passage_min_fingerprints)
         .select("i", "j")
@@ -104,9 +101,9 @@ def fingerprint_pairs(reps: DataFrame, settings: Settings) -> FingerprintPairs:
         "fingerprints_ignored_as_common": int(ignored["n"] or 0),
         "postings_ignored_as_common": int(ignored["postings"] or 0),
         "pairs_from_fingerprints": pairs.count(),
-        "fingerprints_shared": per_hash.count(),
+        "fingerprints_shared": shared.count(),
     }
-    return FingerprintPairs(pairs, per_hash.select("h", "df"), counts)
+    return FingerprintPairs(pairs, shared.select("h", "df"), counts)
 
 
 def frequency_arrays(frequency: DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -152,3 +149,53 @@ def pack_hits(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             ],
             names=["doc", "hh", "hdf"],
         )
+
+
+_RUN_ROWS = pa.schema(
+    [("kind", pa.int8()), ("a", pa.int64()), ("b", pa.int64()), ("c", pa.int64())]
+)
+#: Rows of `fingerprint_runs`: a shared fingerprint (h, df, documents), or a pair (i, j).
+SHARED, PAIR = 0, 1
+
+
+def fingerprint_runs(batches: Iterator[pa.RecordBatch], max_df: int) -> Iterator[pa.RecordBatch]:
+    """Executor side: postings (h, doc, grp) sorted by fingerprint and document within their
+    partition to a row per fingerprint of two documents or more (SHARED: h, df, documents) and
+    a row per pair of documents sharing one held by at most `max_df` (PAIR: i, j)."""
+    runs = Runs()
+
+    def rows_of(found: Iterator[tuple[tuple[int, ...], np.ndarray]]) -> pa.RecordBatch | None:
+        kinds: list[np.ndarray] = []
+        cols: list[list[np.ndarray]] = [[], [], []]
+        for (h,), postings in found:
+            docs = postings[:, 0]
+            distinct = np.concatenate([[True], docs[1:] != docs[:-1]])
+            docs, groups = docs[distinct], postings[distinct, 1]
+            size = docs.shape[0]
+            if size < 2:
+                continue
+            kinds.append(np.array([SHARED], dtype=np.int8))
+            for col, value in zip(cols, (h, np.unique(groups).shape[0], size), strict=True):
+                col.append(np.array([value], dtype=np.int64))
+            if size <= max_df:
+                a, b = np.triu_indices(size, 1)
+                kinds.append(np.full(a.shape[0], PAIR, dtype=np.int8))
+                cols[0].append(docs[a])
+                cols[1].append(docs[b])
+                cols[2].append(np.zeros(a.shape[0], dtype=np.int64))
+        if not kinds:
+            return None
+        return pa.RecordBatch.from_arrays(
+            [pa.array(np.concatenate(kinds)), *(pa.array(np.concatenate(c)) for c in cols)],
+            schema=_RUN_ROWS,
+        )
+
+    for batch in batches:
+        h = batch.column("h").to_numpy()
+        postings = np.column_stack([batch.column("doc").to_numpy(), batch.column("grp").to_numpy()])
+        found = rows_of(runs.complete([h], postings))
+        if found is not None:
+            yield found
+    found = rows_of(runs.finish())
+    if found is not None:
+        yield found
