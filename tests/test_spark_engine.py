@@ -254,3 +254,16 @@ def test_chrome_and_fingerprints_joined_to_documents_give_the_same(
     assert clusters == [c.to_dict() for c in local.clusters]
     for key in ("matches", "boilerplate", "passages", "candidates", "documents"):
         assert result.summary[key] == local.summary[key]
+
+
+def test_the_master_of_spark_defaults_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copytrace.engines.spark.session import _defaults_master
+
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert _defaults_master() is None
+    (tmp_path / "spark-defaults.conf").write_text(
+        "# cluster\nspark.executor.memory 4g\nspark.master   spark://head:7077\n"
+    )
+    assert _defaults_master() == "spark://head:7077"

@@ -41,6 +41,24 @@ def require_pyspark() -> None:
         ) from None
 
 
+def _defaults_master() -> str | None:
+    """spark.master of spark-defaults.conf (in SPARK_CONF_DIR, else SPARK_HOME/conf), if any."""
+    folder = os.environ.get("SPARK_CONF_DIR") or (
+        os.path.join(os.environ["SPARK_HOME"], "conf") if os.environ.get("SPARK_HOME") else None
+    )
+    if folder is None:
+        return None
+    try:
+        lines = Path(folder, "spark-defaults.conf").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.strip().split(None, 1)
+        if len(parts) == 2 and parts[0] == "spark.master":
+            return parts[1].strip()
+    return None
+
+
 def _is_local(master: str) -> bool:
     return master.startswith("local")
 
@@ -66,7 +84,9 @@ def spark_session(options: SparkOptions, jobs: int | None = None) -> Iterator[Sp
         yield active
         return
     conf = SparkConf()
-    master = options.master or conf.get("spark.master") or f"local[{jobs or '*'}]"
+    master = (
+        options.master or conf.get("spark.master") or _defaults_master() or f"local[{jobs or '*'}]"
+    )
     conf.setMaster(master)
     conf.setIfMissing("spark.app.name", "copytrace")
     if _is_local(master):
