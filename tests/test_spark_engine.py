@@ -194,6 +194,8 @@ def test_inputs_are_listed_in_reading_order(spark: Any, tmp_path: Path) -> None:
         list_inputs(files, [str(tmp_path / "missing.jsonl")])
     with pytest.raises(InputError, match="unsupported input type for --engine spark"):
         list_inputs(files, [str(parts / "notes.txt")])
+    with pytest.raises(InputError, match=r"part-00000\.jsonl: read twice"):
+        list_inputs(files, [str(parts), str(parts / "part-00000.jsonl")])
 
 
 def test_parquet_in_parquet_out_through_the_command_line(spark: Any, tmp_path: Path) -> None:

@@ -156,6 +156,11 @@ def list_inputs(files: Files, inputs: Sequence[str]) -> tuple[list[InputFile], i
             )
     if not out:
         raise InputError(f"{', '.join(inputs)}: no {SUPPORTED} files found.")
+    seen: dict[str, InputFile] = {}
+    for f in out:
+        if f.key in seen:
+            raise InputError(f"{f.display}: read twice (also as {seen[f.key].display}).")
+        seen[f.key] = f
     if len(out) >= 1 << (63 - NUMBER_BITS):
         raise InputError(f"{len(out)} input files: at most {(1 << (63 - NUMBER_BITS)) - 1}.")
     return out, ignored
