@@ -117,14 +117,16 @@ class _MemoryFiles:
 
 def test_a_stage_is_reused_only_under_its_identity() -> None:
     files = _MemoryFiles()
-    store = StageStore(None, files, "work", "identity-1")  # type: ignore[arg-type]
+    store = StageStore(None, files, "work", "settings-1", "inputs-1")  # type: ignore[arg-type]
     assert store.done("sketches") is None
     store.begin("sketches")
     assert store.done("sketches") is None  # begun, not finished: not done
     store.finish("sketches", {"documents": 3})
     assert store.done("sketches") == {"documents": 3}
     assert store.reused["sketches"] is True
-    other = StageStore(None, files, "work", "identity-2")  # type: ignore[arg-type]
+    other_settings = StageStore(None, files, "work", "settings-2", "inputs-1")  # type: ignore[arg-type]
+    assert other_settings.done("sketches") is None
+    other = StageStore(None, files, "work", "settings-1", "inputs-2")  # type: ignore[arg-type]
     assert other.done("sketches") is None
     assert other.done("candidates") is None
     files.write_bytes("work/candidates/_copytrace_stage.json", b"{not json")

@@ -39,18 +39,20 @@ class SparkRun:
 
 def run_identity(
     files: list[InputFile], settings: Settings, read: ReadOptions, on_error: str
-) -> str:
-    """The identity of a run's stages: settings, reading options, version and input files."""
-    return identity_of(
+) -> tuple[str, str]:
+    """What decides a run's stages: a fingerprint of the settings, reading options and
+    copytrace's version; and an identity of the input files (paths, sizes, modification times)."""
+    fingerprint = identity_of(
         {
             "settings": settings.to_dict(),
             "id_field": read.id_field,
             "text_field": read.text_field,
             "on_error": on_error,
             "copytrace": __version__,
-            "inputs": [(f.key, f.size, f.mtime, f.input_index) for f in files],
         }
     )
+    inputs = identity_of({"inputs": [(f.key, f.size, f.mtime, f.input_index) for f in files]})
+    return fingerprint, inputs
 
 
 def run_stages(
@@ -66,7 +68,7 @@ def run_stages(
     sc = spark.sparkContext
     files = Files(spark)
     listed, ignored = list_inputs(files, inputs)
-    store = StageStore(spark, files, work_dir, run_identity(listed, settings, read, on_error))
+    store = StageStore(spark, files, work_dir, *run_identity(listed, settings, read, on_error))
     timings: dict[str, float] = {}
 
     def in_group(stage: str) -> Callable[[str], None]:

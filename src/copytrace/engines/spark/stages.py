@@ -1,10 +1,10 @@
 """Named, resumable stages: each writes Parquet datasets under its directory, then a marker.
 
-A marker (`_copytrace_stage.json`) holds the stage's identity (a fingerprint of the settings, the
-reading options, copytrace's version and the input files' paths, sizes and modification times)
-and the stage's counts. A rerun reuses a stage only when its marker is there and its identity is
-the run's: any other settings or any changed input file compute it again. The marker is written
-last, so a stage interrupted half-way is never taken for done.
+A marker (`_copytrace_stage.json`) holds the run's settings fingerprint (the settings, the
+reading options and copytrace's version), its input identity (every input file's path, size and
+modification time) and the stage's counts. A rerun reuses a stage only when its marker is there
+and both match the run's: any other settings or any changed input file compute it again. The
+marker is written last, so a stage interrupted half-way is never taken for done.
 """
 
 from __future__ import annotations
@@ -30,13 +30,16 @@ def identity_of(parts: Mapping[str, Any]) -> str:
 
 
 class StageStore:
-    """The stages of one run under `root` (a path or URI), all of one identity."""
+    """The stages of one run under `root` (a path or URI), of one settings fingerprint and one
+    input identity."""
 
-    def __init__(self, spark: SparkSession, files: Files, root: str, identity: str) -> None:
+    def __init__(
+        self, spark: SparkSession, files: Files, root: str, settings: str, inputs: str
+    ) -> None:
         self.spark = spark
         self.files = files
         self.root = root
-        self.identity = identity
+        self.identity = {"settings_fingerprint": settings, "input_identity": inputs}
         #: Per stage: whether it was reused from an earlier run.
         self.reused: dict[str, bool] = {}
 
@@ -53,7 +56,9 @@ class StageStore:
             marker = json.loads(text)
         except ValueError:
             return None
-        if marker.get("identity") != self.identity or marker.get("stage") != stage:
+        if marker.get("stage") != stage:
+            return None
+        if any(marker.get(key) != value for key, value in self.identity.items()):
             return None
         self.reused[stage] = True
         counts: dict[str, Any] = marker.get("counts", {})
@@ -76,6 +81,6 @@ class StageStore:
 
     def finish(self, stage: str, counts: Mapping[str, Any]) -> None:
         """Mark a stage done, with its counts."""
-        marker = {"stage": stage, "identity": self.identity, "counts": dict(counts)}
+        marker = {"stage": stage, **self.identity, "counts": dict(counts)}
         data = json.dumps(marker, indent=2, ensure_ascii=False, default=str).encode() + b"\n"
         self.files.write_bytes(join_path(self.root, stage, MARKER), data)
