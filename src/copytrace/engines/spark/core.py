@@ -66,6 +66,7 @@ __all__ = [
     "LARGE_CLUSTER",
     "LINKED",
     "LISTED",
+    "NOT_IN_SPARK",
     "RELATION_NAMES",
     "SIGNATURE_MIN_POSTS",
     "SOURCE",
@@ -94,6 +95,7 @@ __all__ = [
     "band_keys",
     "blank",
     "check_output_path",
+    "check_spark_settings",
     "choose_banding",
     "choose_source",
     "chrome_lookup_keys",
@@ -121,6 +123,21 @@ __all__ = [
     "utf8_problem",
     "verify_pair",
 ]
+
+
+#: Settings (of later versions) that add work the Spark engine does not do: it refuses them rather
+#: than give other answers than the local engine.
+NOT_IN_SPARK = ("reworded_candidates",)
+
+
+def check_spark_settings(settings: Settings) -> None:
+    """Fail with a SettingsError on a setting the Spark engine does not implement."""
+    for name in NOT_IN_SPARK:
+        if getattr(settings, name, False):
+            raise SettingsError(
+                f"The {name!r} setting is not implemented by the Spark engine; use the local "
+                "engine for it."
+            )
 
 
 def line_keys(text: str, provenance: Provenance, post: bool) -> np.ndarray:
