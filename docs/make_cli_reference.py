@@ -12,7 +12,17 @@ from click.testing import CliRunner
 from copytrace.cli import main
 
 OUT = Path(__file__).with_name("cli.md")
-COMMANDS = ("scan", "dedup", "compare")
+COMMANDS = (
+    ("scan",),
+    ("dedup",),
+    ("compare",),
+    ("index",),
+    ("index", "add"),
+    ("index", "query"),
+    ("index", "remove"),
+    ("index", "stats"),
+    ("serve",),
+)
 
 
 def reference() -> str:
@@ -25,7 +35,7 @@ def reference() -> str:
         "current.",
         "",
     ]
-    for args in ((), *((c,) for c in COMMANDS)):
+    for args in ((), *COMMANDS):
         result = runner.invoke(main, [*args, "--help"], prog_name="copytrace", terminal_width=100)
         title = " ".join(("copytrace", *args))
         parts += [f"## `{title}`", "", "```", result.output.rstrip(), "```", ""]

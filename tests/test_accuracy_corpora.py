@@ -68,6 +68,7 @@ def test_bbc_byte_identical_groups_are_exact(corpora: Path) -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_reuters_identical_bodies_are_exact(corpora: Path) -> None:
     records = [r for r in read_jsonl_gz(corpora / "reuters21578.jsonl.gz") if r["text"].strip()]
@@ -119,6 +120,7 @@ def _light_edit(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_truncated_reprints_and_light_edits_are_found(corpora: Path) -> None:
     rng = random.Random(20261121)

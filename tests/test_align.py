@@ -6,68 +6,16 @@ import random
 
 import numpy as np
 import pytest
+from sentence_helpers import VOCAB, WEIGHTS, _sentences, _text
 
-import copytrace.sentences as sentences
+import copytrace.align.sentence as sentence_aligner
 from copytrace import Relation, Settings
-from copytrace.align import Passage, align_tokens, merge_passages, multiset_dice
-from copytrace.sentences import (
-    MAX_SENTENCE_TOKENS,
-    sentence_ids,
-    sentence_index,
-    sentence_passages,
-    sentence_seeds,
-)
+from copytrace.align import Passage, align_tokens, multiset_dice
+from copytrace.align.merge import merge_passages
+from copytrace.align.sentence import sentence_index, sentence_passages, sentence_seeds
 from copytrace.sketch import shingle_text
-from copytrace.text import tokenize
+from copytrace.text import sentence_ids, tokenize
 from copytrace.verify import shingle_set, verify_pair
-
-
-def _ids(text: str) -> list[int]:
-    t = tokenize(text)
-    return sentence_ids(text, t.starts, t.ends).tolist()
-
-
-def test_sentences_end_at_stops_and_blank_lines_not_at_line_wraps() -> None:
-    text = "One two three. Four five six! Seven\neight nine?\n\nTen eleven"
-    assert _ids(text) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3]
-
-
-def test_sentence_stops_inside_tokens_or_before_quotes() -> None:
-    # 3.5 is not a stop (no white space after the dot); a stop before a closing quote is.
-    assert _ids('Rates rose 3.5 pct. He said "go." Then left') == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2]
-
-
-def test_sentence_offsets_count_characters_beyond_the_bmp() -> None:
-    # An emoji is one character of the str (two UTF-16 units, four UTF-8 bytes).
-    text = "Caf\u00e9 \U0001f600 ok. Next one"
-    t = tokenize(text)
-    ids = sentence_ids(text, t.starts, t.ends).tolist()
-    words = [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist(), strict=True)]
-    assert ids[words.index("ok")] == 0 and ids[words.index("Next")] == 1
-
-
-def test_long_sentences_are_cut_into_pieces() -> None:
-    text = " ".join(f"w{i}" for i in range(2 * MAX_SENTENCE_TOKENS + 5))
-    ids = _ids(text)
-    assert ids[0] == 0 and ids[MAX_SENTENCE_TOKENS - 1] == 0
-    assert ids[MAX_SENTENCE_TOKENS] == 1 and ids[-1] == 2
-
-
-VOCAB_RNG = random.Random(7)
-#: A made-up language: 3,000 words drawn with Zipf-like frequencies, so that some are stop words.
-VOCAB = [
-    "".join(VOCAB_RNG.choice("bcdfghklmnprstvz") + VOCAB_RNG.choice("aeiou") for _ in range(3))
-    for _ in range(3000)
-]
-WEIGHTS = [1.0 / (rank + 1) for rank in range(len(VOCAB))]
-
-
-def _sentences(rng: random.Random, count: int) -> list[list[str]]:
-    return [rng.choices(VOCAB, WEIGHTS, k=rng.randint(12, 22)) for _ in range(count)]
-
-
-def _text(sents: list[list[str]]) -> str:
-    return " ".join(" ".join(s).capitalize() + "." for s in sents)
 
 
 def _reword(sents: list[list[str]], share: float, rng: random.Random) -> list[list[str]]:
@@ -177,7 +125,7 @@ def test_update_budget_bounds_the_work_of_huge_pairs(monkeypatch: pytest.MonkeyP
     a, b, _, _ = _reworded_pair(share=0.3, seed=4)
     sa, sb = _sets(a, b, Settings())
     assert sentence_seeds(sa.sentences, sb.sentences).shape[0] >= 6
-    monkeypatch.setattr(sentences, "UPDATE_BUDGET", 0)
+    monkeypatch.setattr(sentence_aligner, "UPDATE_BUDGET", 0)
     assert sentence_seeds(sa.sentences, sb.sentences).shape[0] == 0
 
 
@@ -205,13 +153,3 @@ def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
     (p,) = align_tokens(ta.hashes, tb.hashes, settings, 40)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 110, 20, 80)
     assert p.similarity == 1.0  # the same words, some in another order
-
-
-def test_sentence_numbers_carry_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(2)
-    text = "\n\n".join(_text(_sentences(rng, 3)) for _ in range(20)) + " Caf\u00e9 \U0001f600 end."
-    t = tokenize(text)
-    whole = sentence_ids(text, t.starts, t.ends)
-    monkeypatch.setattr(sentences, "CHUNK_TOKENS", 7)  # many chunks, boundaries everywhere
-    assert sentence_ids(text, t.starts, t.ends).tolist() == whole.tolist()
-    assert whole[-1] == 60  # 60 made-up sentences, then the one with the emoji

@@ -16,9 +16,7 @@ from click.testing import CliRunner, Result
 
 import copytrace
 from copytrace.cli import main
-from copytrace.engines.corpus import host_of as document_host
 from copytrace.errors import InputError
-from copytrace.urls import host_of
 
 SKIP_HINT = " (--on-error skip skips bad records.)"
 
@@ -150,24 +148,6 @@ def test_empty_parquet_with_a_schema_is_an_empty_file(tmp_path: Path) -> None:
         InputError, match=r'none\.parquet: empty file: no records\. \(on_error="skip"'
     ):
         list(copytrace.read(path))
-
-
-@pytest.mark.parametrize(
-    ("url", "host"),
-    [
-        ("https://Example.COM/a", "example.com"),
-        ("http://[bad/x", None),
-        ("http://[::1]:80/", "::1"),
-        ("http://host:99999999/", "host"),
-        ("example.com/no-scheme", None),
-        ("", None),
-        (None, None),
-        (42, None),
-    ],
-)
-def test_one_host_parser_tolerates_malformed_urls(url: object, host: str | None) -> None:
-    assert host_of(url) == host
-    assert document_host({"url": url}) == host
 
 
 @pytest.mark.parametrize("on_error", ["fail", "skip"])

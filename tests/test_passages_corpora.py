@@ -205,6 +205,7 @@ def _spun_recall(
     return recall, false
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_spun_copies_at_15_percent(spun_corpus: SpunCorpus, synonyms: dict[str, list[str]]) -> None:
     recall, false = _spun_recall(spun_corpus, synonyms, 0.15)
@@ -214,6 +215,7 @@ def test_spun_copies_at_15_percent(spun_corpus: SpunCorpus, synonyms: dict[str, 
     )
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_spun_copies_at_30_percent(spun_corpus: SpunCorpus, synonyms: dict[str, list[str]]) -> None:
     recall, false = _spun_recall(spun_corpus, synonyms, 0.30)
@@ -369,6 +371,7 @@ def _excerpt_outcome(articles: Articles) -> ExcerptOutcome:
     return outcome
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_inserted_excerpts_are_passage_reuse_with_tight_spans(articles: Articles) -> None:
     outcome = _excerpt_outcome(articles)

@@ -370,6 +370,27 @@ def test_unreadable_parquet_is_one_bad_record_naming_the_file(tmp_path: Path) ->
     assert bad.message().startswith(f"{path}: not a readable Parquet file (")
 
 
+@pytest.mark.parametrize(
+    ("mangled", "message"),
+    [
+        # A column name with a line break: each row's problem is still one line.
+        (b"\x18\x02i\n", " row 1: no field \"id\" (fields: 'i\\n', text). Use --id-field NAME."),
+        # A column name that is not UTF-8: pyarrow cannot open the file.
+        (b"\x18\x02\xe9d", ": not a readable Parquet file ('utf-8' codec can't decode byte 0xe9"),
+    ],
+)
+def test_parquet_with_a_mangled_column_name(tmp_path: Path, mangled: bytes, message: str) -> None:
+    path = tmp_path / "mangled.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["one text", "another text"]}), path)
+    raw = path.read_bytes()
+    assert b"\x18\x02id" in raw
+    path.write_bytes(raw.replace(b"\x18\x02id", mangled))
+    items = list(open_reader(path, ReadOptions()))
+    bad = [r for _, r in items if isinstance(r, BadRecord)]
+    assert bad and all("\n" not in b.message() for b in bad)
+    assert bad[0].message().startswith(f"{path}{message}")
+
+
 def test_truncated_gzip_is_one_bad_record_for_the_file(tmp_path: Path) -> None:
     lines = [json.dumps({"id": f"d{i}", "text": f"text {i} " * 50}).encode() for i in range(200)]
     full = gzip.compress(_jsonl_bytes(lines))

@@ -14,6 +14,8 @@ import copytrace.report.html as report_html
 from copytrace import Match, Relation, ScanResult, Span
 from copytrace.report import write_report
 
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
+
 PARAGRAPHS = [
     "Flood barriers along the Merrow embankment held overnight as the river rose to its highest "
     "level in thirty years, the county engineer said on Sunday. Sandbag crews from four villages "
@@ -280,3 +282,18 @@ def test_table_lists_only_the_first_rows_of_large_results(
     assert [r[0] for r in page.rows] == ["a0", "a1", "a2"]
     assert "2 more were left out" in html
     assert html.count('<details class="pair"') == 2
+
+
+def test_cli_report_from_streamed_matches_equals_the_api_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from copytrace.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    args = ["scan", str(DEMO), "--out", str(tmp_path / "out"), "--report"]
+    outcome = CliRunner().invoke(main, [*args, str(tmp_path / "cli.html"), "--quiet"])
+    assert outcome.exit_code == 0, outcome.output
+    copytrace.scan(DEMO, html_report=tmp_path / "api.html")
+    assert (tmp_path / "cli.html").read_bytes() == (tmp_path / "api.html").read_bytes()

@@ -20,7 +20,6 @@ import spark_corpus
 
 import copytrace
 import copytrace.spark
-from copytrace.io.results import write_scan
 
 #: summary.json keys that say how a run went, not what it found.
 RUN_KEYS = ("timings_s", "jobs", "engine")
@@ -37,10 +36,7 @@ def runs(corpora: Path, spark: Any, tmp_path_factory: pytest.TempPathFactory) ->
     root = tmp_path_factory.mktemp("equivalence")
     inputs = [str(p) for p in spark_corpus.write(spark_corpus.build(corpora), root / "in")]
     local = root / "local"
-    local.mkdir()
-    result = copytrace.scan(inputs, on_error="skip", matches_file=local / "matches.jsonl")
-    result.summary["inputs"] = inputs
-    write_scan(local, result.matches, result.clusters, result.summary)
+    copytrace.scan(inputs, on_error="skip", out=local)
     spark_run = copytrace.spark.scan(inputs, root / "spark", on_error="skip")
     return {
         "root": root,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import copytrace.engines.verifying as verifying
+import copytrace.engines.local.verifying as verifying
 from copytrace.cluster import UnionFind, connected_components
 from copytrace.engines.spark.skips import OTHER, UNVERIFIED, WHOLE, replay
 from copytrace.model import Match, Relation

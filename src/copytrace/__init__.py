@@ -3,16 +3,16 @@
 One import path per object; everything public is listed in `__all__`.
 """
 
-__version__ = "0.1.0"
-
+from copytrace._version import __version__
 from copytrace.api import Comparison, DedupResult, compare, dedup, read, scan
-from copytrace.engines.local import Dropped, ScanResult
+from copytrace.engines.local.run import Dropped, ScanResult
 from copytrace.errors import (
     CopytraceError,
     InputError,
     MissingDependencyError,
     SettingsError,
 )
+from copytrace.index import Index, IndexedDocument, QueryResult
 from copytrace.model import (
     SKETCH_FORMAT_VERSION,
     Cluster,
@@ -33,10 +33,13 @@ __all__ = [
     "DedupResult",
     "Document",
     "Dropped",
+    "Index",
+    "IndexedDocument",
     "InputError",
     "Match",
     "Member",
     "MissingDependencyError",
+    "QueryResult",
     "Relation",
     "ScanResult",
     "Settings",

@@ -254,7 +254,7 @@ class BoilerplateFinder:
             runs = found[0] if found is not None else []
             if parts is not None:
                 runs = _joined([*runs, *parts.ranges])
-            if _only_blanks(text, runs):
+            if only_blanks(text, runs):
                 out.append(NOTHING)
                 continue
             out.append(
@@ -345,7 +345,7 @@ def _joined(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:
+def only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:
     """Whether the text outside `runs` is white space only (blanking would leave nothing)."""
     ends = [lo for lo, _ in runs[1:]] + [len(text)]
     pieces = [text[: runs[0][0]]] + [text[hi:end] for (_, hi), end in zip(runs, ends, strict=True)]

@@ -1,4 +1,4 @@
-"""The command line: copytrace scan | dedup | compare.
+"""The command line: copytrace scan | dedup | compare | index | serve.
 
 Errors a user can fix print one line, `Error: ...`, and exit 1; bad usage exits 2.
 """
@@ -11,186 +11,57 @@ import re
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import Field, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from copytrace import __version__
+from copytrace._version import __version__
 from copytrace.api import compare as compare_texts
 from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
-from copytrace.engines.local import Report, jobs_used_for
+from copytrace.engines.local.run import Report, jobs_used_for, set_jobs
 from copytrace.engines.spark.options import check_engine_options, engine_options, format_option
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
 from copytrace.io.inputs import input_kind
-from copytrace.io.outputs import check_output_path, remove_if_empty
-from copytrace.io.results import prepare_out_dir, write_scan
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
+from copytrace.pipeline import RunOptions
 from copytrace.report.terminal import show_passages
 
 
+def _setting_option(f: Field[Any]) -> Callable[..., Any]:
+    """The click option of one Settings field, made from its metadata (`model.setting`)."""
+    meta, flag = f.metadata, "--" + f.name.replace("_", "-")
+    kind = meta["kind"]
+    if kind is bool:
+        decls = [f"{flag}/--no-{flag[2:]}"] if f.default else [flag]
+        return click.option(*decls, f.name, default=f.default, show_default=True, help=meta["help"])
+    if kind is int:
+        kind = click.IntRange(meta["low"], meta["high"])
+    elif kind is float:
+        kind = click.FloatRange(meta["low"], meta["high"])
+    return click.option(
+        flag,
+        f.name,
+        type=kind,
+        default=f.default,
+        show_default=f.default is not None,
+        help=meta["help"],
+    )
+
+
 def _settings_options(func: Callable[..., Any], *, corpus: bool = True) -> Callable[..., Any]:
-    """Options that build Settings: all of them for scan and dedup; for compare (`corpus=False`)
-    only those that change how two texts are compared (not sketching, LSH or boilerplate)."""
-    d = Settings()
-    options = [
-        click.option(
-            "--threshold",
-            type=float,
-            default=d.threshold,
-            show_default=True,
-            help="Jaccard similarity of shingle sets for near_duplicate.",
-        ),
-        click.option(
-            "--containment",
-            type=float,
-            default=d.containment,
-            show_default=True,
-            help="Share of the smaller document's shingles found in the larger, for contained.",
-        ),
-        click.option(
-            "--min-length-ratio",
-            type=float,
-            default=d.min_length_ratio,
-            show_default=True,
-            help="Shortest contained/container length ratio that candidate "
-            "generation guarantees recall for.",
-        ),
-        click.option(
-            "--shingle-size",
-            type=int,
-            default=d.shingle_size,
-            show_default=True,
-            help="Tokens per shingle.",
-        ),
-        click.option(
-            "--num-perm",
-            type=int,
-            default=d.num_perm,
-            show_default=True,
-            help="MinHash signature length.",
-        ),
-        click.option(
-            "--seed",
-            type=int,
-            default=d.seed,
-            show_default=True,
-            help="Hash seed; equal settings give identical sketches.",
-        ),
-        click.option(
-            "--bands",
-            type=int,
-            default=None,
-            help="LSH bands (with --rows); default: derived from the thresholds.",
-        ),
-        click.option("--rows", type=int, default=None, help="LSH rows per band (with --bands)."),
-        click.option(
-            "--passages/--no-passages",
-            default=d.passages,
-            show_default=True,
-            help="Find reused passages and rewrites too (off: whole-document relations only).",
-        ),
-        click.option(
-            "--passage-min-tokens",
-            type=int,
-            default=d.passage_min_tokens,
-            show_default=True,
-            help="Shortest aligned passage, in tokens, that makes passage_reuse.",
-        ),
-        click.option(
-            "--rewrite-similarity",
-            type=float,
-            default=d.rewrite_similarity,
-            show_default=True,
-            help="Passages less similar than this (token Dice) are a rewrite, not a reuse.",
-        ),
-        click.option(
-            "--rewrite-min-tokens",
-            type=int,
-            default=d.rewrite_min_tokens,
-            show_default=True,
-            help="Shortest reworded passage (below --rewrite-similarity), in tokens, to report.",
-        ),
-        click.option(
-            "--align-gap",
-            type=int,
-            default=d.align_gap,
-            show_default=True,
-            help="Tokens of unmatched text an aligned passage may bridge.",
-        ),
-        click.option(
-            "--winnow-window",
-            type=int,
-            default=d.winnow_window,
-            show_default=True,
-            help="Winnowing window: shared runs of window + shingle size - 1 tokens are "
-            "always seen.",
-        ),
-        click.option(
-            "--max-fingerprint-df",
-            type=int,
-            default=d.max_fingerprint_df,
-            show_default=True,
-            help="Passage fingerprints in more documents than this (boilerplate) make no "
-            "candidates.",
-        ),
-        click.option(
-            "--keep-boilerplate",
-            is_flag=True,
-            help="Sketch repeated page chrome too (by default lines repeated across many "
-            "documents of a host are left out).",
-        ),
-        click.option(
-            "--boilerplate-min-docs",
-            type=int,
-            default=d.boilerplate_min_docs,
-            show_default=True,
-            help="A line in at least this many documents of a host is boilerplate.",
-        ),
-        click.option(
-            "--max-bucket",
-            type=int,
-            default=d.max_bucket,
-            show_default=True,
-            help="LSH buckets larger than this link members to one head, not all pairs.",
-        ),
-    ]
-    if not corpus:
-        options = [o for o in options if _option_name(o) in COMPARE_SETTINGS]
-    for option in reversed(options):
-        func = option(func)
+    """Options that build Settings, one per field that is an option: all of them for scan and
+    dedup; for compare (`corpus=False`) only those that change how two texts are compared."""
+    for f in reversed(fields(Settings)):
+        if f.metadata["option"] and (corpus or f.metadata["compare"]):
+            func = _setting_option(f)(func)
     return func
-
-
-#: The settings that change what `compare` says about two texts.
-COMPARE_SETTINGS = frozenset(
-    {
-        "threshold",
-        "containment",
-        "shingle_size",
-        "passages",
-        "passage_min_tokens",
-        "rewrite_similarity",
-        "rewrite_min_tokens",
-        "align_gap",
-    }
-)
-
-
-def _option_name(decorator: Callable[..., Any]) -> str:
-    """The parameter name of a click.option decorator (by applying it to a dummy command)."""
-
-    def dummy() -> None:
-        """A function to hang the option on."""
-
-    decorator(dummy)
-    params = getattr(dummy, "__click_params__", [])
-    return str(params[-1].name) if params else ""
 
 
 def _compare_settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -260,33 +131,12 @@ def _input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-#: Settings given on the command line, by their option's parameter name.
-_SETTING_NAMES = (
-    "threshold",
-    "containment",
-    "min_length_ratio",
-    "shingle_size",
-    "num_perm",
-    "seed",
-    "bands",
-    "rows",
-    "max_bucket",
-    "passages",
-    "passage_min_tokens",
-    "rewrite_similarity",
-    "rewrite_min_tokens",
-    "align_gap",
-    "winnow_window",
-    "max_fingerprint_df",
-    "keep_boilerplate",
-    "boilerplate_min_docs",
-)
 _SETTING_IN_MESSAGE = re.compile(r"^The '(\w+)'(?: and '(\w+)')?(?: x '(\w+)')? setting")
 
 
 def _make_settings(kw: dict[str, Any]) -> Settings:
     """Settings from the options; a value out of range is a usage error naming its option."""
-    given = {name: kw[name] for name in _SETTING_NAMES if name in kw}
+    given = {f.name: kw[f.name] for f in fields(Settings) if f.name in kw}
     try:
         return Settings(**given)
     except SettingsError as exc:
@@ -294,6 +144,11 @@ def _make_settings(kw: dict[str, Any]) -> Settings:
         names = [n for n in (found.groups() if found else ()) if n]
         hint = " / ".join(f"'--{n.replace('_', '-')}'" for n in names) or None
         raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _run_options(kw: dict[str, Any]) -> RunOptions:
+    """The read and run options of scan and dedup, built once."""
+    return RunOptions(kw["id_field"], kw["text_field"], kw["encoding"], kw["on_error"], kw["jobs"])
 
 
 def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -447,7 +302,7 @@ def scan(
     (.jsonl, .jsonl.gz, .jsonl.zst), Parquet or CSV files; with --engine spark, JSON Lines and
     Parquet paths or URIs that Spark reads.
     """
-    settings = _make_settings(kw)
+    settings, options = _make_settings(kw), _run_options(kw)
     check_engine_options(kw)
     if kw["engine"] == "spark":
         from copytrace.engines.spark.command import spark_scan
@@ -458,37 +313,23 @@ def scan(
         return
     for path in inputs:
         input_kind(path)  # a bad input path fails before anything is written
-    # Unusable outputs fail before the work, not after it.
-    if html_report is not None:
-        check_output_path(html_report, "--report")
-    created = prepare_out_dir(out)
-    try:
-        with _Progress(kw["quiet"]) as report:
-            result = scan_corpus(
-                list(inputs),
-                settings,
-                jobs=kw["jobs"],
-                on_error=kw["on_error"],
-                id_field=kw["id_field"],
-                text_field=kw["text_field"],
-                report=report,
-                html_report=html_report,
-                report_pairs=report_pairs,
-                matches_file=out / "matches.jsonl",  # streamed as verified, not held in memory
-                encoding=kw["encoding"],
-            )
-        result.summary["inputs"] = [str(p) for p in inputs]
-        write_scan(out, result.matches, result.clusters, result.summary)
-    except BaseException:
-        remove_if_empty(created)  # a failed run leaves no empty --out behind
-        raise
-    _warn_about(result.summary, out / "summary.json")
+    with _Progress(kw["quiet"]) as report:
+        result = scan_corpus(
+            list(inputs),
+            settings,
+            options=options,
+            report=report,
+            out=out,
+            html_report=html_report,
+            report_pairs=report_pairs,
+        )
+    _warn_about(result.summary.to_dict(), out / "summary.json")
     s = result.summary
-    rel = ", ".join(f"{v} {k}" for k, v in s["matches"].items() if v)
+    rel = ", ".join(f"{v} {k}" for k, v in s.matches.items() if v)
     report_note = f" and {html_report}" if html_report is not None else ""
     click.echo(
-        f"{s['records']['documents']} documents: {len(result.matches)} matches "
-        f"({rel or 'none'}), {s['clusters']} clusters. Wrote {out}/matches.jsonl, "
+        f"{s.records.documents} documents: {len(result.matches)} matches "
+        f"({rel or 'none'}), {s.documents.clusters} clusters. Wrote {out}/matches.jsonl, "
         f"clusters.jsonl, summary.json{report_note}."
     )
 
@@ -520,7 +361,7 @@ def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: An
     as scan's summary.json) together, or none of them when the run fails. With --engine spark,
     OUTPUT is a Parquet dataset (a name ending in .parquet).
     """
-    settings = _make_settings(kw)
+    settings, options = _make_settings(kw), _run_options(kw)
     check_engine_options(kw)
     if kw["engine"] == "spark":
         from copytrace.engines.spark.command import spark_dedup
@@ -533,19 +374,10 @@ def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: An
         input_kind(path)
     with _Progress(kw["quiet"]) as report:
         res = dedup_corpus(
-            list(inputs),
-            output,
-            settings,
-            dropped_list=dropped,
-            jobs=kw["jobs"],
-            on_error=kw["on_error"],
-            id_field=kw["id_field"],
-            text_field=kw["text_field"],
-            report=report,
-            encoding=kw["encoding"],
+            list(inputs), output, settings, dropped_list=dropped, options=options, report=report
         )
-    assert res.summary is not None
-    _warn_about(res.scan.summary, res.summary)
+    summary_path = res.summary if res.summary is not None else output
+    _warn_about(res.scan.summary.to_dict(), summary_path)
     total = res.kept + res.dropped + res.skipped + res.passed_through
     other = f", passed {res.passed_through} non-page records through" if res.passed_through else ""
     click.echo(
@@ -613,3 +445,182 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
     click.echo(f"containment B in A:  {c.containment_b_in_a:.4f}")
     if c.spans:
         show_passages(text_a, text_b, c.spans, str(file_a), str(file_b))
+
+
+def _explicit_settings(ctx: click.Context, kw: dict[str, Any]) -> dict[str, Any]:
+    """The settings options given on the command line (checked), by setting name."""
+    _make_settings(kw)  # a value out of range is a usage error naming its option
+    default = click.core.ParameterSource.DEFAULT
+    names = (f.name for f in fields(Settings))
+    return {n: kw[n] for n in names if n in kw and ctx.get_parameter_source(n) != default}
+
+
+@main.group()
+def index() -> None:
+    """A persistent index (one SQLite file): add documents once, then ask of each new text
+    whether it was seen before."""
+
+
+@index.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--no-replace",
+    is_flag=True,
+    help="Keep an indexed document whose id comes again with another text (count it skipped).",
+)
+@_input_options
+@_settings_options
+@click.pass_context
+@_friendly
+def index_add(
+    ctx: click.Context, index_path: Path, inputs: tuple[Path, ...], no_replace: bool, **kw: Any
+) -> None:
+    """Add the documents of INPUTS to INDEX (created when missing, with the settings given).
+
+    Same id and text: unchanged; same id with another text: replaced (or skipped with
+    --no-replace). An existing index keeps its settings; other settings are refused.
+    """
+    from copytrace.index.commands import add, index_settings
+
+    settings = index_settings(index_path, _explicit_settings(ctx, kw))
+    set_jobs(kw["jobs"])
+    result, stats = add(
+        index_path,
+        list(inputs),
+        settings,
+        replace=not no_replace,
+        on_error=kw["on_error"],
+        id_field=kw["id_field"],
+        text_field=kw["text_field"],
+        encoding=kw["encoding"],
+    )
+    for row in result.skipped_records[:5]:
+        click.echo(f"Skipped: {row['where']}: {row['reason']}", err=True)
+    click.echo(
+        f"{index_path}: added {result.added}, unchanged {result.unchanged}, replaced "
+        f"{result.replaced}, skipped {result.skipped} ({stats['documents']} documents in the "
+        f"index, {result.seconds:.1f} s)."
+    )
+
+
+@index.command("query")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory for matches.jsonl (a: the queried document, b: the indexed one) and "
+    "summary.json.",
+)
+@click.option("--add", "add_too", is_flag=True, help="Add each document after querying it.")
+@click.option("--no-replace", is_flag=True, help="With --add: keep indexed versions.")
+@_input_options
+@_settings_options
+@click.pass_context
+@_friendly
+def index_query(
+    ctx: click.Context,
+    index_path: Path,
+    inputs: tuple[Path, ...],
+    out: Path,
+    add_too: bool,
+    no_replace: bool,
+    **kw: Any,
+) -> None:
+    """Find what the documents of INPUTS match in INDEX; write matches and a summary to --out."""
+    from copytrace.index.commands import index_settings, query
+
+    settings = index_settings(index_path, _explicit_settings(ctx, kw))
+    set_jobs(kw["jobs"])
+    summary = query(
+        index_path,
+        list(inputs),
+        out,
+        settings,
+        add=add_too,
+        replace=not no_replace,
+        on_error=kw["on_error"],
+        id_field=kw["id_field"],
+        text_field=kw["text_field"],
+        encoding=kw["encoding"],
+    )
+    rel = ", ".join(f"{v} {k}" for k, v in summary["matches"].items() if v)
+    added = summary["added"]
+    note = f"; added {added['added']}, replaced {added['replaced']}" if added else ""
+    click.echo(
+        f"{summary['documents']['queried']} documents queried: {sum(summary['matches'].values())}"
+        f" matches ({rel or 'none'}){note}. Wrote {out}/matches.jsonl and summary.json."
+    )
+
+
+@index.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.argument("ids", nargs=-1, required=True)
+@_friendly
+def index_remove(index_path: Path, ids: tuple[str, ...]) -> None:
+    """Remove the documents with these IDS from INDEX."""
+    from copytrace.index import Index
+
+    with Index(index_path, create=False) as ix:
+        removed, missing = ix.remove(ids)
+    gone = f"; not in the index: {', '.join(missing)}" if missing else ""
+    click.echo(f"{index_path}: removed {len(removed)}{gone}.")
+
+
+@index.command("stats")
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--check", is_flag=True, help="Also check the index's consistency (slow).")
+@_friendly
+def index_stats(index_path: Path, as_json: bool, check: bool) -> None:
+    """Documents, size on disk, settings and versions of INDEX."""
+    import json
+
+    from copytrace.index import Index
+    from copytrace.index.commands import describe_stats
+
+    with Index(index_path, create=False) as ix:
+        stats = ix.stats()
+        if check:
+            stats["problems"] = ix.check()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+    else:
+        for line in describe_stats(stats):
+            click.echo(line)
+        if check:
+            click.echo(f"check:            {'; '.join(stats['problems']) or 'ok'}")
+    if check and stats["problems"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File holding the token that writes (adding, deleting) must send as "
+    "'Authorization: Bearer TOKEN'.",
+)
+@click.option(
+    "--max-request-mb",
+    type=click.FloatRange(min=0.01),
+    default=16.0,
+    show_default=True,
+    help="Largest request body accepted.",
+)
+@_friendly
+def serve(
+    index_path: Path, host: str, port: int, token_file: Path | None, max_request_mb: float
+) -> None:
+    """Serve INDEX over HTTP: a JSON API (OpenAPI at /openapi.json) and a web page at /."""
+    from copytrace.service.server import run
+
+    run(index_path, host=host, port=port, token_file=token_file, max_request_mb=max_request_mb)

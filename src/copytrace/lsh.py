@@ -274,6 +274,35 @@ class FingerprintFrequency:
         return cls(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32))
 
 
+#: From this many documents on, a corpus is large: its genres show (many city articles, many
+#: match reports), and loosely similar passages are common between unrelated documents.
+LARGE_CORPUS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What verification knows of the rest of the corpus: how many documents share each
+    fingerprint (templates recur), and how many documents there are (among many, loosely
+    similar passages must keep their figures and names to be rewrites)."""
+
+    fingerprints: FingerprintFrequency
+    documents: int = 2
+
+    @property
+    def large(self) -> bool:
+        """Whether the corpus is large enough for its genres to show."""
+        return self.documents >= LARGE_CORPUS
+
+    @classmethod
+    def none(cls) -> CorpusStats:
+        """Nothing known: two documents compared alone."""
+        return cls(FingerprintFrequency.empty())
+
+
+#: Nothing known of other documents.
+NO_STATS = CorpusStats.none()
+
+
 @dataclass(frozen=True, slots=True)
 class PassageCandidates:
     """Pairs (i < j) sharing enough passage fingerprints, with how many they share, and the
@@ -471,6 +500,7 @@ def passage_candidates(
     n_docs: int,
     settings: Settings,
     groups: np.ndarray | None = None,
+    least: int | None = None,
 ) -> PassageCandidates:
     """Pairs of documents sharing at least `passage_min_fingerprints` winnowed fingerprints,
     and the document frequency of every fingerprint two documents share.
@@ -478,7 +508,8 @@ def passage_candidates(
     A fingerprint found in more than `max_fingerprint_df` documents (page chrome, boilerplate,
     stock phrases) makes no candidates: it is counted and ignored. Sorts fp_hash and fp_doc in
     place (together). Frequencies count each of `groups` (a key per document; by default
-    every document is its own group) once.
+    every document is its own group) once. `least` replaces `passage_min_fingerprints` (the
+    sentence keys of `sentence_sketch` use it).
     """
     n = max(n_docs, 1)
     max_df = settings.max_fingerprint_df
@@ -497,7 +528,9 @@ def passage_candidates(
         hi = max(int(np.searchsorted(ends, before + PAIR_CHUNK, side="right")), lo + 1)
         codes = _pair_codes(fp_hash, fp_doc, n, max_df, lo, hi, int(ends[hi - 1]) - before)
         codes.sort()
-        found.append(_frequent(codes, settings.passage_min_fingerprints))
+        found.append(
+            _frequent(codes, settings.passage_min_fingerprints if least is None else least)
+        )
         del codes
         lo = hi
     codes = np.concatenate([c for c, _ in found]) if found else np.empty(0, dtype=np.uint64)

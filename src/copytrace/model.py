@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import Field, asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -64,70 +64,193 @@ def _check_float(name: str, value: object, low: float, high: float) -> None:
         )
 
 
+def _check_setting(f: Field[Any], value: object) -> None:
+    """Check one setting against its metadata (type and range); None passes when allowed."""
+    meta = f.metadata
+    kind = meta["kind"]
+    if value is None and f.default is None:
+        return
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"The {f.name!r} setting must be a bool; got {value!r}.")
+    elif kind is int:
+        high = meta["high"] if meta["high"] is not None else 2**63 - 1
+        _check_int(f.name, value, int(meta["low"]), int(high))
+    elif kind is float:
+        _check_float(f.name, value, meta["low"], meta["high"])
+    elif kind is str and (not isinstance(value, str) or not value):
+        raise SettingsError(f"The {f.name!r} setting must be a non-empty text; got {value!r}.")
+
+
+def setting(
+    default: Any,
+    help: str,
+    *,
+    kind: type | None = None,
+    low: float | None = None,
+    high: float | None = None,
+    compare: bool = False,
+    option: bool = True,
+) -> Any:
+    """A Settings field with what validates it and what the command line shows of it.
+
+    `kind` is its type (taken from the default unless given), `low`/`high` its range, `compare`
+    whether it changes what `compare` says of two texts, `option` whether it is a command-line
+    option (`--name-with-dashes`), `help` the option's help and the README's description.
+    """
+    meta = {
+        "kind": kind if kind is not None else type(default),
+        "low": low,
+        "high": high,
+        "help": help,
+        "compare": compare,
+        "option": option,
+    }
+    return field(default=default, metadata=meta)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything that decides sketches and verdicts; validated at construction.
 
-    The sketch fields (tokenizer, shingle_size, num_perm, seed, winnow_window) plus
-    SKETCH_FORMAT_VERSION are the contract between the batch, index and distributed modes; see
-    `sketch_fingerprint`.
+    Each field carries its type, range and help (`setting`): validation here and the command
+    line's options are both made from them. The sketch fields (tokenizer, shingle_size,
+    num_perm, seed, winnow_window) plus SKETCH_FORMAT_VERSION are the contract between the
+    batch, index and distributed modes; see `sketch_fingerprint`.
     """
 
-    tokenizer: str = "words"
-    shingle_size: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    threshold: float = 0.8
-    containment: float = 0.8
-    min_length_ratio: float = 0.25
-    bands: int | None = None
-    rows: int | None = None
-    max_bucket: int = 64
-    passages: bool = True
-    winnow_window: int = 8
-    passage_min_tokens: int = 20
-    passage_min_fingerprints: int = 3
-    max_fingerprint_df: int = 50
-    rewrite_similarity: float = 0.95
-    rewrite_min_tokens: int = 40
-    align_gap: int = 20
-    keep_boilerplate: bool = False
-    boilerplate_min_docs: int = 5
-    origin_field: str | None = None
+    tokenizer: str = setting(
+        "words",
+        "Words for space-delimited scripts, single characters for CJK and Thai.",
+        option=False,
+    )
+    shingle_size: int = setting(5, "Tokens per shingle.", low=1, high=64, compare=True)
+    num_perm: int = setting(128, "MinHash signature length.", low=8, high=4096)
+    seed: int = setting(
+        1, "Hash seed; equal settings give identical sketches.", low=0, high=2**32 - 1
+    )
+    threshold: float = setting(
+        0.8,
+        "Jaccard similarity of shingle sets for near_duplicate.",
+        low=0.01,
+        high=1.0,
+        compare=True,
+    )
+    containment: float = setting(
+        0.8,
+        "Share of the smaller document's shingles found in the larger, for contained.",
+        low=0.01,
+        high=1.0,
+        compare=True,
+    )
+    min_length_ratio: float = setting(
+        0.25,
+        "Shortest contained/container length ratio that candidate generation guarantees "
+        "recall for.",
+        low=0.01,
+        high=1.0,
+    )
+    bands: int | None = setting(
+        None, "LSH bands (with --rows); default: derived from the thresholds.", kind=int, low=1
+    )
+    rows: int | None = setting(None, "LSH rows per band (with --bands).", kind=int, low=1)
+    max_bucket: int = setting(
+        64,
+        "LSH buckets larger than this link members to one head, not all pairs.",
+        low=2,
+        high=1_000_000,
+    )
+    passages: bool = setting(
+        True,
+        "Find reused passages and rewrites too (off: whole-document relations only).",
+        compare=True,
+    )
+    winnow_window: int = setting(
+        8,
+        "Winnowing window: shared runs of window + shingle size - 1 tokens are always seen.",
+        low=1,
+        high=256,
+    )
+    passage_min_tokens: int = setting(
+        20,
+        "Shortest aligned passage, in tokens, that makes passage_reuse.",
+        low=1,
+        high=1_000_000,
+        compare=True,
+    )
+    passage_min_fingerprints: int = setting(
+        3,
+        "Passage fingerprints two documents must share to be compared for passages.",
+        low=1,
+        high=10_000,
+        option=False,
+    )
+    reworded_candidates: bool = setting(
+        False,
+        "Also compare pairs whose sentences share their rarest words (sentence sketches), so "
+        "that copies reworded throughout are found; it also relates more articles that report "
+        "one event in their own words.",
+    )
+    reworded_pairs_per_document: float = setting(
+        0.25,
+        "Pairs (per document of the corpus) the sentence sketches may add, those sharing the "
+        "most sentences first: bounds the cost of finding reworded copies.",
+        low=0.0,
+        high=1000.0,
+    )
+    max_fingerprint_df: int = setting(
+        50,
+        "Passage fingerprints in more documents than this (boilerplate) make no candidates.",
+        low=2,
+        high=10_000_000,
+    )
+    rewrite_similarity: float = setting(
+        0.95,
+        "Passages less similar than this (token Dice) are a rewrite, not a reuse.",
+        low=0.0,
+        high=1.0,
+        compare=True,
+    )
+    rewrite_min_tokens: int = setting(
+        40,
+        "Shortest reworded passage (below --rewrite-similarity), in tokens, to report.",
+        low=1,
+        high=1_000_000,
+        compare=True,
+    )
+    align_gap: int = setting(
+        20,
+        "Tokens of unmatched text an aligned passage may bridge.",
+        low=0,
+        high=10_000,
+        compare=True,
+    )
+    keep_boilerplate: bool = setting(
+        False,
+        "Sketch repeated chrome too (by default lines repeated across many documents of a "
+        "host or an author, and posts' headers and signatures, are left out).",
+    )
+    boilerplate_min_docs: int = setting(
+        5,
+        "A line in at least this many documents of a host or an author is boilerplate; a "
+        "passage frame in this many documents is a template.",
+        low=2,
+        high=1_000_000_000,
+    )
+    origin_field: str | None = setting(
+        None,
+        "Record field naming a document's author or source, whose repeated lines are its "
+        "chrome (default: a post's From).",
+        kind=str,
+    )
 
     def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_setting(f, getattr(self, f.name))
         if self.tokenizer != "words":
             raise SettingsError(
                 f"The 'tokenizer' setting must be 'words'; got {self.tokenizer!r}. "
                 "(Words for space-delimited scripts, single characters for CJK and Thai.)"
-            )
-        _check_int("shingle_size", self.shingle_size, 1, 64)
-        _check_int("num_perm", self.num_perm, 8, 4096)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        _check_float("threshold", self.threshold, 0.01, 1.0)
-        _check_float("containment", self.containment, 0.01, 1.0)
-        _check_float("min_length_ratio", self.min_length_ratio, 0.01, 1.0)
-        _check_int("max_bucket", self.max_bucket, 2, 1_000_000)
-        if not isinstance(self.passages, bool):
-            raise SettingsError(f"The 'passages' setting must be a bool; got {self.passages!r}.")
-        _check_int("winnow_window", self.winnow_window, 1, 256)
-        _check_int("passage_min_tokens", self.passage_min_tokens, 1, 1_000_000)
-        _check_int("passage_min_fingerprints", self.passage_min_fingerprints, 1, 10_000)
-        _check_int("max_fingerprint_df", self.max_fingerprint_df, 2, 10_000_000)
-        _check_float("rewrite_similarity", self.rewrite_similarity, 0.0, 1.0)
-        _check_int("rewrite_min_tokens", self.rewrite_min_tokens, 1, 1_000_000)
-        _check_int("align_gap", self.align_gap, 0, 10_000)
-        if not isinstance(self.keep_boilerplate, bool):
-            raise SettingsError(
-                f"The 'keep_boilerplate' setting must be a bool; got {self.keep_boilerplate!r}."
-            )
-        _check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2, 1_000_000_000)
-        if self.origin_field is not None and (
-            not isinstance(self.origin_field, str) or not self.origin_field
-        ):
-            raise SettingsError(
-                f"The 'origin_field' setting must be a field name or None; got "
-                f"{self.origin_field!r}."
             )
         if (self.bands is None) != (self.rows is None):
             raise SettingsError(

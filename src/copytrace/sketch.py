@@ -20,8 +20,16 @@ import numba
 import numpy as np
 
 from copytrace.model import Settings
-from copytrace.sentences import sentence_ids, token_shapes
-from copytrace.text import CHUNK_TOKENS, U64, char_tables, mix64, tokenize, tokenize_chunk
+from copytrace.text import (
+    CHUNK_TOKENS,
+    U64,
+    char_tables,
+    mix64,
+    sentence_ids,
+    token_shapes,
+    tokenize,
+    tokenize_chunk,
+)
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _SHINGLE_BASE = U64(0x9E3779B97F4A7C15)
@@ -362,7 +370,7 @@ class Shingled:
 
     Shingle i covers tokens [i, i + width) where width = min(k, number of tokens);
     `sentences` numbers each token's sentence, for the sentence-level alignment of rewrites;
-    `shapes` marks figures and names (`sentences.token_shapes`), which tell templates from reuse.
+    `shapes` marks figures and names (`text.token_shapes`), which tell templates from reuse.
     """
 
     starts: np.ndarray

@@ -273,3 +273,152 @@ def normalize(text: str) -> str:
     for s, e in zip(toks.starts.tolist(), toks.ends.tolist(), strict=True):
         out.append("".join(chr(fold[ord(c)]) if classes[ord(c)] else c for c in text[s:e]))
     return " ".join(out)
+
+
+# Sentences: where they break, and the shape of each token in its sentence.
+
+#: Longer sentences are cut into pieces of this many tokens, so one run-on sentence or a text
+#: without punctuation still aligns piece by piece.
+MAX_SENTENCE_TOKENS = 50
+#: Tokens whose sentence breaks are found per pass (bounds the text copied for a 50 MB text).
+SENTENCE_CHUNK_TOKENS = 1 << 18
+
+
+@numba.njit(cache=True)
+def _is_space(c: int) -> bool:
+    return c == 32 or 9 <= c <= 13 or c == 0xA0 or 0x2000 <= c <= 0x200A or c == 0x3000
+
+
+@numba.njit(cache=True)
+def _ends_sentence(chars: np.ndarray, start: int, end: int) -> bool:
+    """Whether the text between two tokens ends a sentence.
+
+    It does at . ! ? (after them, closing quotes and brackets) followed by white space, at an
+    ideographic full stop, and at a blank line; a line break alone does not (wrapped text).
+    """
+    stop = False
+    newline = False
+    for k in range(start, end):
+        c = chars[k]
+        if c == 0x3002 or c == 0xFF01 or c == 0xFF1F:
+            return True
+        if c == 0x2E or c == 0x21 or c == 0x3F:
+            stop = True
+        elif stop and (c in (0x22, 0x27, 0x29, 0x5D, 0xBB) or c == 0x2019 or c == 0x201D):
+            continue
+        elif _is_space(c):
+            if stop:
+                return True
+            if c == 10:
+                if newline:
+                    return True
+                newline = True
+        else:
+            stop = False
+            newline = False
+    return False
+
+
+@numba.njit(cache=True)
+def _sentence_numbers(
+    chars: np.ndarray,
+    offset: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    first: int,
+    out: np.ndarray,
+    state: np.ndarray,
+    max_tokens: int,
+) -> None:
+    """Number the tokens first..first + len(out) - 1; chars hold the text from `offset` on.
+
+    state = [sentence, tokens in it so far] carries over from the previous chunk.
+    """
+    sentence, count = state[0], state[1]
+    for n in range(out.shape[0]):
+        k = first + n
+        if k > 0:
+            gap_start, gap_end = ends[k - 1] - offset, starts[k] - offset
+            if count >= max_tokens or _ends_sentence(chars, gap_start, gap_end):
+                sentence += 1
+                count = 0
+        out[n] = sentence
+        count += 1
+    state[0], state[1] = sentence, count
+
+
+def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The sentence number of each token (int32, non-decreasing from 0) of a tokenized text.
+
+    Sentences longer than MAX_SENTENCE_TOKENS are cut into pieces of that many tokens.
+    """
+    n = starts.shape[0]
+    out = np.zeros(n, dtype=np.int32)
+    state = np.zeros(2, dtype=np.int64)
+    for first in range(0, n, SENTENCE_CHUNK_TOKENS):  # chunks keep the text copy below small
+        last = min(n, first + SENTENCE_CHUNK_TOKENS)
+        lo = int(ends[first - 1]) if first > 0 else 0
+        hi = int(starts[last - 1])
+        # One array element per character, as the token offsets count them.
+        chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        _sentence_numbers(
+            chars, lo, starts, ends, first, out[first:last], state, MAX_SENTENCE_TOKENS
+        )
+    return out
+
+
+#: Bits of a token's shape: it has a digit (a figure); it is capitalized inside a sentence (a
+#: name); it is capitalized at all (names, initials, the first word of a sentence). Figures and
+#: names are the content that templates change and rewrites keep.
+NUMBER, NAME, CAPITAL = 1, 2, 4
+#: More bits: a word of capitals (its first two characters upper case: acronyms, and every word
+#: of a text written in capitals); the part of a figure after its decimal point or thousands
+#: separator ("412.5" is two tokens, one figure).
+SHOUTED, FIGURE_PART = 8, 16
+_SEPARATORS = np.array([ord("."), ord(",")], dtype=np.uint32)
+
+
+def token_shapes(
+    text: str, starts: np.ndarray, ends: np.ndarray, sentences: np.ndarray
+) -> np.ndarray:
+    """The shape bits (NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART) of each token of a
+    tokenized text (uint8).
+
+    A token is a NUMBER when it has a digit, a NAME when it has two characters or more, its
+    first one an upper- or title-case letter, and it does not start a sentence (`sentences` as
+    from `sentence_ids`): single capitals are initials or the English "I". It is SHOUTED when
+    its first two characters are upper case, and a FIGURE_PART when it is a NUMBER joined to
+    the NUMBER before it by one "." or ",".
+    """
+    n = starts.shape[0]
+    out = np.zeros(n, dtype=np.uint8)
+    if n == 0:
+        return out
+    table = char_shapes()
+    for first in range(0, n, SENTENCE_CHUNK_TOKENS):  # chunks keep the text copy below small
+        last = min(n, first + SENTENCE_CHUNK_TOKENS)
+        lo, hi = int(starts[first]), int(ends[last - 1])
+        chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        shape = table[chars]
+        digits = np.zeros(chars.shape[0] + 1, dtype=np.int64)
+        np.cumsum(shape & DIGIT, out=digits[1:])
+        s, e = starts[first:last] - lo, ends[first:last] - lo
+        number = digits[e] > digits[s]
+        upper = (shape[s] & UPPER) != 0
+        sent = sentences[first:last]
+        prev = np.empty_like(sent)
+        prev[0] = sentences[first - 1] if first > 0 else -1
+        prev[1:] = sent[:-1]
+        name = upper & (sent == prev) & (e - s >= 2)
+        second = np.minimum(s + 1, chars.shape[0] - 1)
+        shouted = upper & (e - s >= 2) & ((shape[second] & UPPER) != 0)
+        part = np.zeros(last - first, dtype=np.bool_)
+        if last - first > 1:
+            joined = (s[1:] == e[:-1] + 1) & np.isin(
+                chars[np.minimum(e[:-1], chars.shape[0] - 1)], _SEPARATORS
+            )
+            part[1:] = number[1:] & number[:-1] & joined
+        out[first:last] = (
+            number * NUMBER | name * NAME | upper * CAPITAL | shouted * SHOUTED | part * FIGURE_PART
+        )
+    return out

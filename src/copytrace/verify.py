@@ -10,51 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import numba
 import numpy as np
 
 from copytrace.align import (
+    AlignParams,
+    AlignSide,
     SeedIndex,
+    SentenceIndex,
+    align_passages,
     align_tokens,
-    as_passages,
     count_common,
-    merge_boxes_of_aligners,
     passage_spans,
     seed_index,
-    token_boxes,
+    sentence_index,
 )
-from copytrace.lsh import FingerprintFrequency
+from copytrace.lsh import NO_STATS, CorpusStats
 from copytrace.model import Match, Relation, Settings, Span
-from copytrace.pieces import KEEP, refine_boxes
-from copytrace.sentences import UPDATE_BUDGET, SentenceIndex, reworded_boxes, sentence_index
 from copytrace.sketch import Shingled, shingle_text
-
-
-@dataclass(frozen=True)
-class CorpusStats:
-    """What verification knows of the rest of the corpus: how many documents share each
-    fingerprint (templates recur), and how many documents there are (among many, loosely
-    similar passages must keep their figures and names to be rewrites)."""
-
-    fingerprints: FingerprintFrequency
-    documents: int = 2
-
-    @property
-    def large(self) -> bool:
-        """Whether the corpus is large enough for its genres to show."""
-        return self.documents >= LARGE_CORPUS
-
-    @classmethod
-    def none(cls) -> CorpusStats:
-        """Nothing known: two documents compared alone."""
-        return cls(FingerprintFrequency.empty())
-
-
-#: From this many documents on, a corpus is large: its genres show (many city articles, many
-#: match reports), and loosely similar passages are common between unrelated documents.
-LARGE_CORPUS = 1000
-#: Nothing known of other documents.
-NO_STATS = CorpusStats.none()
 
 
 @dataclass(frozen=True)
@@ -71,6 +43,13 @@ class ShingleSet:
     def sentences(self) -> SentenceIndex:
         """The sentence index, built on first use: pairs settled as whole documents need none."""
         return sentence_index(self.shingled.tokens, self.shingled.sentences)
+
+    def side(self) -> AlignSide:
+        """The text as the aligners read it."""
+        t = self.shingled
+        return AlignSide(
+            t.tokens, t.shapes, t.hashes, t.width, self.distinct, self.seeds, self.sentences
+        )
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
@@ -153,75 +132,6 @@ def _coverage(spans: tuple[Span, ...], first: int, last: int, side: str) -> floa
     return min(covered / total, 1.0)
 
 
-@numba.njit(cache=True)
-def _both_aligners(
-    tokens_a: np.ndarray,
-    tokens_b: np.ndarray,
-    ha: np.ndarray,
-    pa: np.ndarray,
-    hb: np.ndarray,
-    pb: np.ndarray,
-    ta: np.ndarray,
-    sa: np.ndarray,
-    fa: np.ndarray,
-    a_by_sentence: np.ndarray,
-    a_entry_first: np.ndarray,
-    a_first: np.ndarray,
-    tb: np.ndarray,
-    sb: np.ndarray,
-    fb: np.ndarray,
-    b_by_sentence: np.ndarray,
-    b_entry_first: np.ndarray,
-    b_first: np.ndarray,
-    shapes_a: np.ndarray,
-    shapes_b: np.ndarray,
-    shingles_a: np.ndarray,
-    width: int,
-    distinct_b: np.ndarray,
-    frequent: np.ndarray,
-    df: np.ndarray,
-    min_df: int,
-    large_corpus: bool,
-    gap: int,
-    min_tokens: int,
-    rewrite_similarity: float,
-    rewrite_min_tokens: int,
-    budget: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Passage pieces and their similarities from both aligners, merged and cut to what is
-    shared (`pieces.refine_boxes`), in one compiled call: the token aligner (seed index
-    arrays) and the sentence aligner (`SentenceIndex.arrays` of each side). Templates and
-    lists are left out.
-
-    The sentence indexes come flat, not as tuples: numba unboxes a tuple of arrays from Python
-    several times slower than the arrays themselves (~6 us a pair). A short passage convinces
-    only when it is (nearly) verbatim: below `rewrite_min_tokens` it must reach
-    `rewrite_similarity`; so must every reworded piece, while verbatim pieces may be shorter
-    (the relation then asks for `min_tokens` of them in all).
-    """
-    verbatim, verbatim_sims = token_boxes(tokens_a, tokens_b, ha, pa, hb, pb, gap, min_tokens)
-    reworded, reworded_sims = reworded_boxes(
-        (ta, sa, fa, a_by_sentence, a_entry_first, a_first),
-        (tb, sb, fb, b_by_sentence, b_entry_first, b_first),
-        tokens_a, tokens_b, min_tokens, budget,
-    )  # fmt: skip
-    boxes = np.concatenate((verbatim, reworded))
-    sims = np.concatenate((verbatim_sims, reworded_sims))
-    length = np.minimum(boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2])
-    keep = (sims >= rewrite_similarity) | (length >= rewrite_min_tokens)
-    merged, _ = merge_boxes_of_aligners(boxes[keep], sims[keep], tokens_a, tokens_b)
-    pieces, piece_sims, verdicts = refine_boxes(
-        merged, tokens_a, tokens_b, shapes_a, shapes_b,
-        shingles_a, width, distinct_b, frequent, df, min_df,
-        rewrite_similarity, rewrite_min_tokens, large_corpus,
-    )  # fmt: skip
-    length = np.minimum(pieces[:, 1] - pieces[:, 0], pieces[:, 3] - pieces[:, 2])
-    keep = (verdicts == KEEP) & (
-        (piece_sims >= rewrite_similarity) | (length >= rewrite_min_tokens)
-    )
-    return pieces[keep], piece_sims[keep]
-
-
 def verify_pair(
     a_id: str,
     a: ShingleSet,
@@ -256,18 +166,10 @@ def verify_pair(
     if rel is not None:
         passages = align_tokens(ta.tokens, tb.tokens, settings, min_tokens, a.seeds, b.seeds)
     else:  # reworded passages escape the token seeds: look sentence by sentence too
-        passages = as_passages(
-            *_both_aligners(
-                ta.tokens, tb.tokens,
-                a.seeds.hashes, a.seeds.positions, b.seeds.hashes, b.seeds.positions,
-                *a.sentences.arrays(), *b.sentences.arrays(),
-                ta.shapes, tb.shapes, ta.hashes, ta.width, b.distinct,
-                corpus.fingerprints.hashes, corpus.fingerprints.df, settings.boilerplate_min_docs,
-                corpus.large,
-                settings.align_gap, min_tokens,
-                settings.rewrite_similarity, settings.rewrite_min_tokens, UPDATE_BUDGET,
-            )
-        )  # fmt: skip
+        params = AlignParams.from_settings(settings)
+        passages = align_passages(a.side(), b.side(), params, corpus)
+        if not passages:
+            return None
         # After refinement a passage's `seeds` count its words copied word for word.
         verbatim = sum(p.seeds for p in passages)
         if verbatim >= settings.passage_min_tokens:

@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from copytrace.engines.verifying import can_fork
+from copytrace.engines.local.verifying import can_fork
 
 #: Progress callback: report("compile", groups done, groups in all).
 Report = Callable[[str, int, int | None], None]
@@ -37,12 +37,15 @@ KERNEL_MODULES = (
     "copytrace.sketch",
     "copytrace.lsh",
     "copytrace.verify",
-    "copytrace.pieces",
     "copytrace.align",
-    "copytrace.sentences",
+    "copytrace.align.boxes",
+    "copytrace.align.token",
+    "copytrace.align.sentence",
+    "copytrace.align.merge",
+    "copytrace.align.pieces",
     "copytrace.cluster",
     "copytrace.boilerplate",
-    "copytrace.engines.tables",
+    "copytrace.engines.local.tables",
 )
 STAMP_NAME = "copytrace-kernels.stamp"
 
@@ -57,9 +60,10 @@ def _words(seed: int, n: int) -> str:
 
 def _compile_scan() -> None:
     """Reading, sketching, candidates and clusters: a tiny scan with copies but no candidate."""
-    from copytrace.engines.local import scan_items
+    from copytrace.engines.local.run import LocalRun
     from copytrace.io.base import Origin
     from copytrace.model import Document
+    from copytrace.pipeline import RunOptions
 
     chrome = "Home | World | Sports | Contact us\nAll rights reserved by the example site."
     docs = []
@@ -70,11 +74,9 @@ def _compile_scan() -> None:
     docs.append(Document("copy", docs[0].text, {"url": "https://example.com/copy"}))
     docs.append(Document("empty", "", {}))
     items = [(Origin(0, "warm-up", "document", i), d) for i, d in enumerate(docs, 1)]
-
-    def on_finish(result: Any, text_of: Callable[[str], str]) -> None:
-        text_of("d1")
-
-    scan_items(items, jobs=1, on_finish=on_finish)
+    with LocalRun(options=RunOptions(jobs=1)) as run:
+        run.run(items)
+        run.text_of("d1")
 
 
 def _compile_text() -> None:
@@ -110,7 +112,7 @@ def _compile_sentence_aligner() -> None:
     """The sentence aligner and its indexes, on made-up token hashes in sentences of 10."""
     import numpy as np
 
-    from copytrace.sentences import sentence_index, sentence_passages
+    from copytrace.align.sentence import sentence_index, sentence_passages
 
     a, b = _tokens(200, 2), _tokens(200, 3)
     sentence = np.arange(200) // 10
@@ -122,7 +124,7 @@ def _compile_merge() -> None:
     """The merge of the two aligners' passages."""
     import numpy as np
 
-    from copytrace.align import Passage, merge_passages
+    from copytrace.align.merge import Passage, merge_passages
 
     tokens = np.arange(40, dtype=np.uint64)
     passages = [Passage(0, 20, 0, 20, 10, 1.0), Passage(10, 30, 10, 30, 10, 0.9)]

@@ -162,6 +162,51 @@ def precision(
     return [Precision(g, r, counts[(g, r)], good[(g, r)]) for g, r in sorted(counts)]
 
 
+def population(matches: Iterable[Mapping[str, object]]) -> Counter[tuple[str, str]]:
+    """Passage matches of a scan per stratum (corpus, relation), pairs across corpora left out:
+    the sizes that weigh each stratum's precision within its group."""
+    out: Counter[tuple[str, str]] = Counter()
+    for m in matches:
+        rel, a, b = str(m["relation"]), str(m["a"]), str(m["b"])
+        if rel in PASSAGE_RELATIONS and corpus_of(a) == corpus_of(b):
+            out[(corpus_of(a), rel)] += 1
+    return out
+
+
+def weighted_precision(
+    judged: Sequence[Judgment],
+    reported: Mapping[tuple[str, str], str],
+    samples: set[str],
+    sizes: Mapping[tuple[str, str], int],
+) -> dict[tuple[str, str], float]:
+    """Precision per (group, relation) as an estimate for the whole output: each corpus's
+    precision on its judged items, weighted by how many matches of that relation the scan
+    reported in that corpus (`sizes`, from `population`). Samples draw the same number from
+    each corpus, so the plain share over-weighs the smaller corpus of a group."""
+    counts: Counter[tuple[str, str]] = Counter()
+    good: Counter[tuple[str, str]] = Counter()
+    for j in judged:
+        rel = reported.get(j.pair)
+        if j.sample not in samples or rel not in PASSAGE_RELATIONS:
+            continue
+        counts[(corpus_of(j.a), rel)] += 1
+        good[(corpus_of(j.a), rel)] += j.verdict == REUSE
+    total: Counter[tuple[str, str]] = Counter()
+    weighted: dict[tuple[str, str], float] = defaultdict(float)
+    for (corpus, rel), n in counts.items():
+        key = (group_of_corpus(corpus), rel)
+        weight = sizes.get((corpus, rel), 0)
+        total[key] += weight
+        weighted[key] += weight * good[(corpus, rel)] / n
+    return {k: weighted[k] / total[k] for k in sorted(weighted) if total[k]}
+
+
+def group_of_corpus(corpus: str) -> str:
+    """The group (news, newsgroups, wikipedia) of a shared corpus's name."""
+    prefix = next(p for p, name in CORPORA.items() if name == corpus)
+    return GROUPS[prefix]
+
+
 @dataclass(frozen=True, slots=True)
 class Recall:
     """Of the pairs judged reuse: how many a scan still reports, and verbatim ones' labels."""

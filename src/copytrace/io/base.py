@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -78,26 +78,35 @@ def count_encoding(counts: dict[str, int], record: Document | BadRecord) -> None
         counts[name] = counts.get(name, 0) + 1
 
 
-class Reader(Protocol):
-    """A streaming source of documents; it never holds the whole input in memory.
+class FileReader:
+    """What every reader of one input path shares: where and how it reads, and its counts.
 
-    A file that cannot be read, or has no records, is one BadRecord naming the file; records
-    decoded from a corrupt compressed file are never yielded.
+    Subclasses yield items from `__iter__` and say how far they are in `bytes_done`.
     """
 
-    path: Path
-    input_index: int
-    total_bytes: int
-    #: Documents read so far, by the encoding they were read in.
-    encodings: dict[str, int]
+    def __init__(self, path: Path, options: ReadOptions | None = None, input_index: int = 0):
+        self.path = path
+        self.options = options or ReadOptions()
+        self.input_index = input_index
+        self.total_bytes = self.size()
+        #: Documents read so far, by the encoding they were read in.
+        self.encodings: dict[str, int] = {}
+        #: Records that are not documents (WARC requests, non-page responses), by reason.
+        self.skipped_records: dict[str, int] = {}
+        #: Files of a directory input that are not documents.
+        self.ignored_files = 0
+
+    def size(self) -> int:
+        """Bytes of input this reader will read (for progress)."""
+        return self.path.stat().st_size
 
     def __iter__(self) -> Iterator[Item]:
         """Yield (origin, Document or BadRecord) in input order."""
-        ...
+        raise NotImplementedError
 
     def bytes_done(self) -> int:
-        """Bytes of the input file(s) consumed so far (for progress)."""
-        ...
+        """Bytes of the input consumed so far (for progress)."""
+        raise NotImplementedError
 
 
 def open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
@@ -232,7 +241,8 @@ def record_to_document(
     record: dict[str, Any], options: ReadOptions, origin: Origin
 ) -> Document | BadRecord:
     """Build a Document from a decoded record (JSON object, CSV row or Parquet row)."""
-    fields = ", ".join(str(k) for k in record)
+    # Names with line breaks or other control characters are shown escaped: one line each.
+    fields = ", ".join(str(k) if str(k).isprintable() else repr(str(k)) for k in record)
     if options.id_field not in record:
         return BadRecord(
             origin,

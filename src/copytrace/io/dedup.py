@@ -17,18 +17,17 @@ import shutil
 import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import zstandard
 
-from copytrace.errors import InputError, OutputError
+from copytrace.errors import InputError
 from copytrace.io.base import Origin, open_binary
-from copytrace.io.inputs import JSONL_SUFFIXES, input_kind
-from copytrace.io.outputs import check_output_path
 from copytrace.io.tabular import csv_encoding, open_csv_text
 from copytrace.io.textdir import DOCUMENT_SUFFIXES, walk_files
-from copytrace.io.warc import WARC_SUFFIXES, warc_record_spans
+from copytrace.io.warc import warc_record_spans
 
 #: (input index, record number) of a record, or (input index, file path) for text files.
 RecordKey = tuple[int, int | str]
@@ -39,83 +38,12 @@ def record_key(origin: Origin) -> RecordKey:
     return (origin.input_index, origin.number if origin.unit else origin.path)
 
 
-def output_kind(inputs: Sequence[Path]) -> str:
-    """The one format of all inputs; dedup writes its output in it."""
-    kinds = {input_kind(p) for p in inputs}
-    kinds = {"textdir" if k in ("text", "html") else k for k in kinds}
-    if len(kinds) != 1:
-        raise InputError(f"dedup needs inputs of one format; got {', '.join(sorted(kinds))}.")
-    return kinds.pop()
-
-
 def _open_output(path: Path, compress: str) -> BinaryIO:
     if compress == "gz":
         return gzip.open(path, "wb")  # type: ignore[return-value]
     if compress == "zst":
         return zstandard.ZstdCompressor().stream_writer(open(path, "wb"))
     return open(path, "wb")
-
-
-def check_dedup_output(inputs: Sequence[Path], output: Path, option: str = "-o") -> str:
-    """The output format of a dedup run; fails before any work when `output` cannot take it.
-
-    Checks the inputs' one format, the output's name (extension) or, for text and HTML files, that
-    it is a new or empty directory, and that it can be written there.
-    """
-    kind = output_kind(inputs)
-    name = output.name.lower()
-    expected = {
-        "jsonl": JSONL_SUFFIXES,
-        "parquet": (".parquet",),
-        "csv": (".csv", ".csv.gz", ".csv.zst"),
-        "warc": WARC_SUFFIXES,
-    }
-    if kind == "textdir":
-        if output.exists() and not output.is_dir():
-            raise InputError(
-                f"{output}: the input is text or HTML files, so the output must be a directory."
-            )
-        if output.is_dir() and any(output.iterdir()):
-            raise OutputError(
-                f"{option} {output}: the directory is not empty; dedup writes a new directory "
-                "(remove it or name another)."
-            )
-    elif not name.endswith(expected[kind]):
-        raise InputError(
-            f"{output}: the input is {kind}, so the output name must end with "
-            f"{' or '.join(expected[kind])}."
-        )
-    check_output_path(output, option, directory=kind == "textdir")
-    return kind
-
-
-def write_deduplicated(
-    inputs: Sequence[Path],
-    output: Path,
-    drop: set[RecordKey],
-    *,
-    into: Path | None = None,
-    encoding: str | None = None,
-) -> int:
-    """Write the records of `inputs` not in `drop` in the format `output` names; return how many
-    were written. They go to `into` (a temporary beside `output`) when given. A whole file is
-    left out when its key (input index, path) is in `drop`; CSV is read in `encoding` (else its
-    detected encoding) and written in the same."""
-    kind = output_kind(inputs)
-    target = into if into is not None else output
-    target.parent.mkdir(parents=True, exist_ok=True)
-    compress = _compression(output)
-    skip = [(i, str(p)) in drop for i, p in enumerate(inputs)]
-    if kind == "jsonl":
-        return _write_jsonl(inputs, target, drop, compress, skip)
-    if kind == "csv":
-        return _write_csv(inputs, target, drop, compress, skip, encoding)
-    if kind == "parquet":
-        return _write_parquet(inputs, target, drop, skip)
-    if kind == "warc":
-        return _write_warc(inputs, target, drop, output.name.lower().endswith(".gz"), skip)
-    target.mkdir(exist_ok=True)
-    return _write_textdir(inputs, target, drop)
 
 
 def _compression(output: Path) -> str:
@@ -319,3 +247,48 @@ def summary_path_for(output: Path) -> Path:
     """Where dedup writes its summary: the output's name without extensions + '.summary.json'."""
     stem = output.name.split(".")[0] or "output"
     return output.with_name(f"{stem}.summary.json")
+
+
+@dataclass(frozen=True, slots=True)
+class DedupJob:
+    """What a dedup writer writes: the inputs' records not in `drop` (nor whole files whose
+    `skip` is set) into `target`, in the format `output`'s name says (its compression too)."""
+
+    inputs: Sequence[Path]
+    target: Path
+    output: Path
+    drop: set[RecordKey]
+    skip: list[bool]
+    encoding: str | None = None
+
+    @property
+    def compress(self) -> str:
+        """'gz', 'zst' or '' by the output's name."""
+        return _compression(self.output)
+
+
+def write_jsonl(job: DedupJob) -> int:
+    """Copy the kept JSON Lines records byte for byte."""
+    return _write_jsonl(job.inputs, job.target, job.drop, job.compress, job.skip)
+
+
+def write_csv(job: DedupJob) -> int:
+    """Copy the kept CSV rows, with the header, in the input's encoding."""
+    return _write_csv(job.inputs, job.target, job.drop, job.compress, job.skip, job.encoding)
+
+
+def write_parquet(job: DedupJob) -> int:
+    """Copy the kept Parquet rows with all their columns."""
+    return _write_parquet(job.inputs, job.target, job.drop, job.skip)
+
+
+def write_warc(job: DedupJob) -> int:
+    """Copy every WARC record but the dropped pages."""
+    gz = job.output.name.lower().endswith(".gz")
+    return _write_warc(job.inputs, job.target, job.drop, gz, job.skip)
+
+
+def write_textdir(job: DedupJob) -> int:
+    """Copy the kept text and HTML files under their relative paths."""
+    job.target.mkdir(exist_ok=True)
+    return _write_textdir(job.inputs, job.target, job.drop)

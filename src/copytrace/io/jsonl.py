@@ -12,6 +12,7 @@ import zstandard
 from copytrace.io.base import (
     EMPTY_FILE,
     BadRecord,
+    FileReader,
     Item,
     Origin,
     ReadOptions,
@@ -33,7 +34,7 @@ def utf8_problem(data: bytes) -> str | None:
     return None
 
 
-class JsonlReader:
+class JsonlReader(FileReader):
     """Streams records from a JSON Lines file (always UTF-8), plain or compressed.
 
     A compressed file is checked whole before its first record is read (see
@@ -41,12 +42,7 @@ class JsonlReader:
     """
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
-        self.path = path
-        self.options = options
-        self.input_index = input_index
-        self.total_bytes = path.stat().st_size
-        #: Records read, by encoding: JSON Lines are UTF-8.
-        self.encodings: dict[str, int] = {}
+        super().__init__(path, options, input_index)
         self._raw: io.BufferedReader | None = None
         self._closed_bytes = 0
 

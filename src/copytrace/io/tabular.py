@@ -15,6 +15,7 @@ import zstandard
 from copytrace.io.base import (
     EMPTY_FILE,
     BadRecord,
+    FileReader,
     Item,
     Origin,
     ReadOptions,
@@ -87,16 +88,11 @@ def _rows(batch: Any) -> list[dict[str, Any] | str]:
     return rows
 
 
-class ParquetReader:
+class ParquetReader(FileReader):
     """Streams rows of a Parquet file; other columns travel along as metadata."""
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
-        self.path = path
-        self.options = options
-        self.input_index = input_index
-        self.total_bytes = path.stat().st_size
-        #: Rows read, by encoding: Parquet strings are UTF-8.
-        self.encodings: dict[str, int] = {}
+        super().__init__(path, options, input_index)
         self._rows_done = 0
         self._rows_total = 1
 
@@ -112,7 +108,7 @@ class ParquetReader:
         self.encodings = {}
         try:
             pf = pq.ParquetFile(self.path)
-        except (pa.ArrowException, OSError) as exc:
+        except (pa.ArrowException, OSError, ValueError) as exc:  # UnicodeDecodeError: a name
             yield file_problem(self.input_index, self.path, f"not a readable Parquet file ({exc}).")
             return
         self._rows_total = pf.metadata.num_rows
@@ -121,7 +117,7 @@ class ParquetReader:
         while True:
             try:
                 batch = next(batches, None)
-            except (pa.ArrowException, OSError) as exc:  # a corrupt row group
+            except (pa.ArrowException, OSError, ValueError) as exc:  # a corrupt row group
                 yield file_problem(
                     self.input_index, self.path, f"cannot read rows after row {row} ({exc})."
                 )
@@ -143,7 +139,7 @@ class ParquetReader:
             yield file_problem(self.input_index, self.path, EMPTY_FILE)
 
 
-class CsvReader:
+class CsvReader(FileReader):
     """Streams rows of a CSV file with a header row, optionally gzip/zstd-compressed.
 
     The file's encoding is `ReadOptions.encoding`, else decided on its first megabyte (see
@@ -151,12 +147,7 @@ class CsvReader:
     """
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
-        self.path = path
-        self.options = options
-        self.input_index = input_index
-        self.total_bytes = path.stat().st_size
-        #: Rows read, by the encoding the file was read in.
-        self.encodings: dict[str, int] = {}
+        super().__init__(path, options, input_index)
         self._raw: io.BufferedReader | None = None
 
     def bytes_done(self) -> int:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from copytrace.io.base import BadRecord, Item, Origin, ReadOptions, count_encoding
+from copytrace.io.base import BadRecord, FileReader, Item, Origin, ReadOptions, count_encoding
 from copytrace.io.encoding import Decoded, bom_encoding, decode_bytes
 from copytrace.io.html import HTML_SUFFIXES, extract_page
 from copytrace.model import Document
@@ -72,22 +72,21 @@ def is_html_file(path: Path) -> bool:
     return path.name.lower().endswith(HTML_SUFFIXES)
 
 
-class TextDirReader:
+class TextDirReader(FileReader):
     """Streams the .txt and .html files of a directory tree; id = path relative to it."""
 
     def __init__(
         self, path: Path, options: ReadOptions | None = None, input_index: int = 0
     ) -> None:
-        self.path = path
-        self.options = options or ReadOptions()
-        self.input_index = input_index
-        #: Documents read, by the encoding they were read in.
-        self.encodings: dict[str, int] = {}
         self.files = walk_files(path)
         self.documents = [f for f in self.files if f.name.lower().endswith(DOCUMENT_SUFFIXES)]
+        super().__init__(path, options, input_index)
         self.ignored_files = len(self.files) - len(self.documents)
-        self.total_bytes = sum(f.stat().st_size for f in self.documents)
         self._done = 0
+
+    def size(self) -> int:
+        """Bytes of the directory's document files."""
+        return sum(f.stat().st_size for f in self.documents)
 
     def bytes_done(self) -> int:
         """Bytes of the files read so far."""
@@ -111,18 +110,13 @@ class TextDirReader:
             yield origin, record
 
 
-class TextFileReader:
+class TextFileReader(FileReader):
     """A single .txt file as one document; id = the file name."""
 
     def __init__(
         self, path: Path, options: ReadOptions | None = None, input_index: int = 0
     ) -> None:
-        self.path = path
-        self.options = options or ReadOptions()
-        self.input_index = input_index
-        self.total_bytes = path.stat().st_size
-        #: Documents read, by the encoding they were read in.
-        self.encodings: dict[str, int] = {}
+        super().__init__(path, options, input_index)
         self._done = 0
 
     def bytes_done(self) -> int:

@@ -20,7 +20,16 @@ import zstandard
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
-from copytrace.io.base import EMPTY_FILE, BadRecord, Item, Origin, count_encoding, file_problem
+from copytrace.io.base import (
+    EMPTY_FILE,
+    BadRecord,
+    FileReader,
+    Item,
+    Origin,
+    ReadOptions,
+    count_encoding,
+    file_problem,
+)
 from copytrace.io.dates import parse_date
 from copytrace.io.html import charset_of_content_type, extract_page
 from copytrace.model import Document
@@ -148,17 +157,13 @@ def _is_html(content_type: str | None, payload_start: bytes) -> bool:
     return payload_start.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(_SNIFF)
 
 
-class WarcReader:
+class WarcReader(FileReader):
     """Streams the HTML response records of a WARC file, plain or gzip-compressed."""
 
-    def __init__(self, path: Path, input_index: int = 0) -> None:
-        self.path = path
-        self.input_index = input_index
-        self.total_bytes = path.stat().st_size
-        #: Records that are not documents, by reason; filled while reading.
-        self.skipped_records: dict[str, int] = {}
-        #: Pages read, by the encoding they were decoded in.
-        self.encodings: dict[str, int] = {}
+    def __init__(
+        self, path: Path, options: ReadOptions | None = None, input_index: int = 0
+    ) -> None:
+        super().__init__(path, options, input_index)
         self._raw: BinaryIO | None = None
         self._closed_bytes = 0
 

@@ -16,11 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copytrace import __version__
+from copytrace._version import __version__
 from copytrace.model import LINKED, SOURCE, Cluster, Match, Relation, Span
 
 if TYPE_CHECKING:
-    from copytrace.engines.local import ScanResult
+    from copytrace.engines.local.run import ScanResult
 
 #: Rows listed in the pairs and clusters tables; the rest are counted, not listed.
 TABLE_LIMIT = 5000
@@ -265,8 +265,8 @@ def render_report(result: ScanResult, text_of: Callable[[str], str], max_pairs: 
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>copytrace report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'{_header(result.summary)}\n<main class="wrap">\n'
-        f"{_overview(result.summary, matches, result.clusters)}\n"
+        f'{_header(dict(result.summary))}\n<main class="wrap">\n'
+        f"{_overview(dict(result.summary), matches, result.clusters)}\n"
         f"{_similarity(matches)}\n{_clusters(result.clusters)}\n"
         f"{_pairs_table(matches, set(shown))}\n"
         f"{_views(matches, shown, text_of)}\n"

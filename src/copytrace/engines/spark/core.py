@@ -24,12 +24,13 @@ from copytrace.boilerplate import (
     blank,
 )
 from copytrace.cluster import UnionFind, choose_source
-from copytrace.engines.corpus import provenance_of
-from copytrace.engines.documents import date_code, date_text
 from copytrace.engines.kernels import ensure_kernels
-from copytrace.engines.local import LARGE_CLUSTER, LISTED, WHOLE_DOCUMENT, jobs_used_for
-from copytrace.engines.verifying import CHUNK_PAIRS, LAG
-from copytrace.engines.views import RELATION_NAMES
+from copytrace.engines.local.corpus import provenance_of
+from copytrace.engines.local.documents import date_code, date_text
+from copytrace.engines.local.run import jobs_used_for
+from copytrace.engines.local.stages import LARGE_CLUSTER, WHOLE_DOCUMENT
+from copytrace.engines.local.verifying import CHUNK_PAIRS, LAG
+from copytrace.engines.local.views import RELATION_NAMES
 from copytrace.errors import (
     BadRecordError,
     CopytraceError,
@@ -41,11 +42,12 @@ from copytrace.errors import (
 from copytrace.io.base import EMPTY_FILE, BadRecord, Origin, ReadOptions, record_to_document
 from copytrace.io.dates import parse_date
 from copytrace.io.dedup import dropped_path_for, summary_path_for
-from copytrace.io.inputs import JSONL_SUFFIXES
+from copytrace.io.formats import JSONL_SUFFIXES
 from copytrace.io.jsonl import utf8_problem
 from copytrace.io.outputs import check_output_path, make_out_dir, remove_if_empty
 from copytrace.lsh import (
     BANDS_PER_PASS,
+    CorpusStats,
     FingerprintFrequency,
     _band_keys,
     choose_banding,
@@ -53,9 +55,10 @@ from copytrace.lsh import (
 )
 from copytrace.messages import message_parts
 from copytrace.model import LINKED, SOURCE, Cluster, Match, Member, Relation, Settings, Span
+from copytrace.pipeline import LISTED
 from copytrace.sketch import _shingle_hashes, seed_mix, shingle_text, sketch_batch
 from copytrace.text import tokenize
-from copytrace.verify import CorpusStats, load_kernels, orient, shingle_set, verify_pair
+from copytrace.verify import load_kernels, orient, shingle_set, verify_pair
 
 __all__ = [
     "BANDS_PER_PASS",

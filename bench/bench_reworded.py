@@ -1,0 +1,267 @@
+"""Reworded candidates (sentence sketches): what they cost, what they find, how they rank.
+
+Run from the repository root, in the virtualenv where copytrace is installed:
+
+    python bench/bench_reworded.py --write-results
+
+1. Cost. Scans bbc_news + reuters21578 + 20newsgroups (about 42,600 documents) with and without
+   `--reworded-candidates true`, alternating the two `--repeat` times (default 3) after a
+   warm-up of each, and reports the medians of wall and CPU seconds (workers included), peak
+   RSS of the scan process and peak PSS with its workers, the matches of each relation, and
+   the pairs and matches only the sentence sketches proposed (summary.json, `passages`).
+2. Calibration (no target). How the sentence keys rank paraphrase pairs: for each pair of the
+   Webis-CPC-11 sample (passages), MRPC (news sentences) and the news genre of STS-benchmark
+   (scored 0-5), the number of sentence keys the two sides share, the word statistics taken
+   from all texts of that data set as a scan of it would. Reported: the share of positive and
+   of negative pairs with at least one shared key (what the path proposes), and the AUC of the
+   shared-key count (the chance that a random paraphrase shares more keys than a random
+   non-paraphrase; ties count half); for STS, the Spearman correlation with the score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from bench_pan import machine_line, versions_line
+from common import TreeMemory, upsert_section
+
+from copytrace.sentence_sketch import sentence_keys, word_stats
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+NEWS = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
+HEADING = "## Reworded candidates: cost on the news corpus and paraphrase ranking"
+RELATIONS = ("exact", "near_duplicate", "contained", "passage_reuse", "rewrite")
+
+
+def run_scan(inputs: list[Path], out: Path, reworded: bool) -> dict[str, float]:
+    """One scan in a child process: wall s, CPU s (workers included), peak RSS and PSS MB, and
+    the counts of its summary.json."""
+    exe = Path(sys.executable).parent / "copytrace"
+    flag = "true" if reworded else "false"
+    cmd = [str(exe), "scan", *map(str, inputs), "--out", str(out), "--quiet"]
+    cmd += ["--reworded-candidates", flag]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(proc.pid)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    tree_peak = sampler.stop()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"scan failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    passages = summary["passages"]
+    row = {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss": usage.ru_maxrss / 1024,
+        "pss": tree_peak / 2**20,
+        "pairs_only": passages.get("pairs_only_from_sentences", 0),
+        "matches_only": passages.get("matches_only_from_sentences", 0),
+    }
+    row.update({r: summary["matches"].get(r, 0) for r in RELATIONS})
+    return row
+
+
+def cost(corpora: Path, repeat: int) -> list[str]:
+    """The cost table's Markdown lines."""
+    inputs = [corpora / f for f in NEWS]
+    runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        for reworded in (False, True):
+            run_scan(inputs, out, reworded)  # warm-up: fills numba's cache
+        for r in range(repeat):
+            for reworded in (False, True) if r % 2 == 0 else (True, False):
+                runs[reworded].append(run_scan(inputs, out, reworded))
+                print(f"run {r + 1} reworded={reworded}: {runs[reworded][-1]}", file=sys.stderr)
+    med = {k: {f: statistics.median(x[f] for x in v) for f in v[0]} for k, v in runs.items()}
+    off, on = med[False], med[True]
+    lines = [
+        "| mode | wall s | CPU s | peak RSS MB | with workers MB (PSS) | "
+        + " | ".join(RELATIONS)
+        + " | pairs only from sentences | their matches |",
+        "|---|--:|--:|--:|--:|" + "--:|" * len(RELATIONS) + "--:|--:|",
+    ]
+    for name, m in (("default", off), ("--reworded-candidates true", on)):
+        lines.append(
+            f"| {name} | {m['wall']:.1f} | {m['cpu']:.1f} | {m['rss']:.0f} | {m['pss']:.0f} | "
+            + " | ".join(f"{m[r]:.0f}" for r in RELATIONS)
+            + f" | {m['pairs_only']:.0f} | {m['matches_only']:.0f} |"
+        )
+    lines += [
+        "",
+        f"Ratios (medians of {repeat} alternating runs): wall {on['wall'] / off['wall']:.2f}x, "
+        f"CPU {on['cpu'] / off['cpu']:.2f}x, peak RSS {on['rss'] / off['rss']:.2f}x, with "
+        f"workers {on['pss'] / off['pss']:.2f}x (targets: time at most 1.3x, memory at most "
+        "1.2x).",
+    ]
+    return lines
+
+
+def shared_keys(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """Sentence keys shared by the two sides of each pair (word statistics of all the texts)."""
+    texts = [t for pair in pairs for t in pair]
+    stats = word_stats(texts)
+    keys, _, offsets = sentence_keys(texts, stats)
+    out = np.empty(len(pairs), dtype=np.int64)
+    for i in range(len(pairs)):
+        a = keys[offsets[2 * i] : offsets[2 * i + 1]]
+        b = keys[offsets[2 * i + 1] : offsets[2 * i + 2]]
+        out[i] = np.intersect1d(a, b).shape[0]
+    return out
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    pos, neg = scores[positive], scores[~positive]
+    ranks = _ranks(np.concatenate((pos, neg)))
+    return float(ranks[: pos.shape[0]].sum() - pos.shape[0] * (pos.shape[0] + 1) / 2) / (
+        pos.shape[0] * neg.shape[0]
+    )
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties given their mean rank."""
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(x.shape[0])
+    sorted_x = x[order]
+    i = 0
+    while i < x.shape[0]:
+        j = i
+        while j + 1 < x.shape[0] and sorted_x[j + 1] == sorted_x[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rank correlation."""
+    return float(np.corrcoef(_ranks(x.astype(float)), _ranks(y.astype(float)))[0, 1])
+
+
+def load_webis(corpora: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Webis-CPC-11 sample: (original, paraphrase) passages and whether judged a paraphrase."""
+    rows = json.loads(
+        (corpora / "webis_cpc11_sample" / "Webis-CPC-11_1000_sample.json").read_text()
+    )
+
+    def joined(sentences: list[dict]) -> str:
+        return " ".join(s["text"] for s in sorted(sentences, key=lambda s: s["sen_nr"]))
+
+    pairs = [(joined(r["original"]), joined(r["paraphrase"])) for r in rows]
+    return pairs, np.array([r["is_paraphrased"] == "Yes" for r in rows])
+
+
+def load_mrpc(corpora: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """MRPC train and test: sentence pairs and their paraphrase labels."""
+    pairs, labels = [], []
+    for name in ("msr_paraphrase_train.txt", "msr_paraphrase_test.txt"):
+        with (corpora / "mrpc" / name).open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(row) == 5 and row[0] in ("0", "1"):
+                    pairs.append((row[3], row[4]))
+                    labels.append(row[0] == "1")
+    return pairs, np.array(labels)
+
+
+def load_sts_news(corpora: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """STS-benchmark, news genre: sentence pairs and their 0-5 similarity scores."""
+    pairs, scores = [], []
+    for name in ("sts-train.csv", "sts-dev.csv", "sts-test.csv"):
+        with (corpora / "sts_benchmark" / name).open(encoding="utf-8") as fh:
+            for line in fh:
+                row = line.rstrip("\n").split("\t")
+                if len(row) >= 7 and row[0] == "main-news":
+                    pairs.append((row[5], row[6]))
+                    scores.append(float(row[4]))
+    return pairs, np.array(scores)
+
+
+def calibration(corpora: Path) -> list[str]:
+    """The calibration table's Markdown lines."""
+    lines = [
+        "| data set | pairs (positive) | positives sharing a key | negatives sharing a key "
+        "| AUC of shared keys | Spearman with score |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name, loader in (("Webis-CPC-11 sample", load_webis), ("MRPC", load_mrpc)):
+        pairs, positive = loader(corpora)
+        shared = shared_keys(pairs)
+        lines.append(
+            f"| {name} | {len(pairs):,} ({int(positive.sum()):,}) "
+            f"| {np.mean(shared[positive] > 0):.2f} | {np.mean(shared[~positive] > 0):.2f} "
+            f"| {auc(shared, positive):.3f} | – |"
+        )
+    pairs, scores = load_sts_news(corpora)
+    shared = shared_keys(pairs)
+    positive = scores >= 4.0
+    lines.append(
+        f"| STS-benchmark news (positive: score ≥ 4) | {len(pairs):,} ({int(positive.sum()):,}) "
+        f"| {np.mean(shared[positive] > 0):.2f} | {np.mean(shared[~positive] > 0):.2f} "
+        f"| {auc(shared, positive):.3f} | {spearman(shared, scores):.3f} |"
+    )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure, print and optionally record."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=CORPORA)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-cost", action="store_true", help="calibration only")
+    parser.add_argument("--write-results", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.corpora.is_dir():
+        print(f"Error: corpora not found at {args.corpora} (use --corpora).", file=sys.stderr)
+        return 1
+    load = os.getloadavg()
+    section = [
+        HEADING,
+        "",
+        "- Command: `python bench/bench_reworded.py"
+        + (" --skip-cost" if args.skip_cost else "")
+        + (f" --repeat {args.repeat}" if args.repeat != 3 else "")
+        + " --write-results`",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average at the start {load[0]:.1f}",
+        f"- Machine: {machine_line()}",
+        f"- Versions: {versions_line()}",
+        "",
+    ]
+    if not args.skip_cost:
+        section += [
+            "Cost on the news corpus (" + ", ".join(NEWS) + "):",
+            "",
+            *cost(args.corpora, args.repeat),
+            "",
+        ]
+    section += [
+        "How sentence keys rank paraphrase pairs (a pair of documents sharing a key is a "
+        "candidate; no target):",
+        "",
+        *calibration(args.corpora),
+        "",
+    ]
+    text = "\n".join(section)
+    print(text)
+    if args.write_results:
+        upsert_section(HEADING, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

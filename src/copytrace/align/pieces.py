@@ -1,0 +1,427 @@
+"""Passages cut to what the two texts share: verbatim pieces, tight edges, templates told apart.
+
+The aligners find regions that correspond; they do not say which words of them are shared. A
+reply that quotes three paragraphs of a post with its own lines in between, or a copy with a
+clause inserted, is aligned as one region whose token similarity is lowered by text that was
+never copied. Here each passage is aligned word by word (longest common subsequence of its two
+token sequences); its runs of MIN_RUN or more words in the same order on both sides are cut
+into pieces wherever a side has BREAK_GAP tokens or more between runs (the reply's own lines
+between quoted ones). Smaller differences stay inside a
+piece: what one side has more than the other there (an inserted clause, a deleted word) is
+left out of the piece's similarity, while substitutions (a synonym, a changed figure) count,
+so a verbatim quote with an interjection is verbatim and a spun copy is reworded. Each piece
+starts and ends on a shared word. A passage whose shared words in order are not mostly nearly
+verbatim pieces (a reworded passage), or whose words are mostly reordered (shuffled
+sentences), stays whole, as its aligner found it (a reworded sentence may begin and end with
+other words), with the Dice coefficient of its token multisets as its similarity.
+
+Each piece or passage is then checked for what is not reuse: a *template* (the same sentence
+frame around other figures and names: each side has figures or names the other lacks) and a
+*list* (mostly capitalized words on both sides: a team sheet, a cast list). A template's frame
+must recur: most of the fingerprints the two sides share are found in at least `min_df`
+documents of the corpus (an offering notice, a census paragraph), or it is the same word for
+word around several other figures on each side (a weekly table of other figures). Rewrites and
+reprints keep the figures and names of what they copy, templates swap exactly those; but a
+plagiarist may swap names too, and a reworded passage two documents alone share is never taken
+for a template (so `compare`, which knows no corpus, calls only such tables templates).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from copytrace.align.boxes import multiset_dice
+from copytrace.text import CAPITAL, FIGURE_PART, NAME, NUMBER, SHOUTED, mix64
+
+#: Largest passage (tokens of A x tokens of B) aligned word by word; larger ones stay whole.
+MAX_CELLS = 4_000_000
+#: A piece ends where a side has this many tokens in a row that the other lacks.
+BREAK_GAP = 16
+#: Pieces are made of runs of at least this many words in the same order on both sides.
+MIN_RUN = 3
+#: Pieces of fewer shared words are dropped.
+MIN_PIECE = 6
+#: A passage is cut into pieces only when its nearly verbatim pieces (Dice at least
+#: VERBATIM_PIECE) hold this share of its shared words in order ...
+MIN_KEPT_SHARE = 0.5
+VERBATIM_PIECE = 0.9
+#: ... and its words are not mostly reordered: its Dice as bags of words exceeds the Dice of
+#: its shared words in order by less than this. Otherwise it stays whole: a reworded passage,
+#: or a copy with its sentences shuffled.
+MAX_REORDERING = 0.15
+#: A passage whose tokens are capitalized (names, initials) in at least this share on both
+#: sides is a list.
+LIST_NAME_SHARE = 0.6
+#: A region with at least this share of words in capitals is written in capitals: not a list,
+#: and its names are not told by their case.
+SHOUTED_SHARE = 0.5
+#: Dice of the words other than figures and names at which a frame is the same; around the
+#: same frame, this many figures on each side that the other lacks make a report of other
+#: figures, where an updated copy changes one or two.
+SAME_FRAME = 0.9
+OTHER_FIGURES = 3
+#: A frame recurs when at least this share of the passage's shared fingerprints whose document
+#: frequency is known are in `min_df` documents or more, and there are at least RECURRING_MIN.
+RECURRING_SHARE = 0.5
+RECURRING_MIN = 3
+#: In a large corpus, a reworded passage (below VERBATIM_PIECE) whose figures and names agree
+#: less than this (Dice, with at least TOPIC_MIN_CONTENT of them on each side) is two texts on
+#: one topic, not a rewrite: among many documents of one genre, loosely similar sentences are
+#: common, while a rewrite keeps the specific facts of what it rewords.
+TOPIC_CONTENT_DICE = 0.5
+TOPIC_MIN_CONTENT = 4
+#: ... and so is one whose words are in runs of MIN_RUN or more in the same order on both sides
+#: less than this share: a rewrite keeps some of its source's phrasing, while texts written
+#: apart share single words and names.
+TOPIC_MIN_ANCHORED = 0.1
+#: A piece shorter than this many words whose shared fingerprints recur (at least
+#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN) is a stock phrase of the
+#: corpus: a rating formula, a contact line, a citation lead-in written into many documents.
+#: Longer recurring passages (a wire paragraph reprinted on many sites) are still reuse.
+STOCK_MAX_WORDS = 40
+STOCK_SHARE = 0.75
+#: Verdicts of `refine_boxes`.
+KEEP, TEMPLATE, LIST, TOPIC, STOCK = 0, 1, 2, 3, 4
+
+
+@numba.njit(cache=True)
+def lcs_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of a longest common subsequence of two token sequences, in order."""
+    n, m = a.shape[0], b.shape[0]
+    back = np.empty((n + 1, m + 1), dtype=np.uint8)  # 0: match, 1: skip a token of a, 2: of b
+    prev = np.zeros(m + 1, dtype=np.int32)
+    cur = np.zeros(m + 1, dtype=np.int32)
+    for i in range(1, n + 1):
+        cur[0] = 0
+        ai = a[i - 1]
+        for j in range(1, m + 1):
+            if ai == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                back[i, j] = 0
+            elif prev[j] >= cur[j - 1]:
+                cur[j] = prev[j]
+                back[i, j] = 1
+            else:
+                cur[j] = cur[j - 1]
+                back[i, j] = 2
+        prev, cur = cur, prev
+    length = prev[m]
+    ia = np.empty(length, dtype=np.int64)
+    ib = np.empty(length, dtype=np.int64)
+    i, j, k = n, m, length
+    while i > 0 and j > 0:
+        step = back[i, j]
+        if step == 0:
+            k -= 1
+            ia[k] = i - 1
+            ib[k] = j - 1
+            i -= 1
+            j -= 1
+        elif step == 1:
+            i -= 1
+        else:
+            j -= 1
+    return ia, ib
+
+
+@numba.njit(cache=True)
+def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The matches of an alignment that lie in runs of at least MIN_RUN consecutive ones: a
+    common word matched alone between two unrelated replies anchors nothing."""
+    keep = np.zeros(ia.shape[0], dtype=np.bool_)
+    start = 0
+    for k in range(1, ia.shape[0] + 1):
+        if k < ia.shape[0] and ia[k] == ia[k - 1] + 1 and ib[k] == ib[k - 1] + 1:
+            continue
+        if k - start >= MIN_RUN:
+            keep[start:k] = True
+        start = k
+    return ia[keep], ib[keep]
+
+
+@numba.njit(cache=True)
+def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment, cut
+    at gaps of BREAK_GAP tokens; unpaired words are what one side has more than the other in
+    the gaps inside the piece. Pieces of fewer than MIN_PIECE shared words are left out."""
+    out = np.empty((ia.shape[0], 4), dtype=np.int64)
+    n = 0
+    start = 0
+    unpaired = 0
+    for k in range(1, ia.shape[0] + 1):
+        if k < ia.shape[0]:
+            ga = ia[k] - ia[k - 1] - 1
+            gb = ib[k] - ib[k - 1] - 1
+            if max(ga, gb) < BREAK_GAP:
+                unpaired += abs(ga - gb)
+                continue
+        if k - start >= MIN_PIECE:
+            out[n, 0] = start
+            out[n, 1] = k
+            out[n, 2] = k - start
+            out[n, 3] = unpaired
+            n += 1
+        start = k
+        unpaired = 0
+    return out[:n]
+
+
+@numba.njit(cache=True)
+def _joined(cuts: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """All pieces as one: from the first piece's start to the last piece's end, with what one
+    side has more than the other in the gaps between them unpaired."""
+    out = np.empty((1, 4), dtype=np.int64)
+    out[0, 0] = cuts[0, 0]
+    out[0, 1] = cuts[-1, 1]
+    out[0, 2] = cuts[:, 2].sum()
+    out[0, 3] = cuts[:, 3].sum()
+    for k in range(1, cuts.shape[0]):
+        ga = ia[cuts[k, 0]] - ia[cuts[k - 1, 1] - 1] - 1
+        gb = ib[cuts[k, 0]] - ib[cuts[k - 1, 1] - 1] - 1
+        out[0, 3] += abs(ga - gb)
+    return out
+
+
+@numba.njit(cache=True)
+def _piece_similarity(ta: np.ndarray, tb: np.ndarray, unpaired: int) -> float:
+    """Dice of two regions' token multisets, leaving out the unpaired words of their gaps."""
+    dice = multiset_dice(ta, tb)
+    total = ta.shape[0] + tb.shape[0]
+    if total - unpaired <= 0:
+        return dice
+    return min(1.0, dice * total / (total - unpaired))
+
+
+@numba.njit(cache=True)
+def _similarities(
+    cuts: np.ndarray, ia: np.ndarray, ib: np.ndarray, ta: np.ndarray, tb: np.ndarray
+) -> np.ndarray:
+    """The similarity of each piece (`_piece_similarity`)."""
+    out = np.empty(cuts.shape[0])
+    for k in range(cuts.shape[0]):
+        pa0, pa1 = ia[cuts[k, 0]], ia[cuts[k, 1] - 1] + 1
+        pb0, pb1 = ib[cuts[k, 0]], ib[cuts[k, 1] - 1] + 1
+        out[k] = _piece_similarity(ta[pa0:pa1], tb[pb0:pb1], cuts[k, 3])
+    return out
+
+
+@numba.njit(cache=True)
+def _recurs(
+    shingles_a: np.ndarray,
+    distinct_b: np.ndarray,
+    frequent: np.ndarray,
+    df: np.ndarray,
+    min_df: int,
+) -> tuple[int, int]:
+    """Of the shingles of a region of A that B shares: how many are fingerprints whose
+    document frequency is known, and how many of those are in `min_df` documents or more."""
+    if frequent.shape[0] == 0:
+        return 0, 0
+    known = 0
+    common = 0
+    for h in shingles_a:
+        k = np.searchsorted(distinct_b, h)
+        if k == distinct_b.shape[0] or distinct_b[k] != h:
+            continue
+        k = np.searchsorted(frequent, h)
+        if k < frequent.shape[0] and frequent[k] == h:
+            known += 1
+            common += df[k] >= min_df
+    return known, common
+
+
+@numba.njit(cache=True)
+def _figures(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+    """One key per figure of a region: a figure written as several tokens ("412.5", "3,400")
+    is one key, so that an updated decimal counts as one other figure, not two."""
+    out = np.empty(tokens.shape[0], dtype=np.uint64)
+    n = 0
+    for k in range(tokens.shape[0]):
+        if shapes[k] & FIGURE_PART and n > 0:
+            out[n - 1] = mix64(out[n - 1] ^ tokens[k])
+        elif shapes[k] & NUMBER:
+            out[n] = tokens[k]
+            n += 1
+    return out[:n]
+
+
+@numba.njit(cache=True)
+def _verdict(
+    ta: np.ndarray,
+    sa: np.ndarray,
+    tb: np.ndarray,
+    sb: np.ndarray,
+    recurring: bool,
+    reworded_topic: bool,
+) -> int:
+    """KEEP, TEMPLATE, LIST or TOPIC for two aligned regions (tokens and shapes of each), given
+    whether their shared frame recurs across the corpus and whether, being reworded in a large
+    corpus, they must keep their figures and names (see the module's docstring)."""
+    if ta.shape[0] == 0 or tb.shape[0] == 0:
+        return KEEP
+    # Text written in capitals (a telex, a shouted post) has no names to tell by their case.
+    shouted_a = np.sum((sa & SHOUTED) != 0) >= SHOUTED_SHARE * ta.shape[0]
+    shouted_b = np.sum((sb & SHOUTED) != 0) >= SHOUTED_SHARE * tb.shape[0]
+    names_a = np.sum((sa & CAPITAL) != 0) / ta.shape[0]
+    names_b = np.sum((sb & CAPITAL) != 0) / tb.shape[0]
+    if (
+        names_a >= LIST_NAME_SHARE
+        and names_b >= LIST_NAME_SHARE
+        and not shouted_a
+        and not shouted_b
+    ):
+        return LIST
+    # A word is content in both regions when it is a figure or a name in either (a name that
+    # starts a sentence on one side is still a name).
+    words = set(ta[(sa & (NUMBER | (0 if shouted_a else NAME))) != 0])
+    for w in tb[(sb & (NUMBER | (0 if shouted_b else NAME))) != 0]:
+        words.add(w)
+    content_a = np.array([w in words for w in ta])
+    content_b = np.array([w in words for w in tb])
+    ca, cb = ta[content_a], tb[content_b]
+    if ca.shape[0] == 0 or cb.shape[0] == 0:
+        return KEEP
+    content = multiset_dice(ca, cb)
+    if (
+        reworded_topic
+        and min(ca.shape[0], cb.shape[0]) >= TOPIC_MIN_CONTENT
+        and content < TOPIC_CONTENT_DICE
+    ):
+        return TOPIC
+    common = content * (ca.shape[0] + cb.shape[0]) / 2.0
+    # Figures or names swapped for others: each side has some the other lacks ...
+    if ca.shape[0] - common < 0.5 or cb.shape[0] - common < 0.5:
+        return KEEP
+    # ... around a frame that recurs in the corpus, or that is the same word for word around
+    # several other figures on each side (a report of other figures: a rate table, a weekly
+    # notice whose frame is only a few documents old).
+    if recurring:
+        return TEMPLATE
+    fa, fb = ta[~content_a], tb[~content_b]
+    if fa.shape[0] == 0 or fb.shape[0] == 0 or multiset_dice(fa, fb) < SAME_FRAME:
+        return KEEP
+    na, nb = _figures(ta, sa), _figures(tb, sb)
+    if na.shape[0] == 0 or nb.shape[0] == 0:
+        return KEEP
+    shared = multiset_dice(na, nb) * (na.shape[0] + nb.shape[0]) / 2.0
+    if min(na.shape[0], nb.shape[0]) - shared >= OTHER_FIGURES:
+        return TEMPLATE
+    return KEEP
+
+
+@numba.njit(cache=True)
+def refine_boxes(
+    boxes: np.ndarray,
+    tokens_a: np.ndarray,
+    tokens_b: np.ndarray,
+    shapes_a: np.ndarray,
+    shapes_b: np.ndarray,
+    shingles_a: np.ndarray,
+    width: int,
+    distinct_b: np.ndarray,
+    frequent: np.ndarray,
+    df: np.ndarray,
+    min_df: int,
+    rewrite_similarity: float,
+    rewrite_min_tokens: int,
+    large_corpus: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Passage boxes [a0, a1, b0, b1, seeds] (token positions) cut into pieces with tight
+    edges: the pieces [a0, a1, b0, b1, verbatim words], their similarities (Dice of their
+    token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC,
+    STOCK), in A's order of the boxes. Verbatim words are the shared words of the pieces at least
+    `rewrite_similarity` similar that the piece holds.
+
+    `shingles_a` are A's shingle hashes by position (shingles of `width` tokens), `distinct_b`
+    B's sorted distinct ones, and `frequent`/`df` the corpus's shared fingerprints and their
+    document frequencies (`lsh.FingerprintFrequency`). A passage with a reworded piece (below
+    `rewrite_similarity`, of `rewrite_min_tokens` words) stays one piece.
+    """
+    out = np.empty((0, 5), dtype=np.int64)
+    sims = np.empty(0)
+    verdicts = np.empty(0, dtype=np.int64)
+    for r in range(boxes.shape[0]):
+        a0, a1, b0, b1 = boxes[r, 0], boxes[r, 1], boxes[r, 2], boxes[r, 3]
+        ta, tb = tokens_a[a0:a1], tokens_b[b0:b1]
+        cuts = np.empty((0, 4), dtype=np.int64)
+        ia = np.empty(0, dtype=np.int64)
+        ib = np.empty(0, dtype=np.int64)
+        shared = 0
+        reordered = True
+        anchored_share = 1.0  # of the words of a passage kept whole, those in runs in order
+        if (a1 - a0) * (b1 - b0) <= MAX_CELLS:  # a larger passage stays whole
+            ia, ib = lcs_pairs(ta, tb)
+            shared = ia.shape[0]
+            in_order = 2.0 * shared / (ta.shape[0] + tb.shape[0])
+            reordered = multiset_dice(ta, tb) - in_order >= MAX_REORDERING
+            ia, ib = _anchored(ia, ib)
+            anchored_share = 2.0 * ia.shape[0] / (ta.shape[0] + tb.shape[0])
+            cuts = _pieces(ia, ib)
+        piece_sims = _similarities(cuts, ia, ib, ta, tb)
+        verbatim = 0
+        verbatim_words = np.zeros(cuts.shape[0], dtype=np.int64)
+        reworded = False
+        for k in range(cuts.shape[0]):
+            if piece_sims[k] >= VERBATIM_PIECE:
+                verbatim += cuts[k, 2]
+            if piece_sims[k] >= rewrite_similarity:
+                verbatim_words[k] = cuts[k, 2]
+            else:
+                first, last = cuts[k, 0], cuts[k, 1] - 1
+                length = min(ia[last] - ia[first], ib[last] - ib[first]) + 1
+                reworded |= length >= rewrite_min_tokens
+        if reordered or cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * shared:
+            # The passage stays whole: reworded, its first and last words may be any. Its
+            # verbatim pieces, if any, still count as verbatim words.
+            found = boxes[r : r + 1].copy()
+            found_sims = np.empty(1)
+            found_sims[0] = multiset_dice(ta, tb)
+            whole = found_sims[0] >= rewrite_similarity
+            found[0, 4] = (a1 - a0) if whole else verbatim_words.sum()
+            found_anchored = np.full(1, anchored_share)
+        else:
+            if reworded and cuts.shape[0] > 1:
+                # A reworded passage that keeps some sentences word for word, or leaves some
+                # out, is one passage: one span, whose verbatim pieces still count as such.
+                words = verbatim_words.sum()
+                cuts = _joined(cuts, ia, ib)
+                piece_sims = _similarities(cuts, ia, ib, ta, tb)
+                if piece_sims[0] >= rewrite_similarity:  # verbatim but for insertions
+                    words = cuts[0, 2]
+                verbatim_words = np.full(1, words, dtype=np.int64)
+            found = np.empty((cuts.shape[0], 5), dtype=np.int64)
+            for k in range(cuts.shape[0]):
+                first, last = cuts[k, 0], cuts[k, 1] - 1
+                found[k, 0] = a0 + ia[first]
+                found[k, 1] = a0 + ia[last] + 1
+                found[k, 2] = b0 + ib[first]
+                found[k, 3] = b0 + ib[last] + 1
+                found[k, 4] = verbatim_words[k]
+            found_sims = piece_sims
+            found_anchored = np.ones(found.shape[0])
+        found_verdicts = np.empty(found.shape[0], dtype=np.int64)
+        for k in range(found.shape[0]):
+            pa0, pa1, pb0, pb1 = found[k, 0], found[k, 1], found[k, 2], found[k, 3]
+            inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
+            known, common = _recurs(inside, distinct_b, frequent, df, min_df)
+            recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
+            if pa1 - pa0 < STOCK_MAX_WORDS and recurring and common >= STOCK_SHARE * known:
+                found_verdicts[k] = STOCK
+                continue
+            reworded_piece = large_corpus and found_sims[k] < VERBATIM_PIECE
+            if reworded_piece and found_anchored[k] < TOPIC_MIN_ANCHORED:
+                found_verdicts[k] = TOPIC
+                continue
+            found_verdicts[k] = _verdict(
+                tokens_a[pa0:pa1],
+                shapes_a[pa0:pa1],
+                tokens_b[pb0:pb1],
+                shapes_b[pb0:pb1],
+                recurring,
+                large_corpus and found_sims[k] < VERBATIM_PIECE,
+            )
+        out = np.concatenate((out, found))
+        sims = np.concatenate((sims, found_sims))
+        verdicts = np.concatenate((verdicts, found_verdicts))
+    return out, sims, verdicts

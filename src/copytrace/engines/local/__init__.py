@@ -1,0 +1,1 @@
+"""The local engine: the whole pipeline on one machine, all cores, bounded memory."""

@@ -1,0 +1,299 @@
+"""Reading and sketching a corpus: every record accounted for, compact sketches kept.
+
+Records stream in; each document's facts go to a columnar DocumentTable and its text to the
+temporary TextStore. Sketching then rereads the texts in batches and keeps per document only its
+exact hash, counts and a pointer to the first document with the same normalized text; signatures
+and passage fingerprints are kept once per distinct text.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from copytrace.boilerplate import BoilerplateFinder, Provenance, blank
+from copytrace.engines.local.documents import DocumentTable
+from copytrace.engines.local.store import TextStore
+from copytrace.engines.local.tables import EMPTY_SLOT, first_exact, rehash_exact, table_size
+from copytrace.errors import BadRecordError
+from copytrace.io.base import BadRecord, Origin
+from copytrace.io.dates import parse_date
+from copytrace.messages import MessageParts, message_parts
+from copytrace.model import Document, Settings
+from copytrace.pipeline import ChromeCounts, OnError
+from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys, word_stats
+from copytrace.sketch import sketch_batch
+from copytrace.urls import host_of as url_host
+
+#: Documents checked for duplicate ids in one call of the table kernel.
+PENDING_DOCS = 1024
+PENDING_BYTES = 1 << 20
+#: A sketch batch; its transient arrays take about 10 bytes per byte of text, so batches stay
+#: small while still giving every thread hundreds of documents.
+BATCH_DOCS = 4096
+BATCH_BYTES = 1 << 20
+
+
+def provenance_of(
+    meta: dict[str, Any], post: MessageParts | None, origin_field: str | None
+) -> Provenance:
+    """A document's host (metadata) and author (`origin_field` metadata, else a post's From)."""
+    author = None
+    if origin_field:
+        value = meta.get(origin_field)
+        author = str(value).strip().lower() or None if value is not None else None
+    elif post is not None:
+        author = post.author
+    return Provenance(host_of(meta), author)
+
+
+def host_of(meta: dict[str, Any]) -> str | None:
+    """The document's host: its `host` metadata, else the host of its `url`, else None."""
+    host = meta.get("host")
+    if isinstance(host, str) and host:
+        return host.lower()
+    return url_host(meta.get("url"))
+
+
+@dataclass(slots=True)
+class CorpusSketches:
+    """The sketches the engine keeps, compactly.
+
+    Per document: exact hash, `rep` (the first document with the same normalized text, itself
+    if none), token and shingle counts, text span. Per distinct non-empty document only (row r
+    belongs to document `sig_doc[r]`): its signature as 32-bit values, the number of its
+    passage fingerprints, whose hashes follow each other in `fp_hash` row by row (positions are
+    not kept: alignment recomputes them), and likewise its sentence keys (`sentence_sketch`) in
+    `sk_hash`, with the number of each key's sentence in `sk_sentence`. Signatures and
+    fingerprints are the bulk; `release` frees them once their candidates are found.
+    """
+
+    exact: np.ndarray
+    rep: np.ndarray
+    n_tokens: np.ndarray
+    n_shingles: np.ndarray
+    text_span: np.ndarray
+    sig_doc: np.ndarray
+    signatures: np.ndarray
+    fp_hash: np.ndarray
+    fp_count: np.ndarray
+    sk_hash: np.ndarray
+    sk_sentence: np.ndarray
+    sk_count: np.ndarray
+
+    def fp_doc(self) -> np.ndarray:
+        """The document of each fingerprint (made on demand: 4 bytes a fingerprint)."""
+        return np.repeat(self.sig_doc, self.fp_count)
+
+    def sk_doc(self) -> np.ndarray:
+        """The document of each sentence key (made on demand; none without sentence keys)."""
+        if self.sk_count.shape[0] == 0:
+            return np.empty(0, dtype=np.int32)
+        return np.repeat(self.sig_doc, self.sk_count)
+
+    def release(self, *names: str) -> None:
+        """Replace the named arrays by empty ones, so their memory goes back."""
+        for name in names:
+            old = getattr(self, name)
+            setattr(self, name, np.empty((0, *old.shape[1:]), dtype=old.dtype))
+
+
+class Corpus:
+    """Facts kept per document while streaming; texts go to disk, then sketches are made."""
+
+    def __init__(self, settings: Settings, store: TextStore, on_error: OnError) -> None:
+        self.settings = settings
+        self.store = store
+        self.on_error = on_error
+        self.docs = DocumentTable()
+        self.skipped: list[BadRecord] = []
+        self.records = 0
+        self.boilerplate = BoilerplateFinder(settings.boilerplate_min_docs)
+        self.chrome = ChromeCounts(enabled=not settings.keep_boilerplate)
+        # Per document: a key of the thread of a post (its Subject without "Re:"), else 0.
+        # Fingerprint frequencies count a thread once: replies quoting a post are one thread.
+        self.threads = array("q")
+        # The blanked character ranges of every document, found once while sketching and
+        # reused by verification: document i's are _blank_runs[2 * _blank_first[i]:...].
+        self._blank_runs = array("q")
+        self._blank_first = array("q", [0])
+        self._pending: list[tuple[Origin, Document]] = []
+        self._pending_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def skip(self, bad: BadRecord) -> None:
+        """Fail on a bad record, or list it as skipped."""
+        if self.on_error == "fail":
+            raise BadRecordError(bad.message())
+        self.skipped.append(bad)
+
+    def add(self, origin: Origin, record: Document | BadRecord) -> None:
+        """Take one record; documents wait in a small batch for the duplicate-id check."""
+        self.records += 1
+        if isinstance(record, BadRecord):
+            self.flush()  # earlier records first, so problems are reported in input order
+            self.skip(record)
+            return
+        self._pending.append((origin, record))
+        self._pending_bytes += len(record.text)
+        if len(self._pending) >= PENDING_DOCS or self._pending_bytes >= PENDING_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Check the waiting documents' ids, then store the new documents in order."""
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        if not pending:
+            return
+        first = self.docs.claim_ids([doc.id for _, doc in pending])
+        for (origin, doc), earlier in zip(pending, first, strict=True):
+            if earlier >= 0:
+                where = self.docs.origin(earlier)
+                self.skip(BadRecord(origin, f'duplicate id "{doc.id}" (first at {where}).'))
+                continue
+            parts = None if self.settings.keep_boilerplate else message_parts(doc.text)
+            provenance = provenance_of(doc.meta, parts, self.settings.origin_field)
+            self.docs.add_facts(origin, parse_date(doc.meta.get("date")), provenance)
+            thread = None if parts is None else parts.thread
+            self.threads.append(0 if thread is None else (hash(thread) & 0x7FFFFFFFFFFFFFFF) or 1)
+            self.store.add(doc.text)
+            if not self.settings.keep_boilerplate:
+                self.boilerplate.add(provenance, doc.text, post=parts is not None)
+
+    def sketch_text(self, i: int) -> str:
+        """Document i's text as sketched: boilerplate lines blanked, offsets unchanged."""
+        text = self.store.get(i)
+        lo, hi = self._blank_first[i], self._blank_first[i + 1]
+        runs = self._blank_runs[2 * lo : 2 * hi]
+        return blank(text, list(zip(runs[::2], runs[1::2], strict=True)))
+
+    def sketches(self) -> CorpusSketches:
+        """Sketch every document (second pass, from the store), in input order."""
+        self.flush()
+        self.docs.compact()
+        self.boilerplate.finish()
+        self.chrome.lines_marked = self.boilerplate.n_marked
+        words = self._word_stats() if self._sentence_keys_wanted else None
+        builder = _SketchBuilder(len(self.docs), self.settings, words)
+        batch: list[str] = []
+        size = 0
+        for i in range(len(self.docs)):
+            batch.append(self.store.get(i))
+            size += len(batch[-1])
+            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES or i == len(self.docs) - 1:
+                builder.add(self._masked(batch, i + 1 - len(batch)))
+                batch, size = [], 0
+        return builder.finish()
+
+    @property
+    def _sentence_keys_wanted(self) -> bool:
+        return self.settings.passages and self.settings.reworded_candidates
+
+    def _word_stats(self) -> WordStats:
+        """How common words are, from up to WORD_SAMPLE documents spread over the corpus."""
+        n = len(self.docs)
+        step = max(1, n // WORD_SAMPLE)
+        return word_stats([self.store.get(i) for i in range(0, n, step)])
+
+    def _masked(self, texts: list[str], first: int) -> list[str]:
+        """Texts of documents first, first + 1, ... with their boilerplate lines blanked."""
+        if self.settings.keep_boilerplate:
+            self._blank_first.extend([self._blank_first[-1]] * len(texts))
+            return texts
+        provenances = [self.docs.provenance(i) for i in range(first, first + len(texts))]
+        out = []
+        for text, found in zip(
+            texts, self.boilerplate.blanks_many(provenances, texts), strict=True
+        ):
+            out.append(blank(text, found.runs))
+            self._blank_runs.extend(chain.from_iterable(found.runs))
+            self._blank_first.append(self._blank_first[-1] + len(found.runs))
+            self.chrome.add(found)
+        return out
+
+
+class _SketchBuilder:
+    """Collects batch sketches into per-document columns and per-distinct-text arrays."""
+
+    def __init__(self, n: int, settings: Settings, words: WordStats | None = None) -> None:
+        self.settings = settings
+        self.words = words  # how common words are, when sentence keys are wanted
+        self.done = 0
+        self.exact = np.zeros((n, 2), dtype=np.uint64)
+        self.rep = np.arange(n, dtype=np.int32)
+        self.n_tokens = np.zeros(n, dtype=np.int32)
+        self.n_shingles = np.zeros(n, dtype=np.int32)
+        self.text_span = np.zeros((n, 2), dtype=np.int64)
+        # Sized for the distinct texts seen so far, not for every document: copies add nothing.
+        self._table = np.full(table_size(0), EMPTY_SLOT, dtype=np.int32)
+        self._distinct = 0
+        # Arrays that grow in place (realloc), so that growing never holds two copies.
+        self.sig_doc = array("i")
+        self.signatures = array("I")
+        self.fp_hash = array("Q")
+        self.fp_count = array("i")
+        self.sk_hash = array("Q")
+        self.sk_sentence = array("i")
+        self.sk_count = array("i")
+
+    def add(self, texts: list[str]) -> None:
+        """Sketch the next batch of documents.
+
+        An exact copy of an earlier document keeps only its exact hash and a pointer to that
+        document: its signature and fingerprints would repeat the earlier ones, so a story
+        printed a thousand times costs little more memory than one.
+        """
+        sk = sketch_batch(texts, self.settings)
+        first, n = self.done, len(texts)
+        rows = slice(first, first + n)
+        self.exact[rows] = sk.exact
+        self.n_tokens[rows] = sk.n_tokens
+        self.n_shingles[rows] = sk.n_shingles
+        self.text_span[rows] = sk.text_span
+        rep = self.rep[rows]
+        if 2 * (self._distinct + n) > self._table.shape[0]:
+            table = np.full(table_size(self._distinct + n), EMPTY_SLOT, dtype=np.int32)
+            rehash_exact(self._table, table, self.exact)
+            self._table = table
+        self._distinct += first_exact(self._table, self.exact, self.n_tokens, first, rep)
+        unique = (rep == np.arange(first, first + n)) & (sk.n_tokens > 0)
+        keep = np.flatnonzero(unique)
+        self.sig_doc.frombytes((keep + first).astype(np.int32).view(np.uint8).data)
+        # Low 32 bits of each value: half the memory, and still a fine Jaccard estimate.
+        sigs = np.ascontiguousarray(sk.signatures[keep], dtype=np.uint32)
+        self.signatures.frombytes(sigs.reshape(-1).view(np.uint8).data)
+        fp_counts = np.diff(sk.fp_offsets)
+        fp_keep = np.repeat(unique, fp_counts)
+        self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
+        self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
+        if self.words is not None:
+            keys, sentences, offsets = sentence_keys(texts, self.words)
+            counts = np.diff(offsets)
+            kept = np.repeat(unique, counts)
+            self.sk_hash.frombytes(np.ascontiguousarray(keys[kept]).view(np.uint8).data)
+            self.sk_sentence.frombytes(np.ascontiguousarray(sentences[kept]).view(np.uint8).data)
+            self.sk_count.frombytes(counts[keep].astype(np.int32).view(np.uint8).data)
+        self.done += n
+
+    def finish(self) -> CorpusSketches:
+        """The collected sketches; the builder must not be used after this."""
+        m = self.settings.num_perm
+        return CorpusSketches(
+            exact=self.exact,
+            rep=self.rep,
+            n_tokens=self.n_tokens,
+            n_shingles=self.n_shingles,
+            text_span=self.text_span,
+            sig_doc=np.frombuffer(self.sig_doc, dtype=np.int32),
+            signatures=np.frombuffer(self.signatures, dtype=np.uint32).reshape(-1, m),
+            fp_hash=np.frombuffer(self.fp_hash, dtype=np.uint64),
+            fp_count=np.frombuffer(self.fp_count, dtype=np.int32),
+            sk_hash=np.frombuffer(self.sk_hash, dtype=np.uint64),
+            sk_sentence=np.frombuffer(self.sk_sentence, dtype=np.int32),
+            sk_count=np.frombuffer(self.sk_count, dtype=np.int32),
+        )

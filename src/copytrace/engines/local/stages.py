@@ -1,0 +1,443 @@
+"""The stages of a scan on one machine, each with a typed input, a typed output and its counters.
+
+    ReadStage      reader items           -> Corpus          (RecordCounts)
+    SketchStage    Corpus                 -> CorpusSketches  (DocumentCounts, ChromeCounts)
+    CandidateStage Corpus, CorpusSketches -> Candidates      (CandidateCounts)
+    VerifyStage    Candidates             -> Verified        (matches by relation)
+    GroupStage     Verified               -> ClusterArrays   (DocumentCounts: clusters)
+
+The kernels they call (sketch, lsh, verify, align, cluster) are the ones every engine calls;
+what is local here is where the data lives: columns in memory, texts in a temporary store.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from typing import Protocol
+
+import numpy as np
+
+from copytrace.cluster import UnionFind, choose_source
+from copytrace.engines.local.corpus import Corpus, CorpusSketches
+from copytrace.engines.local.memory import release_free_memory
+from copytrace.engines.local.verifying import Found, verify_in_chunks
+from copytrace.engines.local.views import RELATION_CODE, ClusterArrays
+from copytrace.errors import InputError
+from copytrace.io.base import FileReader, Item
+from copytrace.lsh import (
+    CorpusStats,
+    FingerprintFrequency,
+    candidate_pairs,
+    filter_by_estimate,
+    passage_candidates,
+)
+from copytrace.model import LINKED, SOURCE, Match, Relation, Settings, Span
+from copytrace.pipeline import CandidateCounts, DocumentCounts, RecordCounts, RunOptions
+from copytrace.sentence_sketch import REWORDED_MIN_PAIRS, sentence_candidates
+from copytrace.sketch import shingle_text
+from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
+
+#: Relations that make two documents the same document for clustering and dedup; passages and
+#: rewrites are reported as matches but never merge clusters.
+WHOLE_DOCUMENT = frozenset({Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED})
+#: Pairs inside a cluster at least this large are not verified again: every member already has
+#: a verified path to the others, and checking all pairs would make big clusters quadratic.
+LARGE_CLUSTER = 16
+#: Exact copies turned into matches at a time (bounds the Python ints made at once).
+EXACT_CHUNK = 65536
+_RELATIONS = tuple(Relation)
+
+#: Called as report(stage, done, total) while work goes on; total is None when unknown.
+Report = Callable[[str, int, int | None], None]
+
+
+class MatchSink(Protocol):
+    """Where verified matches go, in order: a list, or a MatchFile writing matches.jsonl."""
+
+    def append(self, match: Match, /) -> None:
+        """Take one match."""
+
+
+class ReadStage:
+    """Reads records into the corpus: documents' facts into columns, texts into the store."""
+
+    def __init__(self, corpus: Corpus, report: Report | None = None) -> None:
+        self.corpus = corpus
+        self.report = report
+        self.counts = RecordCounts()
+
+    def run(
+        self, items: Iterable[Item], readers: Sequence[FileReader] = (), names: Sequence[str] = ()
+    ) -> Corpus:
+        """Take every record; fail when there is none at all."""
+        corpus, report = self.corpus, self.report
+        for origin, record in items:
+            corpus.add(origin, record)
+            if report is not None and corpus.records % 1000 == 0:
+                report("read", corpus.records, None)
+        if report is not None:  # the counter ends at the number of records read
+            report("read", corpus.records, corpus.records)
+        corpus.flush()
+        counts = self.counts
+        counts.read, counts.documents = corpus.records, len(corpus.docs)
+        counts.skipped = corpus.skipped
+        # What readers passed over on purpose (WARC requests, other file types) is neither a
+        # document nor an error; it is counted, so that every record is accounted for.
+        for reader in readers:
+            for reason, n in getattr(reader, "skipped_records", {}).items():
+                counts.not_documents[reason] = counts.not_documents.get(reason, 0) + n
+            for name, n in reader.encodings.items():
+                counts.encodings[name] = counts.encodings.get(name, 0) + n
+            counts.ignored_files += getattr(reader, "ignored_files", 0)
+        counts.read += sum(counts.not_documents.values())
+        if corpus.records == 0:
+            where = ", ".join(names) if names else "the input"
+            raise InputError(f"{where}: no documents (the input is empty).")
+        return corpus
+
+
+class SketchStage:
+    """Blanks chrome and sketches every document: exact hashes, signatures, fingerprints."""
+
+    def __init__(self) -> None:
+        self.counts = DocumentCounts()
+
+    def run(self, corpus: Corpus) -> CorpusSketches:
+        """Sketch the corpus (a second pass over the stored texts)."""
+        sketches = corpus.sketches()
+        nonempty = sketches.n_tokens > 0
+        self.counts.scanned = int(nonempty.sum())
+        docs = corpus.docs
+        self.counts.empty = [
+            (docs.id(i), str(docs.origin(i))) for i in np.flatnonzero(~nonempty).tolist()
+        ]
+        return sketches
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Pairs of documents to verify (i < j, by document index), and what verification may know
+    of the corpus (fingerprint frequencies, its size)."""
+
+    pairs: np.ndarray
+    stats: CorpusStats
+    #: Codes i * n + j of the pairs only the sentence keys proposed.
+    only_from_sentences: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+
+
+class CandidateStage:
+    """Pairs whose signatures share an LSH band and pass the estimate, and (with passages)
+    pairs sharing passage fingerprints."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.counts = CandidateCounts()
+        self.timings: dict[str, float] = {}
+        #: Codes i * n + j of the pairs only the sentence keys proposed (reworded copies).
+        self.only_from_sentences = np.empty(0, dtype=np.uint64)
+
+    def run(self, corpus: Corpus, sketches: CorpusSketches) -> Candidates:
+        """The candidate pairs; the signatures and fingerprints are released afterwards."""
+        settings, counts = self.settings, self.counts
+        t = time.perf_counter()
+        reps = sketches.sig_doc.astype(np.int64)
+        cands = candidate_pairs(sketches.signatures, settings)
+        counts.bands, counts.rows = cands.bands, cands.rows
+        counts.pairs_from_bands = int(cands.codes.shape[0])
+        counts.large_buckets_linked_to_head = cands.large_buckets
+        kept = filter_by_estimate(sketches.signatures, sketches.n_shingles[reps], cands, settings)
+        pairs = reps[kept]
+        del cands, reps, kept
+        sketches.release("signatures")  # the bulk of the sketches: not needed any more
+        release_free_memory()
+        counts.pairs_verified_exactly = int(pairs.shape[0])
+        self.timings["candidates"] = time.perf_counter() - t
+        n = len(corpus.docs)
+        frequency = FingerprintFrequency.empty()
+        if settings.passages:
+            t = time.perf_counter()
+            threads = np.frombuffer(corpus.threads, dtype=np.int64)
+            groups = np.where(threads != 0, threads, -1 - np.arange(n, dtype=np.int64))
+            pairs, frequency = self._add_passage_pairs(pairs, sketches, n, groups)
+            release_free_memory()
+            self.timings["passage_candidates"] = time.perf_counter() - t
+        stats = CorpusStats(frequency, int(np.count_nonzero(sketches.n_tokens)))
+        return Candidates(pairs, stats, self.only_from_sentences)
+
+    def _add_passage_pairs(
+        self, pairs: np.ndarray, sketches: CorpusSketches, n: int, groups: np.ndarray
+    ) -> tuple[np.ndarray, FingerprintFrequency]:
+        """Union of the signature candidates with pairs sharing passage fingerprints and, for
+        reworded copies, pairs sharing sentence keys; and the document frequency of the shared
+        fingerprints (a thread of posts counting once)."""
+        settings = self.settings
+        n_fingerprints = int(sketches.fp_hash.shape[0])
+        fp_hash, fp_doc = sketches.fp_hash, sketches.fp_doc()
+        sk_hash, sk_doc, sk_sentence = sketches.sk_hash, sketches.sk_doc(), sketches.sk_sentence
+        sketches.release("fp_hash", "fp_count", "sk_hash", "sk_sentence", "sk_count", "sig_doc")
+        found = passage_candidates(fp_hash, fp_doc, n, settings, groups)  # sorts in place
+        del fp_hash, fp_doc
+        before = _codes(pairs, n)
+        codes = np.union1d(before, _codes(found.pairs, n))
+        counts = self.counts
+        counts.passages = {
+            "fingerprints": n_fingerprints,
+            "fingerprints_ignored_as_common": found.ignored_fingerprints,
+            "postings_ignored_as_common": found.ignored_postings,
+            "pairs_from_fingerprints": int(found.pairs.shape[0]),
+            "fingerprints_shared": int(found.frequency.hashes.shape[0]),
+        }
+        if sk_hash.shape[0]:
+            budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * n))
+            sentence_codes, _ = sentence_candidates(
+                sk_hash, sk_doc, sk_sentence, n, settings.max_fingerprint_df, budget
+            )
+            self.only_from_sentences = np.setdiff1d(sentence_codes, codes)
+            counts.passages |= {
+                "sentence_keys": int(sk_hash.shape[0]),
+                "pairs_from_sentences": int(sentence_codes.shape[0]),
+                "pairs_only_from_sentences": int(self.only_from_sentences.shape[0]),
+            }
+            codes = np.union1d(codes, sentence_codes)
+        del sk_hash, sk_doc, sk_sentence
+        counts.passages["pairs_verified_in_all"] = int(codes.shape[0])
+        return _pairs(codes, n), found.frequency
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Pairs (i, j) as sorted distinct codes i * n + j."""
+    size = np.uint64(max(n, 1))
+    return np.unique(pairs[:, 0].astype(np.uint64) * size + pairs[:, 1].astype(np.uint64))
+
+
+def _pairs(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes i * n + j back as pairs (i, j)."""
+    size = np.uint64(max(n, 1))
+    out = np.empty((codes.shape[0], 2), dtype=np.int64)
+    out[:, 0] = (codes // size).astype(np.int64)
+    out[:, 1] = (codes % size).astype(np.int64)
+    return out
+
+
+class Prepared:
+    """Documents prepared for verification (shingles, seed and sentence indexes), the last few
+    hundred kept: candidate pairs come sorted by their first document."""
+
+    def __init__(self, corpus: Corpus, sketches: CorpusSketches, settings: Settings) -> None:
+        @lru_cache(maxsize=512)
+        def prepared(i: int) -> ShingleSet:
+            text = corpus.sketch_text(i)
+            return shingle_set(shingle_text(text, settings), tuple(sketches.exact[i].tolist()))
+
+        self.get = prepared
+
+    def __call__(self, i: int) -> ShingleSet:
+        return self.get(i)
+
+
+@dataclass
+class Verified:
+    """What verification found: match counts, whole-document edges and containment counts.
+
+    Matches themselves go to the sink; exact copies are joined in `joined` only, verified
+    whole-document edges are also kept as (first, second, relation code) for clustering.
+    """
+
+    sink: MatchSink
+    joined: UnionFind
+    contains: np.ndarray
+    by_relation: dict[str, int] = field(default_factory=lambda: {r.value: 0 for r in Relation})
+    first: array[int] = field(default_factory=lambda: array("i"))
+    second: array[int] = field(default_factory=lambda: array("i"))
+    relation: array[int] = field(default_factory=lambda: array("b"))
+    skipped_as_joined: int = 0
+    #: Matches among the pairs only the sentence keys proposed.
+    from_sentences_only: int = 0
+
+    def add(self, match: Match) -> None:
+        """Send a match to the sink and count it."""
+        self.sink.append(match)
+        self.by_relation[match.relation.value] += 1
+
+
+class VerifyStage:
+    """Exact copies first, then every candidate pair verified exactly and aligned, on `jobs`
+    processes; matches go to the sink in a fixed order, whatever the number of processes."""
+
+    def __init__(
+        self, settings: Settings, options: RunOptions, jobs: int, report: Report | None
+    ) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.report = report
+        self.timings: dict[str, float] = {}
+
+    def run(
+        self,
+        corpus: Corpus,
+        sketches: CorpusSketches,
+        candidates: Candidates,
+        prepared: Prepared,
+        sink: MatchSink,
+    ) -> Verified:
+        """Verify, sending matches to `sink`; the whole-document edges for grouping."""
+        n = len(corpus.docs)
+        found = Verified(sink, UnionFind(n), np.zeros(n, dtype=np.int32))
+        t = time.perf_counter()
+        self._exact_copies(corpus, sketches, found)
+        release_free_memory()
+        self.timings["exact"] = time.perf_counter() - t
+        t = time.perf_counter()
+        self._pairs(candidates, found, corpus, prepared)
+        release_free_memory()
+        self.timings["verify"] = time.perf_counter() - t
+        return found
+
+    def _exact_copies(self, corpus: Corpus, sketches: CorpusSketches, found: Verified) -> None:
+        """Matches and edges for documents whose normalized text equals an earlier one's."""
+        docs, span, rep = corpus.docs, sketches.text_span, sketches.rep
+        n = len(docs)
+        members = np.flatnonzero((sketches.n_tokens > 0) & (rep != np.arange(n)))
+        found.joined.union_edges(members, rep[members])
+        for start in range(0, members.shape[0], EXACT_CHUNK):
+            for x in members[start : start + EXACT_CHUNK].tolist():
+                r = int(rep[x])
+                where = Span(
+                    int(span[x, 0]), int(span[x, 1]), int(span[r, 0]), int(span[r, 1]), 1.0
+                )
+                copy = Match(
+                    docs.id(x), docs.id(r), Relation.EXACT, 1.0, 1.0, 1.0, (where,), 1.0, 1.0
+                )
+                found.add(orient(copy, docs.date(x), docs.date(r), self.settings))
+
+    def _pairs(
+        self, candidates: Candidates, found: Verified, corpus: Corpus, prepared: Prepared
+    ) -> None:
+        """Verify and align every candidate pair (on `jobs` processes), adding to `found`."""
+        docs, settings, stats = corpus.docs, self.settings, candidates.stats
+
+        def check(chunk: np.ndarray) -> list[Found]:
+            out = []
+            for i, j in chunk.tolist():
+                a, b = prepared(i), prepared(j)
+                match = verify_pair(docs.id(i), a, docs.id(j), b, settings, stats)
+                if match is not None:
+                    out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
+            return out
+
+        n = len(docs)
+        only = candidates.only_from_sentences
+
+        def take(chunk_found: list[Found]) -> None:
+            for i, j, match in chunk_found:
+                found.add(match)
+                if only.shape[0]:
+                    code = np.uint64(i * n + j)
+                    k = int(np.searchsorted(only, code))
+                    found.from_sentences_only += int(k < only.shape[0] and only[k] == code)
+                if match.relation not in WHOLE_DOCUMENT:
+                    continue
+                found.joined.union(i, j)
+                found.first.append(i)
+                found.second.append(j)
+                found.relation.append(_RELATIONS.index(match.relation))
+                if match.relation is Relation.CONTAINED:
+                    if match.containment_a_in_b >= settings.containment:
+                        found.contains[j] += 1
+                    if match.containment_b_in_a >= settings.containment:
+                        found.contains[i] += 1
+
+        pairs = candidates.pairs
+        total = int(pairs.shape[0])
+        report = self.report
+        progress = None if report is None else (lambda done: report("verify", done, total))
+        # Pairs inside a cluster of LARGE_CLUSTER are not checked: every member already has a
+        # verified path to the others, and checking all pairs of a story printed a thousand
+        # times would cost quadratic time and change no cluster.
+        found.skipped_as_joined += verify_in_chunks(
+            pairs,
+            check,
+            take,
+            found.joined,
+            LARGE_CLUSTER,
+            self.jobs,
+            partial(load_kernels, settings),
+            progress,
+        )
+
+
+class _EdgeRelations:
+    """The relation of each verified whole-document edge, looked up by its two documents."""
+
+    def __init__(self, found: Verified, n: int) -> None:
+        first = np.frombuffer(found.first, dtype=np.int32).astype(np.int64)
+        second = np.frombuffer(found.second, dtype=np.int32).astype(np.int64)
+        codes = np.minimum(first, second) * n + np.maximum(first, second)
+        order = np.argsort(codes, kind="stable")
+        self.n = n
+        self.codes = codes[order]
+        self.relations = np.frombuffer(found.relation, dtype=np.int8)[order]
+
+    def get(self, a: int, b: int) -> Relation | None:
+        """The relation verified between a and b, or None."""
+        code = min(a, b) * self.n + max(a, b)
+        k = int(np.searchsorted(self.codes, code))
+        if k < self.codes.shape[0] and self.codes[k] == code:
+            return _RELATIONS[int(self.relations[k])]
+        return None
+
+
+class GroupStage:
+    """Clusters over the verified whole-document edges, each with its source and every
+    member's relation to it."""
+
+    def __init__(self, settings: Settings, counts: DocumentCounts) -> None:
+        self.settings = settings
+        self.counts = counts
+
+    def run(
+        self, corpus: Corpus, sketches: CorpusSketches, found: Verified, prepared: Prepared
+    ) -> ClusterArrays:
+        """The clusters, as compact arrays."""
+        docs, rep, settings = corpus.docs, sketches.rep, self.settings
+        members, offsets = found.joined.groups()
+        known = _EdgeRelations(found, len(docs))
+        dates, lengths, counts = docs.dates, sketches.n_tokens, found.contains
+
+        def relation_to(x: int, s: int) -> str:
+            rx, rs = int(rep[x]), int(rep[s])
+            if rx == rs:
+                return Relation.EXACT.value
+            relation = known.get(rx, rs)
+            if relation is not None:
+                return relation.value
+            match = verify_pair(docs.id(rx), prepared(rx), docs.id(rs), prepared(rs), settings)
+            if match is None or match.relation not in WHOLE_DOCUMENT:
+                return LINKED
+            return match.relation.value
+
+        sources = np.empty(offsets.shape[0] - 1, dtype=np.int32)
+        reasons = np.empty(offsets.shape[0] - 1, dtype=np.int8)
+        reason_names: list[str] = []
+        relations = np.empty(members.shape[0], dtype=np.int8)
+        for k in range(sources.shape[0]):
+            lo, hi = int(offsets[k]), int(offsets[k + 1])
+            group = members[lo:hi].tolist()
+            choice = choose_source(group, dates, lengths, counts)  # type: ignore[arg-type]
+            if choice.reason not in reason_names:
+                reason_names.append(choice.reason)
+            sources[k] = choice.index
+            reasons[k] = reason_names.index(choice.reason)
+            for p, x in enumerate(group, start=lo):
+                name = SOURCE if x == choice.index else relation_to(x, choice.index)
+                relations[p] = RELATION_CODE[name]
+        clusters = ClusterArrays(members, offsets, sources, reasons, tuple(reason_names), relations)
+        sizes = clusters.sizes
+        self.counts.clusters = int(sizes.shape[0])
+        self.counts.in_clusters = int(sizes.sum())
+        self.counts.largest_cluster = int(sizes.max()) if sizes.shape[0] else 0
+        return clusters

@@ -1,0 +1,30 @@
+"""An index holds documents sketched under one set of settings; other settings are refused."""
+
+from __future__ import annotations
+
+from copytrace.errors import SettingsError
+from copytrace.index.core import Settings
+
+
+def differences(stored: Settings, wanted: Settings) -> list[str]:
+    """The settings that differ, as 'name=stored' / 'name=wanted' pairs."""
+    a, b = stored.to_dict(), wanted.to_dict()
+    return [
+        k for k in a if k not in ("sketch_format_version", "sketch_fingerprint") and a[k] != b[k]
+    ]
+
+
+def check_settings(path: str, stored: Settings, wanted: Settings) -> None:
+    """Raise a SettingsError naming every difference when `wanted` is not the index's own."""
+    names = differences(stored, wanted)
+    if not names:
+        return
+    a, b = stored.to_dict(), wanted.to_dict()
+    held = ", ".join(f"{n}={a[n]!r}" for n in names)
+    given = ", ".join(f"{n}={b[n]!r}" for n in names)
+    raise SettingsError(
+        f"{path} holds documents sketched and bucketed with {held} (sketch fingerprint "
+        f"{stored.sketch_fingerprint()}); these settings have {given} (sketch fingerprint "
+        f"{wanted.sketch_fingerprint()}). Documents indexed under other settings cannot be "
+        "compared: leave these settings out to use the index's own, or build a new index."
+    )

@@ -1,0 +1,481 @@
+"""Unit tests of copytrace.align.pieces: the word-by-word alignment of a passage (lcs_pairs),
+its cut into verbatim pieces with tight edges (refine_boxes), and each piece's verdict
+(reuse, template, list or two texts on one topic)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copytrace import Settings
+from copytrace.align import multiset_dice
+from copytrace.align.pieces import (
+    BREAK_GAP,
+    KEEP,
+    LIST,
+    LIST_NAME_SHARE,
+    MAX_CELLS,
+    MIN_PIECE,
+    MIN_RUN,
+    RECURRING_MIN,
+    RECURRING_SHARE,
+    TEMPLATE,
+    TOPIC,
+    _anchored,
+    _piece_similarity,
+    _pieces,
+    _recurs,
+    _verdict,
+    lcs_pairs,
+    refine_boxes,
+)
+from copytrace.sketch import Shingled, shingle_text
+from copytrace.text import CAPITAL, NAME, NUMBER
+from copytrace.verify import sorted_unique
+
+SETTINGS = Settings()
+NO_HASHES = np.empty(0, dtype=np.uint64)
+NO_DF = np.empty(0, dtype=np.int32)
+MIN_DF = 5
+
+
+def _words(prefix: str, n: int) -> str:
+    """n distinct lower-case words (letters only: no figures, no names)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return " ".join(
+        prefix + letters[k // 676] + letters[k // 26 % 26] + letters[k % 26] for k in range(n)
+    )
+
+
+def _ints(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+# lcs_pairs: a longest common subsequence, as positions.
+
+
+def _lcs_length(a: list[int], b: list[int]) -> int:
+    row = [0] * (len(b) + 1)
+    for x in a:
+        prev_diag = 0
+        for j, y in enumerate(b, start=1):
+            prev_diag, row[j] = row[j], prev_diag + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 5), max_size=25),
+    st.lists(st.integers(0, 5), max_size=25),
+)
+def test_lcs_pairs_is_a_longest_common_subsequence(a: list[int], b: list[int]) -> None:
+    ta, tb = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    ia, ib = lcs_pairs(ta, tb)
+    assert ia.shape == ib.shape and ia.shape[0] == _lcs_length(a, b)
+    assert np.all(np.diff(ia) > 0) and np.all(np.diff(ib) > 0)
+    assert np.array_equal(ta[ia], tb[ib])
+
+
+def test_lcs_pairs_of_a_quote_with_an_interjection() -> None:
+    quote = list(range(10))
+    a = np.array([*quote[:4], 90, 91, *quote[4:]], dtype=np.uint64)
+    ia, ib = lcs_pairs(a, np.array(quote, dtype=np.uint64))
+    assert ia.tolist() == [0, 1, 2, 3, 6, 7, 8, 9, 10, 11] and ib.tolist() == quote
+
+
+# The kernels that cut an alignment into pieces.
+
+
+def test_matches_outside_runs_of_min_run_anchor_nothing() -> None:
+    assert MIN_RUN == 3
+    ia = _ints([0, 1, 2, 5, 9, 10, 14, 15, 16, 17])
+    ib = _ints([0, 1, 2, 6, 8, 9, 20, 21, 22, 23])
+    ka, kb = _anchored(ia, ib)
+    assert ka.tolist() == [0, 1, 2, 14, 15, 16, 17] and kb.tolist() == [0, 1, 2, 20, 21, 22, 23]
+    # A run must be consecutive on both sides.
+    ka, kb = _anchored(_ints([0, 1, 2]), _ints([0, 1, 3]))
+    assert ka.shape[0] == kb.shape[0] == 0
+
+
+def test_pieces_break_at_gaps_of_break_gap_tokens() -> None:
+    run = list(range(MIN_PIECE))
+    # A gap of BREAK_GAP - 1 tokens on A (none on B) stays inside the piece, unpaired.
+    small = BREAK_GAP - 1
+    ia = _ints(run + [x + MIN_PIECE + small for x in run])
+    ib = _ints(run + [x + MIN_PIECE for x in run])
+    assert _pieces(ia, ib).tolist() == [[0, 2 * MIN_PIECE, 2 * MIN_PIECE, small]]
+    # Gaps on both sides: what one side has more than the other is unpaired.
+    ib = _ints(run + [x + MIN_PIECE + 4 for x in run])
+    assert _pieces(ia, ib).tolist() == [[0, 2 * MIN_PIECE, 2 * MIN_PIECE, small - 4]]
+    # A gap of BREAK_GAP tokens on either side cuts it in two.
+    for gap_a, gap_b in ((BREAK_GAP, 0), (0, BREAK_GAP), (BREAK_GAP, BREAK_GAP)):
+        ia = _ints(run + [x + MIN_PIECE + gap_a for x in run])
+        ib = _ints(run + [x + MIN_PIECE + gap_b for x in run])
+        assert _pieces(ia, ib).tolist() == [
+            [0, MIN_PIECE, MIN_PIECE, 0],
+            [MIN_PIECE, 2 * MIN_PIECE, MIN_PIECE, 0],
+        ]
+
+
+def test_pieces_of_fewer_than_min_piece_shared_words_are_dropped() -> None:
+    short = list(range(MIN_PIECE - 1))
+    ia = _ints(short + [x + 100 for x in range(MIN_PIECE)])
+    ib = _ints(short + [x + 100 for x in range(MIN_PIECE)])
+    assert _pieces(ia, ib).tolist() == [[MIN_PIECE - 1, 2 * MIN_PIECE - 1, MIN_PIECE, 0]]
+    assert _pieces(_ints(short), _ints(short)).shape == (0, 4)
+
+
+def test_piece_similarity_leaves_unpaired_words_out() -> None:
+    quote = np.arange(20, dtype=np.uint64)
+    with_insert = np.concatenate([quote[:10], np.arange(100, 105, dtype=np.uint64), quote[10:]])
+    assert multiset_dice(with_insert, quote) == pytest.approx(40 / 45)
+    assert _piece_similarity(with_insert, quote, 5) == pytest.approx(1.0)
+    # Substitutions are not unpaired: they count.
+    swapped = quote.copy()
+    swapped[3] = 999
+    assert _piece_similarity(swapped, quote, 0) == pytest.approx(0.95)
+
+
+# refine_boxes: passages cut into pieces with tight edges.
+
+
+def _shingled(text: str) -> Shingled:
+    return shingle_text(text, SETTINGS)
+
+
+def _refine(
+    a: str,
+    b: str,
+    boxes: list[tuple[int, int, int, int]] | None = None,
+    frequent: np.ndarray = NO_HASHES,
+    df: np.ndarray = NO_DF,
+    large: bool = False,
+) -> list[tuple[str, str, int, float, int]]:
+    """refine_boxes on two texts (default: one box over both), as (piece of A, piece of B,
+    verbatim words, similarity, verdict), the pieces in characters of the texts."""
+    sa, sb = _shingled(a), _shingled(b)
+    if boxes is None:
+        boxes = [(0, len(sa.tokens), 0, len(sb.tokens))]
+    found, sims, verdicts = refine_boxes(
+        np.array([[*box, 0] for box in boxes], dtype=np.int64),
+        sa.tokens,
+        sb.tokens,
+        sa.shapes,
+        sb.shapes,
+        sa.hashes,
+        sa.width,
+        sorted_unique(sb.hashes),
+        frequent,
+        df,
+        MIN_DF,
+        SETTINGS.rewrite_similarity,
+        SETTINGS.rewrite_min_tokens,
+        large,
+    )
+    assert found.shape[0] == sims.shape[0] == verdicts.shape[0]
+    out = []
+    for (a0, a1, b0, b1, words), sim, verdict in zip(
+        found.tolist(), sims.tolist(), verdicts.tolist(), strict=True
+    ):
+        piece_a = a[sa.starts[a0] : sa.ends[a1 - 1]]
+        piece_b = b[sb.starts[b0] : sb.ends[b1 - 1]]
+        out.append((piece_a, piece_b, words, sim, verdict))
+    return out
+
+
+QUOTE_1 = (
+    "the new tram line from velbrook to ostmere will open in the spring after two years of "
+    "delays over the bridge"
+)
+QUOTE_2 = (
+    "tickets will cost the same as on the bus and the old route will be cut back to the depot "
+    "by the autumn"
+)
+
+
+def test_a_quote_with_a_short_interjection_is_one_verbatim_piece() -> None:
+    interjection = "good news at last"  # fewer than BREAK_GAP tokens
+    a = f"{QUOTE_1} {interjection} {QUOTE_2}"
+    b = f"{QUOTE_1} {QUOTE_2}"
+    ((piece_a, piece_b, words, sim, verdict),) = _refine(a, b)
+    assert (piece_a, piece_b) == (a, b)
+    assert sim == 1.0 and verdict == KEEP
+    assert words == len(b.split())
+
+
+def test_reply_lines_between_quotes_cut_the_passage_into_tight_pieces() -> None:
+    reply = _words("re", BREAK_GAP)
+    a = f"{QUOTE_1} {reply} {QUOTE_2}"
+    b = f"{QUOTE_1} {QUOTE_2}"
+    pieces = _refine(a, b)
+    assert [(p[0], p[1]) for p in pieces] == [(QUOTE_1, QUOTE_1), (QUOTE_2, QUOTE_2)]
+    assert [p[2:] for p in pieces] == [
+        (len(QUOTE_1.split()), 1.0, KEEP),
+        (len(QUOTE_2.split()), 1.0, KEEP),
+    ]
+
+
+def test_unshared_text_at_the_edges_of_a_passage_is_trimmed() -> None:
+    a = f"our columnist spent a week on a canal boat {QUOTE_1} next week she visits cheese fairs"
+    b = f"readers wrote to us about the weather {QUOTE_1} the council meets on thursday"
+    ((piece_a, piece_b, words, sim, _),) = _refine(a, b)
+    assert piece_a == piece_b == QUOTE_1
+    assert (words, sim) == (len(QUOTE_1.split()), 1.0)
+
+
+def test_a_reworded_passage_stays_whole() -> None:
+    # Every third word swapped: no run of MIN_RUN words in order, so no verbatim piece.
+    words = _words("w", 60).split()
+    spun = [f"x{w}" if k % 3 == 2 else w for k, w in enumerate(words)]
+    a, b = "lead " + " ".join(words), " ".join(spun) + " tail"
+    ((piece_a, piece_b, verbatim, sim, verdict),) = _refine(a, b)
+    assert (piece_a, piece_b) == (a, b)  # as the aligners found it: edges not trimmed
+    sa, sb = _shingled(a), _shingled(b)
+    assert sim == pytest.approx(multiset_dice(sa.tokens, sb.tokens))
+    assert sim < SETTINGS.rewrite_similarity and verbatim == 0 and verdict == KEEP
+
+
+def test_a_copy_with_its_sentences_shuffled_stays_whole() -> None:
+    s1, s2, s3 = (_words(prefix, 15) for prefix in ("ka", "lo", "mu"))
+    a, b = f"{s1} {s2} {s3}", f"{s3} {s1} {s2}"
+    ((piece_a, piece_b, verbatim, sim, _),) = _refine(a, b)
+    assert (piece_a, piece_b, sim) == (a, b, 1.0)
+    assert verbatim == 45  # the whole box, verbatim as bags of words
+
+
+def test_a_reworded_passage_keeping_a_sentence_word_for_word_is_one_span() -> None:
+    # A verbatim sentence, BREAK_GAP words only B has, then a reworded sentence of at least
+    # rewrite_min_tokens words: one span over all of it, its verbatim words still counted.
+    kept = _words("ke", 40)
+    reworded = _words("re", 40).split()
+    spun = [f"x{w}" if k % 4 == 0 else w for k, w in enumerate(reworded)]
+    a = f"{kept} {' '.join(reworded)} {_words('en', 5)}"
+    b = f"{kept} {_words('in', BREAK_GAP + 4)} {' '.join(spun)} {_words('en', 5)}"
+    ((piece_a, piece_b, verbatim, sim, verdict),) = _refine(a, b)
+    assert (piece_a, piece_b) == (a, b)
+    assert verbatim == 40 and verdict == KEEP
+    assert 0.8 < sim < SETTINGS.rewrite_similarity
+
+
+def test_boxes_are_refined_one_by_one_in_their_order() -> None:
+    a = f"{QUOTE_1} {_words('zz', 30)} {QUOTE_2}"
+    b = f"{QUOTE_2} {_words('yy', 30)} {QUOTE_1}"
+    n1, n2 = len(QUOTE_1.split()), len(QUOTE_2.split())
+    boxes = [(0, n1 + 2, 30 + n2, 30 + n2 + n1), (n1 + 28, n1 + 30 + n2, 0, n2 + 3)]
+    pieces = _refine(a, b, boxes)
+    assert [(p[0], p[1]) for p in pieces] == [(QUOTE_1, QUOTE_1), (QUOTE_2, QUOTE_2)]
+
+
+def test_passages_larger_than_max_cells_stay_whole() -> None:
+    side = int(MAX_CELLS**0.5) + 1
+    a = f"{_words('pa', side // 2)} {_words('qa', 20)} {_words('ra', side - side // 2 - 20)}"
+    b = f"{_words('pa', side // 2)} {_words('ra', side - side // 2 - 20)} {_words('sa', 20)}"
+    assert len(_shingled(a).tokens) * len(_shingled(b).tokens) > MAX_CELLS
+    ((piece_a, piece_b, _, sim, _),) = _refine(a, b)
+    assert (piece_a, piece_b) == (a, b)
+    assert sim == pytest.approx((2 * (side - 20)) / (2 * side))
+
+
+# Verdicts: templates, lists, and two texts on one topic.
+
+
+def _report(company: str, city: str, revenue: str, profit: str, dividend: str, boss: str) -> str:
+    return (
+        f"{company} of {city} said on Thursday that its revenue for the quarter rose to "
+        f"{revenue} million crowns from a year earlier, while net profit reached {profit} million "
+        f"crowns, and the board proposed a dividend of {dividend} crowns a share, chief executive "
+        f"{boss} told reporters at the annual meeting"
+    )
+
+
+HARROWGATE = _report("Harrowgate Mills", "Velbrook", "412", "38", "115", "Ilse Marren")
+QUENBY = _report("Quenby Ropeworks", "Ostmere", "97", "6", "40", "Doran Pike")
+
+
+def _notice(issuer: str, manager: str, city: str, amount: int, year: int) -> str:
+    return (
+        f"{issuer} is issuing a {amount} million crown eurobond due {year}, said lead manager "
+        f"{manager}. The bonds will be listed in {city}, sold in the usual denominations and "
+        "offered to investors through the syndicate of the lead manager and the co-managers it "
+        "has named for the issue."
+    )
+
+
+NOTICE_A = _notice("Harrowgate Mills", "Brindle Capital", "Velbrook", 100, 1995)
+NOTICE_B = _notice("Quenby Ropeworks", "Osric Securities", "Ostmere", 125, 1996)
+
+
+def _verdict_of(a: str, b: str, recurring: bool = False, topic: bool = False) -> int:
+    sa, sb = _shingled(a), _shingled(b)
+    return int(_verdict(sa.tokens, sa.shapes, sb.tokens, sb.shapes, recurring, topic))
+
+
+def test_a_verbatim_copy_is_kept_even_when_its_frame_recurs() -> None:
+    assert _verdict_of(HARROWGATE, HARROWGATE) == KEEP
+    assert _verdict_of(HARROWGATE, HARROWGATE, recurring=True, topic=True) == KEEP
+    # A name that starts a sentence on one side is still a name: not a name the other lacks.
+    a = "Marren paid 12 crowns for the grey mare at the fair in Velbrook."
+    b = "Then Marren paid 12 crowns for the grey mare at the fair in Velbrook."
+    assert _verdict_of(a, b, recurring=True) == KEEP
+
+
+def test_the_same_frame_around_other_figures_on_each_side_is_a_template() -> None:
+    assert _verdict_of(HARROWGATE, QUENBY) == TEMPLATE
+    # Other names but the same figures: a frame alone does not make it a template ...
+    renamed = _report("Quenby Ropeworks", "Ostmere", "412", "38", "115", "Doran Pike")
+    assert _verdict_of(HARROWGATE, renamed) == KEEP
+    # ... nor do one or two other figures: an updated copy.
+    updated = _report("Harrowgate Mills", "Velbrook", "397", "36", "115", "Ilse Marren")
+    assert _verdict_of(HARROWGATE, updated) == KEEP
+
+
+def test_an_update_of_two_decimal_figures_is_not_a_template() -> None:
+    before = _report("Harrowgate Mills", "Velbrook", "412.5", "38.2", "1.15", "Ilse Marren")
+    after = _report("Harrowgate Mills", "Velbrook", "397.1", "36.9", "1.15", "Ilse Marren")
+    assert _verdict_of(before, after) == KEEP
+
+
+def test_other_figures_in_a_reworded_frame_are_not_a_template_alone() -> None:
+    reworded = (
+        "Quenby Ropeworks, the rope maker based in Ostmere, reported on Thursday quarterly "
+        "revenue up at 97 million crowns and a profit of 6 million crowns; its board wants to "
+        "pay out 40 crowns for each share, Doran Pike, who runs the firm, said at the meeting"
+    )
+    assert _verdict_of(HARROWGATE, reworded) == KEEP
+    assert _verdict_of(HARROWGATE, reworded, recurring=True) == TEMPLATE
+
+
+def test_a_frame_that_recurs_with_other_names_is_a_template() -> None:
+    assert _verdict_of(NOTICE_A, NOTICE_B) == KEEP  # two figures: not alone
+    assert _verdict_of(NOTICE_A, NOTICE_B, recurring=True) == TEMPLATE
+    # Only one side having names the other lacks is an addition, not a swap.
+    extended = NOTICE_A.replace(
+        "lead manager Brindle Capital", "lead managers Brindle Capital and Osric"
+    )
+    assert _verdict_of(NOTICE_A, extended, recurring=True) == KEEP
+
+
+TEAM = (
+    "Velbrook Rovers: Arno Pell; Bram Tusk, Cas Verlind, Dirk Omund, Evert Hale; Fenn Dorrit, "
+    "Gus Marlow, Hal Ostrander, Ivo Kettle; Jory Blane, Kees Umber. Subs: Lars Pym, Mats Quill."
+)
+
+
+def test_capitalized_words_on_both_sides_are_a_list() -> None:
+    assert _verdict_of(TEAM, TEAM) == LIST
+    shapes = _shingled(TEAM).shapes
+    assert np.mean((shapes & CAPITAL) != 0) >= 0.6
+    prose = TEAM.lower()
+    assert _verdict_of(TEAM, prose) == KEEP and _verdict_of(prose, prose) == KEEP
+
+
+def test_a_list_needs_list_name_share_capitalized_tokens_on_both_sides() -> None:
+    assert LIST_NAME_SHARE == 0.6
+    three_of_five = "tide Velbrook Ostmere Carrow mill"
+    two_of_five = "tide Velbrook Ostmere mill weir"
+    assert _verdict_of(three_of_five, three_of_five) == LIST
+    assert _verdict_of(two_of_five, two_of_five) == KEEP
+    assert _verdict_of(three_of_five, two_of_five) == KEEP
+
+
+def test_prose_in_capitals_is_not_a_list() -> None:
+    shouted = (
+        "THE HARBOUR MASTER SAID TODAY THAT THE NORTH CHANNEL WILL BE CLOSED TO SHIPPING FOR "
+        "THREE DAYS WHILE DIVERS REMOVE THE WRECK OF A GRAIN BARGE THAT SANK IN THE STORM"
+    )
+    assert _verdict_of(shouted, shouted) == KEEP
+
+
+def test_a_reworded_passage_of_other_figures_and_names_in_a_large_corpus_is_a_topic() -> None:
+    a = "Mayor Ilse Marren opened the Harlow bridge on Monday; it cost 12 million and took 3 years."
+    b = "On Monday Tomas Veerhuis opened a Linden footbridge, costing 4 million over 2 years."
+    assert _verdict_of(a, b, topic=True) == TOPIC
+    assert _verdict_of(a, b, topic=False) == KEEP
+    # A rewrite keeps the facts of what it rewords: its figures and names agree.
+    c = "Mayor Ilse Marren cut the ribbon on Harlow bridge Monday; it took 3 years and 12 million."
+    assert _verdict_of(a, c, topic=True) == KEEP
+    # Too few figures and names to tell.
+    assert _verdict_of("Ann met Bo at the fair.", "Cas met Dirk by the mill.", topic=True) == KEEP
+
+
+def test_regions_without_tokens_or_content_are_kept() -> None:
+    empty = np.empty(0, dtype=np.uint64)
+    no_shapes = np.empty(0, dtype=np.uint8)
+    sa = _shingled(HARROWGATE)
+    assert _verdict(empty, no_shapes, sa.tokens, sa.shapes, True, True) == KEEP
+    plain_a, plain_b = _words("aa", 20), _words("bb", 20)
+    assert _verdict_of(plain_a, plain_b, recurring=True, topic=True) == KEEP
+
+
+def test_shapes_give_the_verdicts_their_figures_and_names() -> None:
+    shapes = _shingled(HARROWGATE).shapes
+    words = HARROWGATE.replace(",", "").split()
+    figures = [w for w, s in zip(words, shapes.tolist(), strict=True) if s & NUMBER]
+    names = [w for w, s in zip(words, shapes.tolist(), strict=True) if s & NAME]
+    assert figures == ["412", "38", "115"]
+    assert names == ["Mills", "Velbrook", "Thursday", "Ilse", "Marren"]
+
+
+# A frame recurs when the fingerprints the two sides share are frequent in the corpus.
+
+
+def _shared_shingles(a: str, b: str) -> np.ndarray:
+    sa, sb = _shingled(a), _shingled(b)
+    return np.intersect1d(sa.hashes, sb.hashes)
+
+
+def test_recurs_needs_most_shared_known_fingerprints_in_min_df_documents() -> None:
+    shared = _shared_shingles(NOTICE_A, NOTICE_B)
+    assert shared.shape[0] >= 10
+    sa, distinct_b = _shingled(NOTICE_A).hashes, sorted_unique(_shingled(NOTICE_B).hashes)
+
+    def recurs(frequent: np.ndarray, df: list[int]) -> bool:
+        known, common = _recurs(sa, distinct_b, frequent, np.array(df, dtype=np.int32), MIN_DF)
+        return common >= RECURRING_MIN and common >= RECURRING_SHARE * known
+
+    assert not recurs(NO_HASHES, [])
+    assert recurs(shared, [MIN_DF] * len(shared))
+    assert not recurs(shared, [MIN_DF - 1] * len(shared))
+    # At least RECURRING_MIN of them ...
+    three, two = shared[:3], shared[:2]
+    assert recurs(three, [MIN_DF] * 3) and not recurs(two, [MIN_DF] * 2)
+    # ... and at least RECURRING_SHARE of those whose frequency is known.
+    half = len(shared) // 2
+    assert recurs(shared, [MIN_DF] * half + [2] * (len(shared) - half))
+    assert not recurs(shared, [MIN_DF] * (half - 1) + [2] * (len(shared) - half + 1))
+    # Fingerprints of A that B lacks do not count.
+    only_a = np.setdiff1d(sa, shared)
+    assert not recurs(only_a, [MIN_DF] * len(only_a))
+
+
+def test_refine_boxes_calls_a_recurring_frame_a_template() -> None:
+    pad_a, pad_b = _words("pa", 12), _words("pb", 12)
+    a, b = f"{pad_a} {NOTICE_A} {_words('qa', 8)}", f"{pad_b} {NOTICE_B} {_words('qb', 8)}"
+    shared = _shared_shingles(a, b)
+    alone = _refine(a, b)
+    assert [p[4] for p in alone] == [KEEP]
+    assert alone[0][3] < SETTINGS.rewrite_similarity  # a rewrite, were it not a template
+    frequent = _refine(a, b, frequent=shared, df=np.full(len(shared), MIN_DF, dtype=np.int32))
+    assert [p[4] for p in frequent] == [TEMPLATE]
+    rare = _refine(a, b, frequent=shared, df=np.full(len(shared), MIN_DF - 1, dtype=np.int32))
+    assert [p[4] for p in rare] == [KEEP]
+
+
+def test_refine_boxes_calls_a_reworded_passage_a_topic_only_in_a_large_corpus() -> None:
+    a = (
+        "Mayor Ilse Marren opened the new Harlow bridge over the river on Monday morning after "
+        "a long wait; the span cost 12 million crowns and took 3 years to build, and crowds "
+        "lined both banks to watch the brass band lead the first walkers across the deck"
+    )
+    b = (
+        "On Monday morning Tomas Veerhuis opened the Linden footbridge across the canal after "
+        "a long delay; the crossing cost 4 million crowns and took 2 years to finish, and "
+        "people lined the towpath to watch a choir lead the first cyclists across the deck"
+    )
+    ((_, _, _, sim, verdict),) = _refine(a, b)
+    assert sim < 0.9 and verdict == KEEP
+    assert [p[4] for p in _refine(a, b, large=True)] == [TOPIC]
+    # Verbatim pieces are never a topic.
+    assert [p[4] for p in _refine(a, a, large=True)] == [KEEP]
