@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,20 @@ class ReferenceScans:
 def reference_scans(tmp_path_factory: pytest.TempPathFactory) -> ReferenceScans:
     """The reference cases' scans, made on first use."""
     return ReferenceScans(tmp_path_factory.mktemp("reference-scans"))
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local[2] Spark session for every Spark test (4 shuffle partitions, files split at
+    1 MB so that even small inputs are read in several splits)."""
+    from copytrace.engines.spark.options import SparkOptions
+    from copytrace.engines.spark.session import spark_session
+
+    options = SparkOptions(
+        master="local[2]",
+        partitions=4,
+        conf={"spark.sql.files.maxPartitionBytes": "1m", "spark.ui.enabled": "false"},
+        quiet=True,
+    )
+    with spark_session(options) as session:
+        yield session

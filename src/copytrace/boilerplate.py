@@ -487,6 +487,11 @@ class BoilerplateFinder:
         self._keys = np.empty(0, dtype=np.int64)
         self._counts = np.empty(0, dtype=np.int32)
 
+    def use_marked(self, keys: np.ndarray) -> None:
+        """Blank with these marked keys (int64), counted elsewhere (by another engine)."""
+        self.marked = np.unique(np.asarray(keys, dtype=np.int64))
+        self._marked_set = _key_set(self.marked)
+
     @property
     def n_marked(self) -> int:
         """How many distinct (group, line) pairs are boilerplate."""

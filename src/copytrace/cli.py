@@ -23,6 +23,7 @@ from copytrace.api import dedup as dedup_corpus
 from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.run import Report, jobs_used_for, set_jobs
+from copytrace.engines.spark.options import check_engine_options, engine_options, format_option
 from copytrace.engines.startup import skip_blas_probe
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
@@ -289,7 +290,9 @@ def main() -> None:
     show_default=True,
     help="Pairs shown side by side in the HTML report.",
 )
+@format_option
 @_input_options
+@engine_options
 @_settings_options
 @_friendly
 def scan(
@@ -298,9 +301,18 @@ def scan(
     """Find related documents in INPUTS and write matches, clusters and a summary to --out.
 
     INPUTS are directories of .txt and .html files, WARC archives (.warc, .warc.gz), JSON Lines
-    (.jsonl, .jsonl.gz, .jsonl.zst), Parquet or CSV files.
+    (.jsonl, .jsonl.gz, .jsonl.zst), Parquet or CSV files; with --engine spark, JSON Lines and
+    Parquet paths or URIs that Spark reads.
     """
     settings, options = _make_settings(kw), _run_options(kw)
+    check_engine_options(kw)
+    if kw["engine"] == "spark":
+        from copytrace.engines.spark.command import spark_scan
+
+        done = spark_scan(list(inputs), out, html_report, settings, kw)
+        _warn_about(done.summary, Path(done.summary_path))
+        click.echo(done.message)
+        return
     for path in inputs:
         input_kind(path)  # a bad input path fails before anything is written
     with _Progress(kw["quiet"]) as report:
@@ -341,15 +353,25 @@ def scan(
     help="Where to list dropped ids [default: OUTPUT's stem + .dropped.jsonl].",
 )
 @_input_options
+@engine_options
 @_settings_options
 @_friendly
 def dedup(inputs: tuple[Path, ...], output: Path, dropped: Path | None, **kw: Any) -> None:
     """Write INPUTS keeping one document per cluster (its source); list the dropped ones.
 
     Writes OUTPUT, the list of dropped documents and a summary (OUTPUT's stem + .summary.json,
-    as scan's summary.json) together, or none of them when the run fails.
+    as scan's summary.json) together, or none of them when the run fails. With --engine spark,
+    OUTPUT is a Parquet dataset (a name ending in .parquet).
     """
     settings, options = _make_settings(kw), _run_options(kw)
+    check_engine_options(kw)
+    if kw["engine"] == "spark":
+        from copytrace.engines.spark.command import spark_dedup
+
+        done = spark_dedup(list(inputs), output, dropped, settings, kw)
+        _warn_about(done.summary, Path(done.summary_path))
+        click.echo(done.message)
+        return
     for path in inputs:
         input_kind(path)
     with _Progress(kw["quiet"]) as report:
