@@ -253,9 +253,11 @@ class SQLiteStorage:
                 raise IndexFormatError(f"{self.path}: not a copytrace index ({exc}).") from exc
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA cache_size = -65536")
-            # Checkpoint the WAL every 32 MB rather than every 4 MB: fewer fsyncs while adding;
-            # and keep it no larger than 64 MB once checkpointed.
-            db.execute("PRAGMA wal_autocheckpoint = 8192")
+            # Checkpoint the WAL every 32 MB rather than every 1,000 pages: fewer fsyncs while
+            # adding; and keep it no larger than 64 MB once checkpointed. (The pragma counts
+            # pages, whose size depends on the file.)
+            page = int(db.execute("PRAGMA page_size").fetchone()[0])
+            db.execute(f"PRAGMA wal_autocheckpoint = {(32 << 20) // page}")
             db.execute(f"PRAGMA journal_size_limit = {64 << 20}")
             # Lookups of random terms read pages all over the file: mapped, a page read is a
             # memory access instead of a system call (25 ms -> 1 ms for a query's band keys
