@@ -11,7 +11,6 @@ oldest text) whose signature estimate reaches the pair's floor, and texts sharin
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -237,19 +236,15 @@ class Searcher:
         settings = self.settings
         if not settings.passages or q.sketch.fingerprints.shape[0] == 0:
             return set()
-        stats = self.storage.term_stats("fp", q.sketch.fingerprints)
-        rare = [
-            t
-            for t, st in stats.items()
-            if st.count + (1 if q.new else 0) <= settings.max_fingerprint_df
-        ]
-        if not rare:
+        # One lookup gives both each fingerprint's document frequency and its owners.
+        terms, owners = self.storage.postings("fp", q.sketch.fingerprints)
+        if terms.shape[0] == 0:
             return set()
-        shared: Counter[int] = Counter(
-            owner for _, owner in self.storage.owners("fp", np.asarray(rare, np.int64))
-        )
+        _, inverse, counts = np.unique(terms, return_inverse=True, return_counts=True)
+        rare = counts[inverse] + (1 if q.new else 0) <= settings.max_fingerprint_df
+        texts, shared = np.unique(owners[rare], return_counts=True)
         least = settings.passage_min_fingerprints
-        return {t for t, n in shared.items() if n >= least}
+        return set(texts[shared >= least].tolist())
 
     # -- verification -----------------------------------------------------------------------
 
@@ -298,7 +293,9 @@ class Searcher:
         if not self.settings.passages or not others:
             return FingerprintFrequency.empty()
         shared = np.unique(
-            np.concatenate([np.intersect1d(q_set.distinct, o.distinct) for o in others])
+            np.concatenate(
+                [np.intersect1d(q_set.distinct, o.distinct, assume_unique=True) for o in others]
+            )
         )
         if shared.shape[0] == 0:
             return FingerprintFrequency.empty()
