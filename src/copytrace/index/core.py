@@ -56,6 +56,8 @@ from copytrace.verify import (
     ShingleSet,
     load_kernels,
     orient,
+    relation_of,
+    scores,
     shingle_set,
     verify_pair,
 )
@@ -109,7 +111,9 @@ __all__ = [
     "parse_date",
     "prepare_out_dir",
     "provenance_of",
+    "relation_of",
     "remove_if_empty",
+    "scores",
     "set_jobs",
     "shingle_set",
     "shingle_text",

@@ -29,6 +29,8 @@ from copytrace.index.core import (
     Span,
     orient,
     pair_floor,
+    relation_of,
+    scores,
     shingle_set,
     shingle_text,
     verify_pair,
@@ -261,9 +263,14 @@ class Searcher:
         text = blanked(q.prepared.doc.text, q.blanks)
         q_set = shingle_set(shingle_text(text, self.settings), _exact_tuple(q.sketch.exact))
         sets = {t: self._sets(texts[t].rep, texts[t].exact) for t in ids if t in texts}
-        stats = CorpusStats(
-            self._frequency(q, q_set, [s for _, s in sets.values()]), self._documents(q)
-        )
+        # Corpus statistics serve only the passages of pairs without a whole-document relation
+        # (`verify_pair`): a long near-duplicate needs none, and its shared shingles are many.
+        passage_sets = [
+            s
+            for _, s in sets.values()
+            if relation_of(q_set.exact == s.exact, scores(q_set, s), self.settings) is None
+        ]
+        stats = CorpusStats(self._frequency(q, q_set, passage_sets), self._documents(q))
         q_id, q_date = q.prepared.doc.id, q.prepared.date
         out = []
         for t, (d, c_set) in sets.items():
