@@ -132,6 +132,35 @@ def test_runs_are_merged_without_losing_postings_or_bringing_back_removed_ones(
         assert not [p for p in problems if "runs" in p], problems
 
 
+def test_tombstones_do_not_pile_up_behind_runs_that_are_never_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No run is merged (every run is at the last level): only rewriting the oldest run alone
+    # lets its tombstones go.
+    monkeypatch.setattr(postings, "MAX_MERGE_LEVEL", 0)
+    monkeypatch.setattr(postings, "COMPACT_TOMBSTONES", 3)
+    store = SQLiteStorage(tmp_path / "i.db")
+    alive = set(range(1, 41))
+    for owner in sorted(alive):
+        with store.write():
+            store.add_postings("band", terms(7, 1000 + owner), owner)
+    for owner in range(1, 41, 2):
+        with store.write():
+            store.remove_owner("band", owner)
+        alive.discard(owner)
+        store.maintain()
+    db = sqlite3.connect(tmp_path / "i.db")
+    left = db.execute("SELECT count(*) FROM removed").fetchone()[0]
+    db.close()
+    assert left < 3  # without rewriting: 20, one per removal, for good
+    with store.read():
+        assert {o for _, o in store.owners("band", terms(7))} == alive
+        assert store.owners("band", terms(1001)) == []
+        assert store.owners("band", terms(1002)) == [(1002, 2)]
+        assert not [p for p in store.check() if "runs" in p]
+    store.close()
+
+
 def test_a_reader_keeps_its_snapshot_while_a_writer_removes(tmp_path: Path) -> None:
     writer = SQLiteStorage(tmp_path / "i.db")
     reader = SQLiteStorage(tmp_path / "i.db")

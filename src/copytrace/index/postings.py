@@ -8,7 +8,8 @@ fingerprints -> texts, line keys -> documents) here, as in a log-structured merg
   each block one row of `blocks` (id = run << 24 | block number), compressed by
   `copytrace.index.blocks`. The run's row in `runs` holds its blocks' first terms (fences).
 - Runs are never changed. FANIN runs of one size class (level) are merged into one, each merge
-  one transaction, up to runs of MAX_MERGE_LEVEL; so a kind has a few runs of each size.
+  one transaction, up to runs of MAX_MERGE_LEVEL; so a kind has a few runs of each size. A
+  kind with many tombstones has its oldest run rewritten alone (COMPACT_TOMBSTONES).
 - Removing an owner's postings writes a **tombstone** (`removed`: kind, owner, upto = the last
   run then): postings of that owner in runs numbered up to `upto` are no longer there. Lookups
   skip them, merges drop them, and a tombstone older than every run of its kind is deleted.
@@ -48,6 +49,14 @@ BLOCK_ID_BITS = 24
 MERGE_BASE = 1 << 12
 FANIN = 4
 MAX_MERGE_LEVEL = 5
+#: A kind's tombstones are deleted once every run they may cover is merged away; a run at
+#: MAX_MERGE_LEVEL is never merged again, so without more they would only grow. When a kind
+#: has COMPACT_TOMBSTONES tombstones or more (and one per COMPACT_POSTINGS of its postings),
+#: maintenance rewrites its oldest run alone, without the postings they remove, as the newest
+#: run; run after run, until the tombstones left are fewer: each is deleted once no run as old
+#: as it is left.
+COMPACT_TOMBSTONES = 1 << 14
+COMPACT_POSTINGS = 1 << 10
 #: A run number above every stored one: postings of the open transaction.
 PENDING_RUN = 1 << 62
 
@@ -442,7 +451,8 @@ class PostingRuns:
 
     @staticmethod
     def merge_candidates(db: sqlite3.Connection) -> tuple[Kind, list[int]] | None:
-        """FANIN runs of one kind and level (the lowest level first, oldest runs first)."""
+        """FANIN runs of one kind and level (the lowest level first, oldest runs first); else
+        the oldest run of a kind with many tombstones, alone (see COMPACT_TOMBSTONES)."""
         rows = db.execute("SELECT kind, run, postings FROM runs ORDER BY run").fetchall()
         levels: dict[tuple[str, int], list[int]] = {}
         for kind, run, postings in rows:
@@ -452,6 +462,16 @@ class PostingRuns:
         for (kind, _), runs in sorted(levels.items(), key=lambda kv: kv[0][1]):
             if len(runs) >= FANIN:
                 return kind, runs[:FANIN]  # type: ignore[return-value]
+        for each in KINDS:  # a merge of one run: the kind's oldest, rewritten without its dead
+            mine = [(int(run), int(n)) for k, run, n in rows if k == each]
+            if not mine:
+                continue
+            tombstones = db.execute(
+                "SELECT count(*) FROM removed WHERE kind = ?", (each,)
+            ).fetchone()[0]
+            total = sum(n for _, n in mine)
+            if tombstones >= max(COMPACT_TOMBSTONES, total // COMPACT_POSTINGS):
+                return each, [mine[0][0]]
         return None
 
     def merge(self, db: sqlite3.Connection, txn: Txn, kind: Kind, runs: list[int]) -> None:
