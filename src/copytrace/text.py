@@ -395,7 +395,6 @@ NUMBER, NAME, CAPITAL = 1, 2, 4
 #: of a text written in capitals); the part of a figure after its decimal point or thousands
 #: separator ("412.5" is two tokens, one figure).
 SHOUTED, FIGURE_PART = 8, 16
-_SEPARATORS = np.array([ord("."), ord(",")], dtype=np.uint32)
 
 
 def token_shapes(
@@ -419,26 +418,52 @@ def token_shapes(
         last = min(n, first + SENTENCE_CHUNK_TOKENS)
         lo, hi = int(starts[first]), int(ends[last - 1])
         chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        shape = table[chars]
-        digits = np.zeros(chars.shape[0] + 1, dtype=np.int64)
-        np.cumsum(shape & DIGIT, out=digits[1:])
-        s, e = starts[first:last] - lo, ends[first:last] - lo
-        number = digits[e] > digits[s]
-        upper = (shape[s] & UPPER) != 0
-        sent = sentences[first:last]
-        prev = np.empty_like(sent)
-        prev[0] = sentences[first - 1] if first > 0 else -1
-        prev[1:] = sent[:-1]
-        name = upper & (sent == prev) & (e - s >= 2)
-        second = np.minimum(s + 1, chars.shape[0] - 1)
-        shouted = upper & (e - s >= 2) & ((shape[second] & UPPER) != 0)
-        part = np.zeros(last - first, dtype=np.bool_)
-        if last - first > 1:
-            joined = (s[1:] == e[:-1] + 1) & np.isin(
-                chars[np.minimum(e[:-1], chars.shape[0] - 1)], _SEPARATORS
-            )
-            part[1:] = number[1:] & number[:-1] & joined
-        out[first:last] = (
-            number * NUMBER | name * NAME | upper * CAPITAL | shouted * SHOUTED | part * FIGURE_PART
-        )
+        before = int(sentences[first - 1]) if first > 0 else -1
+        _shapes(chars, lo, starts[first:last], ends[first:last], sentences[first:last], before,
+                table, out[first:last])  # fmt: skip
     return out
+
+
+@numba.njit(cache=True)
+def _shapes(
+    chars: np.ndarray,
+    lo: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    sentences: np.ndarray,
+    before: int,
+    table: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """`token_shapes` of the tokens of one chunk (chars: its text from character `lo`, one
+    code point each); `before` is the sentence of the token before the chunk (-1: none)."""
+    last_char = chars.shape[0] - 1
+    prev_sentence = before
+    prev_number = False
+    prev_end = -1
+    for k in range(starts.shape[0]):
+        s, e = starts[k] - lo, ends[k] - lo
+        number = False
+        for c in range(s, e):
+            if table[chars[c]] & DIGIT:
+                number = True
+                break
+        upper = (table[chars[s]] & UPPER) != 0
+        bits = NUMBER if number else 0
+        if upper:
+            bits |= CAPITAL
+            if e - s >= 2:
+                if sentences[k] == prev_sentence:
+                    bits |= NAME
+                if table[chars[min(s + 1, last_char)]] & UPPER:
+                    bits |= SHOUTED
+        # A figure's part after one "." or "," joining it to the figure before (not across
+        # chunks, whose first token has no token before it here).
+        if k > 0 and number and prev_number and s == prev_end + 1:
+            sep = chars[min(prev_end, last_char)]
+            if sep == 46 or sep == 44:  # "." or ","
+                bits |= FIGURE_PART
+        out[k] = bits
+        prev_sentence = sentences[k]
+        prev_number = number
+        prev_end = e
