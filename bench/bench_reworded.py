@@ -9,7 +9,12 @@ Run from the repository root, in the virtualenv where copytrace is installed:
    warm-up of each, and reports the medians of wall and CPU seconds (workers included), peak
    RSS of the scan process and peak PSS with its workers, the matches of each relation, and
    the pairs and matches only the sentence sketches proposed (summary.json, `passages`).
-2. Calibration (no target). How the sentence keys rank paraphrase pairs: for each pair of the
+2. Precision of what the path adds (no target; issue 11 asks that it adds no false pairs). The
+   matches of the last scan with the path that the last scan without it lacks, against the
+   judged sample of them in tests/data/judged_reworded.jsonl (drawn from such a scan, judged by
+   reading both texts as docs/judging.md says): how many of the judged ones the scan still
+   reports, and how many of those are real reuse.
+3. Calibration (no target). How the sentence keys rank paraphrase pairs: for each pair of the
    Webis-CPC-11 sample (passages), MRPC (news sentences) and the news genre of STS-benchmark
    (scored 0-5), the number of sentence keys the two sides share, the word statistics taken
    from all texts of that data set as a scan of it would. Reported: the share of positive and
@@ -37,6 +42,7 @@ import numpy as np
 from bench_pan import machine_line, versions_line
 from common import TreeMemory, upsert_section
 
+from copytrace.evaluation.judged import load_judgments
 from copytrace.sentence_sketch import sentence_keys, word_stats
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +50,15 @@ CORPORA = REPO.parent / "shared" / "corpora"
 NEWS = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 HEADING = "## Reworded candidates: cost on the news corpus and paraphrase ranking"
 RELATIONS = ("exact", "near_duplicate", "contained", "passage_reuse", "rewrite")
+JUDGED = REPO / "tests" / "data" / "judged_reworded.jsonl"
+#: A scan's matches: (a, b) -> relation.
+Pairs = dict[tuple[str, str], str]
+
+
+def read_pairs(out: Path) -> Pairs:
+    """The matches a scan wrote, as (a, b) -> relation."""
+    with open(out / "matches.jsonl", encoding="utf-8") as fh:
+        return {(m["a"], m["b"]): m["relation"] for m in map(json.loads, fh)}
 
 
 def run_scan(inputs: list[Path], out: Path, reworded: bool) -> dict[str, float]:
@@ -76,10 +91,11 @@ def run_scan(inputs: list[Path], out: Path, reworded: bool) -> dict[str, float]:
     return row
 
 
-def cost(corpora: Path, repeat: int) -> list[str]:
-    """The cost table's Markdown lines."""
+def cost(corpora: Path, repeat: int) -> tuple[list[str], Pairs]:
+    """The cost table's Markdown lines, and the matches only the path found."""
     inputs = [corpora / f for f in NEWS]
     runs: dict[bool, list[dict[str, float]]] = {False: [], True: []}
+    found: dict[bool, Pairs] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         for reworded in (False, True):
@@ -87,6 +103,7 @@ def cost(corpora: Path, repeat: int) -> list[str]:
         for r in range(repeat):
             for reworded in (False, True) if r % 2 == 0 else (True, False):
                 runs[reworded].append(run_scan(inputs, out, reworded))
+                found[reworded] = read_pairs(out)
                 print(f"run {r + 1} reworded={reworded}: {runs[reworded][-1]}", file=sys.stderr)
     med = {k: {f: statistics.median(x[f] for x in v) for f in v[0]} for k, v in runs.items()}
     off, on = med[False], med[True]
@@ -108,6 +125,36 @@ def cost(corpora: Path, repeat: int) -> list[str]:
         f"CPU {on['cpu'] / off['cpu']:.2f}x, peak RSS {on['rss'] / off['rss']:.2f}x, with "
         f"workers {on['pss'] / off['pss']:.2f}x (targets: time at most 1.3x, memory at most "
         "1.2x).",
+    ]
+    added = {k: v for k, v in found[True].items() if k not in found[False]}
+    return lines, added
+
+
+def judged_precision(added: Pairs) -> list[str]:
+    """The judged sample of the added matches: how many the scan still adds, how many real."""
+    if not JUDGED.exists():
+        return [f"No judged sample ({JUDGED.relative_to(REPO)} is missing)."]
+    judged = load_judgments(JUDGED)
+    lines = [
+        "| relation | added matches | judged of them | real reuse | precision |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for relation in ("passage_reuse", "rewrite", "all"):
+        pairs = {k for k, v in added.items() if relation in ("all", v)}
+        mine = [j for j in judged if (j.a, j.b) in pairs]
+        real = sum(j.verdict == "reuse" for j in mine)
+        share = f"{real / len(mine):.2f}" if mine else "–"
+        lines.append(f"| {relation} | {len(pairs):,} | {len(mine)} | {real} | {share} |")
+    kinds: dict[str, int] = {}
+    for j in judged:
+        if (j.a, j.b) in added and j.verdict != "reuse":
+            kinds[j.kind] = kinds.get(j.kind, 0) + 1
+    samples = ", ".join(sorted({j.sample for j in judged}))
+    lines += [
+        "",
+        f"Judged sample(s): {samples}. What the false ones are: "
+        + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])) or "none")
+        + ".",
     ]
     return lines
 
@@ -243,10 +290,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
     ]
     if not args.skip_cost:
+        lines, added = cost(args.corpora, args.repeat)
         section += [
             "Cost on the news corpus (" + ", ".join(NEWS) + "):",
             "",
-            *cost(args.corpora, args.repeat),
+            *lines,
+            "",
+            "Matches only the path found (in the last scan with it, not in the last without it), "
+            "and the judged sample of them:",
+            "",
+            *judged_precision(added),
             "",
         ]
     section += [

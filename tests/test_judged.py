@@ -20,6 +20,8 @@ from copytrace.evaluation.judged import (
 )
 
 STORED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
+#: The judged sample of the matches only `--reworded-candidates` adds (bench_reworded.py).
+REWORDED = Path(__file__).resolve().parent / "data" / "judged_reworded.jsonl"
 
 
 def _j(a: str, b: str, relation: str, verdict: str, kind: str, sample: str = "s1") -> Judgment:
@@ -33,6 +35,16 @@ def test_the_stored_judgments_are_valid_and_carry_no_text() -> None:
         assert len(j.reason.split()) <= 40  # one line of the judge's own words
     samples = {j.sample for j in judged}
     assert {"before-f76ed11", "dev1-90b9b4a", "after-3d2f1d3"} <= samples
+
+
+def test_the_judged_matches_of_the_reworded_path_are_valid_and_distinct() -> None:
+    judged = load_judgments(REWORDED)
+    assert len(judged) >= 60
+    assert "reworded-1f2a3c5" in {j.sample for j in judged}
+    assert len({(j.a, j.b) for j in judged}) == len(judged)  # each pair judged once
+    assert all(len(j.reason.split()) <= 40 for j in judged)
+    # The pairs are among the corpora's documents (news, Reuters, newsgroups), never one doc.
+    assert all(j.a != j.b and j.group in ("news", "newsgroups") for j in judged)
 
 
 @pytest.mark.parametrize(
