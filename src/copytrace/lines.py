@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from copytrace.text import FNV_OFFSET, FNV_PRIME, U64, char_tables, mix64
+from copytrace.text import FNV_OFFSET, FNV_PRIME, U64, char_tables, decode_utf8, mix64
 
 #: Lines with more stripped characters than this get no key (key 0, `length` capped one above).
 MAX_KEYED_CHARS = 300
@@ -58,27 +58,6 @@ def is_break(c: int) -> bool:
     if c < 0x80:
         return 10 <= c <= 13 or 28 <= c <= 30
     return c == 0x85 or c == 0x2028 or c == 0x2029
-
-
-@numba.njit(inline="always", cache=True)
-def decode(buf: np.ndarray, pos: int) -> tuple[int, int]:
-    """The code point at byte `pos` of UTF-8 (lone surrogates as Python encodes them with
-    "surrogatepass") and its width in bytes."""
-    b0 = int(buf[pos])
-    if b0 < 0x80:
-        return b0, 1
-    if b0 < 0xE0:
-        return ((b0 & 0x1F) << 6) | (int(buf[pos + 1]) & 0x3F), 2
-    if b0 < 0xF0:
-        return (
-            ((b0 & 0x0F) << 12) | ((int(buf[pos + 1]) & 0x3F) << 6) | (int(buf[pos + 2]) & 0x3F)
-        ), 3
-    return (
-        ((b0 & 0x07) << 18)
-        | ((int(buf[pos + 1]) & 0x3F) << 12)
-        | ((int(buf[pos + 2]) & 0x3F) << 6)
-        | (int(buf[pos + 3]) & 0x3F)
-    ), 4
 
 
 @numba.njit(inline="always", cache=True)
@@ -149,7 +128,7 @@ def _line_end(buf: np.ndarray, pos: int, hi: int, char: int) -> tuple[int, int, 
                 return pos, char, b0
             pos += 1
         else:
-            cp, width = decode(buf, pos)
+            cp, width = decode_utf8(buf, pos)
             if is_break(cp):
                 return pos, char, cp
             pos += width
@@ -161,7 +140,7 @@ def _line_end(buf: np.ndarray, pos: int, hi: int, char: int) -> tuple[int, int, 
 def _stripped_chars(buf: np.ndarray, lo: int, hi: int, chars: int) -> int:
     """Characters of buf[lo:hi] (`chars` of them) once leading and trailing spaces go."""
     while lo < hi:
-        cp, width = decode(buf, lo)
+        cp, width = decode_utf8(buf, lo)
         if not is_space(cp):
             break
         lo += width
@@ -170,7 +149,7 @@ def _stripped_chars(buf: np.ndarray, lo: int, hi: int, chars: int) -> int:
         back = hi - 1
         while back > lo and (buf[back] & 0xC0) == 0x80:
             back -= 1
-        cp, _ = decode(buf, back)
+        cp, _ = decode_utf8(buf, back)
         if not is_space(cp):
             break
         hi = back
@@ -234,7 +213,7 @@ def _scan_lines(
                 at = line_pos
                 c = 0
                 while at < pos:  # leading white space
-                    cp, width = decode(buf, at)
+                    cp, width = decode_utf8(buf, at)
                     if not is_space(cp):
                         break
                     at += width
@@ -246,7 +225,7 @@ def _scan_lines(
                     quoted[k] = False
                 else:
                     first_ns = c
-                    cp, _ = decode(buf, at)
+                    cp, _ = decode_utf8(buf, at)
                     quoted[k] = cp == 62 or cp == 124 or cp == 58
                     # Every character is hashed; the key is the hash after the last non-space.
                     h = FNV_OFFSET
@@ -260,7 +239,7 @@ def _scan_lines(
                             at += 1
                             space = int(_ASCII_SPACE[cp])
                         else:
-                            cp, width = decode(buf, at)
+                            cp, width = decode_utf8(buf, at)
                             at += width
                             space = int(is_space(cp))
                         h = (h ^ U64(fold[cp])) * FNV_PRIME
@@ -386,7 +365,7 @@ def _first_content(buf: np.ndarray, pos: int, hi: int, chars: int) -> tuple[int,
     not white space (or where the characters end), and how many characters come before it."""
     done = 0
     while done < chars and pos < hi:
-        cp, width = decode(buf, pos)
+        cp, width = decode_utf8(buf, pos)
         if not is_space(cp):
             break
         pos += width

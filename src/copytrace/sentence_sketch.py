@@ -35,6 +35,7 @@ from copytrace.text import (
     U64,
     WORD,
     char_tables,
+    decode_utf8,
     mix64,
 )
 
@@ -98,22 +99,6 @@ def _table(words: np.ndarray, df: np.ndarray, size: int) -> tuple[np.ndarray, np
 
 
 @numba.njit(inline="always", cache=True)
-def _decode(buf: np.ndarray, pos: int) -> tuple[np.int64, int]:
-    """(code point, byte width) of the UTF-8 character at buf[pos]."""
-    b0 = np.int64(buf[pos])
-    if b0 < 0x80:
-        return b0, 1
-    if b0 < 0xE0:
-        return ((b0 & 0x1F) << 6) | (np.int64(buf[pos + 1]) & 0x3F), 2
-    if b0 < 0xF0:
-        cp = ((b0 & 0x0F) << 12) | ((np.int64(buf[pos + 1]) & 0x3F) << 6)
-        return cp | (np.int64(buf[pos + 2]) & 0x3F), 3
-    cp = ((b0 & 0x07) << 18) | ((np.int64(buf[pos + 1]) & 0x3F) << 12)
-    cp |= (np.int64(buf[pos + 2]) & 0x3F) << 6
-    return cp | (np.int64(buf[pos + 3]) & 0x3F), 4
-
-
-@numba.njit(inline="always", cache=True)
 def _is_space(c: int | np.int64) -> bool:
     return bool(c == 32 or 9 <= c <= 13 or c == 0xA0 or 0x2000 <= c <= 0x200A or c == 0x3000)
 
@@ -145,10 +130,10 @@ def _sentence_keys_one(
     pos = 0
     while True:
         if pos < buf.shape[0]:
-            cp, width = _decode(buf, pos)
+            cp, width = decode_utf8(buf, pos)
             cls = classes[cp]
         else:
-            cp, width, cls = np.int64(0), 0, 0
+            cp, width, cls = 0, 0, 0
         if in_token and (cls == MARK or (cls == WORD and not standalone)):
             h = (h ^ U64(fold[cp])) * FNV_PRIME
         else:
@@ -330,10 +315,10 @@ def _distinct_tokens(
         pos = 0
         while True:
             if pos < text.shape[0]:
-                cp, width = _decode(text, pos)
+                cp, width = decode_utf8(text, pos)
                 cls = classes[cp]
             else:
-                cp, width, cls = np.int64(0), 0, 0
+                cp, width, cls = 0, 0, 0
             if in_token and (cls == MARK or (cls == WORD and not standalone)):
                 h = (h ^ U64(fold[cp])) * FNV_PRIME
             else:

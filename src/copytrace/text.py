@@ -131,8 +131,9 @@ CHUNK_TOKENS = 4096
 
 
 @numba.njit(inline="always", cache=True)
-def _decode(buf: np.ndarray, pos: int) -> tuple[int, int]:
-    """The code point at byte `pos` of UTF-8 bytes, and its width in bytes."""
+def decode_utf8(buf: np.ndarray, pos: int) -> tuple[int, int]:
+    """The code point at byte `pos` of UTF-8 bytes (lone surrogates as Python encodes them
+    with "surrogatepass"), and its width in bytes."""
     b0 = int(buf[pos])
     if b0 < 0x80:
         return b0, 1
@@ -181,7 +182,7 @@ def tokenize_chunk(
             if b0 < 0x80:
                 cp, width = b0, 1
             else:
-                cp, width = _decode(buf, pos)
+                cp, width = decode_utf8(buf, pos)
             cls = classes[cp]
             if cls == WORD or cls == STANDALONE:  # noqa: SIM109 - numba compiles this form
                 break
@@ -203,7 +204,7 @@ def tokenize_chunk(
                     h = (h ^ U64(fold[b0])) * FNV_PRIME
                     pos += 1
                 else:
-                    cp, width = _decode(buf, pos)
+                    cp, width = decode_utf8(buf, pos)
                     cls = classes[cp]
                     if cls != WORD and cls != MARK:
                         break
@@ -213,7 +214,7 @@ def tokenize_chunk(
         else:
             # A standalone character (CJK, Thai, ...) is a token with its combining marks.
             while pos < end:
-                cp, width = _decode(buf, pos)
+                cp, width = decode_utf8(buf, pos)
                 if classes[cp] != MARK:
                     break
                 h = (h ^ U64(fold[cp])) * FNV_PRIME
