@@ -30,8 +30,9 @@ PRECISION_FLOORS = {
     ("wikipedia", "rewrite"): (16, 25),
 }
 TARGET_RECALL = 0.95
-#: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured (target 0.95).
-VERBATIM_LABEL_FLOORS = {"news": 0.846, "newsgroups": 0.801, "wikipedia": 0.914}
+#: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
+#: judged pair (target 0.95); measured again when a sample is added (after2-4d12d8b).
+VERBATIM_LABEL_FLOORS = {"news": 0.839, "newsgroups": 0.788, "wikipedia": 0.877}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
