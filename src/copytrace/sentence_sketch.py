@@ -37,6 +37,7 @@ from copytrace.text import (
     char_tables,
     decode_utf8,
     mix64,
+    tokenize_chunk,
 )
 
 #: A sentence's keys pair its rarest content words, this many of them (6 keys a sentence).
@@ -300,39 +301,21 @@ def sentence_keys(
 def _distinct_tokens(
     buf: np.ndarray, offsets: np.ndarray, classes: np.ndarray, fold: np.ndarray
 ) -> np.ndarray:
-    """Each text's distinct token hashes, concatenated."""
+    """Each text's distinct token hashes (the tokenizer's), concatenated."""
     out = np.empty(buf.shape[0] // 2 + offsets.shape[0], dtype=np.uint64)
     at = 0
+    # Scratch for one text's tokens: a text of n bytes has at most n // 2 + 1 of them.
+    starts = np.empty(0, dtype=np.int64)
+    ends = np.empty(0, dtype=np.int64)
     hashes = np.empty(0, dtype=np.uint64)
     for d in range(offsets.shape[0] - 1):
-        text = buf[offsets[d] : offsets[d + 1]]
-        if hashes.shape[0] < text.shape[0] // 2 + 1:
-            hashes = np.empty(text.shape[0] // 2 + 1, dtype=np.uint64)
-        m = 0
-        in_token = False
-        standalone = False
-        h = FNV_OFFSET
-        pos = 0
-        while True:
-            if pos < text.shape[0]:
-                cp, width = decode_utf8(text, pos)
-                cls = classes[cp]
-            else:
-                cp, width, cls = 0, 0, 0
-            if in_token and (cls == MARK or (cls == WORD and not standalone)):
-                h = (h ^ U64(fold[cp])) * FNV_PRIME
-            else:
-                if in_token:
-                    hashes[m] = mix64(h)
-                    m += 1
-                    in_token = False
-                if cls == WORD or cls == STANDALONE:  # noqa: SIM109
-                    in_token = True
-                    standalone = cls == STANDALONE
-                    h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
-                elif width == 0:
-                    break
-            pos += width
+        lo, hi = offsets[d], offsets[d + 1]
+        if hashes.shape[0] < (hi - lo) // 2 + 1:
+            size = (hi - lo) // 2 + 1
+            starts = np.empty(size, dtype=np.int64)
+            ends = np.empty(size, dtype=np.int64)
+            hashes = np.empty(size, dtype=np.uint64)
+        _, _, m = tokenize_chunk(buf, lo, hi, 0, classes, fold, starts, ends, hashes)
         distinct = np.unique(hashes[:m])
         out[at : at + distinct.shape[0]] = distinct
         at += distinct.shape[0]
