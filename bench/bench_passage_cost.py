@@ -19,15 +19,13 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from common import TreeMemory, upsert_section
+from common import run_measured, upsert_section
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -41,17 +39,8 @@ def run_scan(inputs: list[Path], out: Path, passages: bool) -> tuple[float, floa
     bytes of the scan process, peak PSS bytes of it and its workers together."""
     exe = Path(sys.executable).parent / "copytrace"
     flag = "--passages" if passages else "--no-passages"
-    cmd = [str(exe), "scan", *map(str, inputs), "--out", str(out), "--quiet", flag]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sampler = TreeMemory(proc.pid)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    tree_peak = sampler.stop()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"scan failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, tree_peak
+    run = run_measured([str(exe), "scan", *map(str, inputs), "--out", str(out), "--quiet", flag])
+    return run.wall, run.cpu, run.rss_bytes, run.pss_bytes
 
 
 def main() -> None:

@@ -30,17 +30,15 @@ import csv
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from bench_pan import machine_line, versions_line
-from common import TreeMemory, upsert_section
+from common import run_measured, upsert_section
 
 from copytrace.evaluation.judged import load_judgments
 from copytrace.sentence_sketch import sentence_keys, word_stats
@@ -67,23 +65,14 @@ def run_scan(inputs: list[Path], out: Path, reworded: bool) -> dict[str, float]:
     exe = Path(sys.executable).parent / "copytrace"
     flag = "true" if reworded else "false"
     cmd = [str(exe), "scan", *map(str, inputs), "--out", str(out), "--quiet"]
-    cmd += ["--reworded-candidates", flag]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sampler = TreeMemory(proc.pid)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    tree_peak = sampler.stop()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"scan failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    run = run_measured([*cmd, "--reworded-candidates", flag])
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     passages = summary["passages"]
     row = {
-        "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "rss": usage.ru_maxrss / 1024,
-        "pss": tree_peak / 2**20,
+        "wall": run.wall,
+        "cpu": run.cpu,
+        "rss": run.rss_bytes / 2**20,
+        "pss": run.pss_bytes / 2**20,
         "pairs_only": passages.get("pairs_only_from_sentences", 0),
         "matches_only": passages.get("matches_only_from_sentences", 0),
     }

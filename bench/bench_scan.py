@@ -47,7 +47,6 @@ import re
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +57,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from common import TreeMemory, cpu_model, upsert_section, version
+from common import cpu_model, run_measured, upsert_section, version
 
 CORPUS_FILES = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
 REPO = Path(__file__).resolve().parents[1]
@@ -254,19 +253,8 @@ def scan(corpus: Path, out: Path, env: dict[str, str], log: Path) -> tuple[float
     """Run one scan; return wall seconds, the child's peak RSS in bytes, its CPU seconds (its
     workers' included) and the peak PSS of it and its workers together."""
     cmd = [str(copytrace_exe()), "scan", str(corpus), "--out", str(out), "--quiet", *SCAN_FLAGS]
-    with log.open("w") as fh:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
-        sampler = TreeMemory(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        tree_peak = sampler.stop()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(log.read_text())
-        raise SystemExit(f"copytrace scan {corpus} failed with exit code {proc.returncode}")
-    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime, tree_peak
+    run = run_measured(cmd, env=env, log=log)
+    return run.wall, run.rss_bytes, run.cpu, run.pss_bytes
 
 
 def copy_groups_together(out: Path, size: int) -> int:

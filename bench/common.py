@@ -5,10 +5,14 @@ Each script owns one section of bench/RESULTS.md and replaces only that one.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -120,3 +124,42 @@ class TreeMemory(threading.Thread):
         self._done.set()
         self.join()
         return self.peak
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What a measured child process took: wall and CPU seconds (user + system, its workers'
+    included), the peak RSS of the child alone and the peak summed PSS of it and its workers."""
+
+    wall: float
+    cpu: float
+    rss_bytes: int
+    pss_bytes: int
+
+
+def run_measured(
+    cmd: Sequence[str], env: dict[str, str] | None = None, log: Path | None = None
+) -> ChildRun:
+    """Run a command as a child process and measure it (RSS from os.wait4, PSS sampled every
+    0.5 s); exit with its error output (or `log`, where its output went) if it fails."""
+    with open(log, "w") if log is not None else open(os.devnull, "w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            list(cmd),
+            stdout=out,
+            stderr=subprocess.STDOUT if log is not None else subprocess.PIPE,
+            env=env,
+        )
+        sampler = TreeMemory(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        pss = sampler.stop()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        if log is not None:
+            sys.stderr.write(log.read_text())
+        elif proc.stderr is not None:
+            sys.stderr.write(proc.stderr.read().decode())
+        raise SystemExit(f"{' '.join(cmd[:2])} failed with exit code {code}")
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, pss)
