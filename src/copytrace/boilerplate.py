@@ -451,9 +451,7 @@ class BoilerplateFinder:
             grown = np.zeros(size, dtype=np.uint64)
             _rehash(self._texts, grown)
             self._texts = grown
-        salts = np.fromiter(map(_provenance_key, provenances), dtype=np.uint64, count=n)
-        keys = _mix(hashes ^ salts)
-        keys[keys == 0] = 1
+        keys = sighting_keys(provenances, hashes)
         new = np.empty(n, dtype=np.bool_)
         self._n_texts += int(_first_sightings(self._texts, keys, new))
         return new
@@ -610,6 +608,15 @@ def _mix_all(x: np.ndarray) -> np.ndarray:
     for k in range(x.shape[0]):
         out[k] = mix64(x[k])
     return out
+
+
+def sighting_keys(provenances: Sequence[Provenance], hashes: np.ndarray) -> np.ndarray:
+    """The non-zero 64-bit key by which counting sees each (provenance, text) once: the text's
+    hash (`Lines.text_hashes`) mixed with its provenance's."""
+    salts = np.fromiter(map(_provenance_key, provenances), dtype=np.uint64, count=len(provenances))
+    keys = _mix(hashes ^ salts)
+    keys[keys == 0] = 1
+    return keys
 
 
 def only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:

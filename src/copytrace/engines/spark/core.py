@@ -23,9 +23,8 @@ from copytrace.boilerplate import (
     _groups,
     _GroupTable,
     _line_keys,
-    _mix,
-    _provenance_key,
     blank,
+    sighting_keys,
 )
 from copytrace.cluster import UnionFind, choose_source
 from copytrace.engines.kernels import ensure_kernels
@@ -155,8 +154,7 @@ def line_keys(text: str, provenance: Provenance, post: bool) -> tuple[np.ndarray
     lines = find_lines(buf, offsets)
     posts = np.array([post], dtype=bool)
     keys = _line_keys(lines, _GroupTable.of([provenance], [post]), posts, np.ones(1, dtype=bool))
-    sight = _mix(lines.text_hashes ^ np.uint64(_provenance_key(provenance)))
-    sight[sight == 0] = 1
+    sight = sighting_keys([provenance], lines.text_hashes)
     return keys, int(sight.view(np.int64)[0])
 
 
