@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from copytrace.lines import encode_texts
 from copytrace.text import (
     FNV_OFFSET,
     FNV_PRIME,
@@ -266,32 +267,31 @@ def _packed(
     return out_keys, out_sent
 
 
-def _buffer(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The texts' UTF-8 bytes, one after another, and where each starts."""
-    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-
 def sentence_keys(
     texts: Sequence[str], stats: WordStats
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sentence keys of a batch of texts: keys, the number of each key's sentence within
     its text, and offsets (text i's keys are at [offsets[i], offsets[i + 1]))."""
+    return sentence_keys_encoded(*encode_texts(list(texts)), stats)
+
+
+def sentence_keys_encoded(
+    buf: np.ndarray, offsets: np.ndarray, stats: WordStats
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`sentence_keys` of texts given as UTF-8 bytes (text i: buf[offsets[i]:offsets[i + 1]])."""
     classes, fold = char_tables()
-    buf, offsets = _buffer(texts)
+    n = offsets.shape[0] - 1
     # Room for as many keys as a text can have sentences of MIN_CONTENT_WORDS words.
     room = (np.diff(offsets) // (2 * MIN_CONTENT_WORDS) + 1) * KEYS_PER_SENTENCE
-    start = np.zeros(len(texts) + 1, dtype=np.int64)
+    start = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(room, out=start[1:])
     keys = np.empty(int(start[-1]), dtype=np.uint64)
     sentences = np.empty(int(start[-1]), dtype=np.int32)
-    counts = np.zeros(len(texts), dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
     _sentence_keys_batch(
         buf, offsets, classes, fold, stats.keys, stats.df, start, keys, sentences, counts
     )
-    key_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    key_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=key_offsets[1:])
     packed_keys, packed_sentences = _packed(keys, sentences, start, counts)
     return packed_keys, packed_sentences, key_offsets
@@ -329,7 +329,7 @@ def word_stats(texts: Sequence[str]) -> WordStats:
     if not texts:
         return WordStats.empty()
     classes, fold = char_tables()
-    buf, offsets = _buffer(texts)
+    buf, offsets = encode_texts(list(texts))
     words, df = np.unique(_distinct_tokens(buf, offsets, classes, fold), return_counts=True)
     df = df.astype(np.int32)
     least = max(STOP_MIN_DOCUMENTS, STOP_SHARE * len(texts))

@@ -32,7 +32,7 @@ from copytrace.lines import encode_texts
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.pipeline import ChromeCounts, OnError
-from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys, word_stats
+from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys_encoded, word_stats
 from copytrace.sketch import sketch_encoded
 from copytrace.urls import host_of as url_host
 
@@ -335,11 +335,8 @@ class _SketchBuilder:
         fp_keep = np.repeat(unique, fp_counts)
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
         self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
-        if self.words is not None:  # opt-in: sentence keys are made from the texts as str
-            raw = buf.tobytes()
-            ends = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
-            texts = [raw[lo:hi].decode("utf-8", "surrogatepass") for lo, hi in ends]
-            keys, sentences, key_offsets = sentence_keys(texts, self.words)
+        if self.words is not None:  # opt-in
+            keys, sentences, key_offsets = sentence_keys_encoded(buf, offsets, self.words)
             counts = np.diff(key_offsets)
             kept = np.repeat(unique, counts)
             self.sk_hash.frombytes(np.ascontiguousarray(keys[kept]).view(np.uint8).data)
