@@ -13,8 +13,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from copytrace._version import __version__
-from copytrace.boilerplate import Blanks
+from copytrace.boilerplate import BlankedBatch, PostParts
 from copytrace.errors import SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.model import Relation, Settings
@@ -82,13 +84,14 @@ class ChromeCounts:
     post_signatures: int = 0
     post_attribution_lines: int = 0
 
-    def add(self, found: Blanks) -> None:
-        """Count what was blanked in one document."""
-        self.line_occurrences_masked += found.lines
-        self.documents_with_boilerplate += bool(found.runs)
-        self.posts += found.post
-        self.post_signatures += found.signature
-        self.post_attribution_lines += found.attributions
+    def add(self, batch: BlankedBatch, parts: PostParts) -> None:
+        """Count what was blanked in a batch of documents (with their posts' parts)."""
+        blanked = batch.blanked
+        self.line_occurrences_masked += int(batch.lines.sum())
+        self.documents_with_boilerplate += int(np.count_nonzero(blanked))
+        self.posts += int(np.count_nonzero(blanked & parts.post))
+        self.post_signatures += int(np.count_nonzero(blanked & parts.signature))
+        self.post_attribution_lines += int(parts.attributions[blanked].sum())
 
 
 @dataclass

@@ -272,12 +272,7 @@ class Corpus:
         self._blank_runs.frombytes(batch.runs.astype(np.int64).tobytes())
         ends = batch.run_first[1:] + self._blank_first[-1]
         self._blank_first.extend(ends.tolist())
-        chrome, blanked = self.chrome, batch.blanked
-        chrome.line_occurrences_masked += int(batch.lines.sum())
-        chrome.documents_with_boilerplate += int(np.count_nonzero(blanked))
-        chrome.posts += int(np.count_nonzero(blanked & parts.post))
-        chrome.post_signatures += int(np.count_nonzero(blanked & parts.signature))
-        chrome.post_attribution_lines += int(parts.attributions[blanked].sum())
+        self.chrome.add(batch, parts)
         return batch.buf, batch.offsets
 
 
