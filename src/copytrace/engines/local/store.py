@@ -22,13 +22,6 @@ class TextStore:
         self._file = tempfile.TemporaryFile(prefix="copytrace-texts-", dir=directory)  # noqa: SIM115
         self._offsets = array("q", [0])
 
-    def add(self, text: str) -> int:
-        """Store a text and return its index."""
-        data = text.encode("utf-8", "surrogatepass")
-        self._file.write(data)
-        self._offsets.append(self._offsets[-1] + len(data))
-        return len(self._offsets) - 2
-
     def add_encoded(self, data: np.ndarray, offsets: np.ndarray) -> None:
         """Store texts given as UTF-8 bytes (uint8): text i is data[offsets[i]:offsets[i + 1]]."""
         self._file.write(np.ascontiguousarray(data[offsets[0] : offsets[-1]]).data)
