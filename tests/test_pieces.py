@@ -13,6 +13,7 @@ from copytrace import Settings
 from copytrace.align import multiset_dice
 from copytrace.align.pieces import (
     BREAK_GAP,
+    EDGE_DICE,
     KEEP,
     LIST,
     LIST_NAME_SHARE,
@@ -24,6 +25,7 @@ from copytrace.align.pieces import (
     TEMPLATE,
     TOPIC,
     _anchored,
+    _cut,
     _piece_similarity,
     _pieces,
     _recurs,
@@ -127,6 +129,52 @@ def test_pieces_of_fewer_than_min_piece_shared_words_are_dropped() -> None:
     assert _pieces(_ints(short), _ints(short)).shape == (0, 4)
 
 
+def _cut_pieces(ia: list[int], ib: list[int]) -> list[list[int]]:
+    a, b = _ints(ia), _ints(ib)
+    return _cut(_pieces(a, b), a, b).tolist()
+
+
+def test_cut_pieces_end_where_substituted_words_outweigh_the_runs_around_them() -> None:
+    # A run of 20, then runs of 3 with 3 words substituted on each side before each (a reply
+    # answering a quote in its own words): the piece ends with the long run, and knows the
+    # piece it was cut from.
+    ia = list(range(20)) + [23 + 6 * k + x for k in range(3) for x in range(3)]
+    assert _cut_pieces(ia, ia) == [[0, 20, 20, 0, 0, 29]]
+    # The same at the start.
+    ia = [6 * k + x for k in range(3) for x in range(3)] + [18 + x for x in range(20)]
+    assert _cut_pieces(ia, ia) == [[9, 29, 20, 0, 0, 29]]
+    # Words only one side has cost nothing: the reply's own lines between quoted ones.
+    ia = list(range(10)) + [x + 10 + BREAK_GAP - 1 for x in range(10)]
+    assert _cut_pieces(ia, list(range(20))) == [[0, 20, 20, BREAK_GAP - 1, 0, 20]]
+
+
+def test_cut_pieces_split_where_substitutions_outweigh_a_run_on_both_sides() -> None:
+    # Two runs of MIN_PIECE with three words substituted between them: two pieces.
+    run = list(range(MIN_PIECE))
+    ia = run + [x + MIN_PIECE + 3 for x in run]
+    assert 3 * EDGE_DICE / (1 - EDGE_DICE) > MIN_PIECE
+    assert _cut_pieces(ia, ia) == [
+        [0, MIN_PIECE, MIN_PIECE, 0, 0, 2 * MIN_PIECE],
+        [MIN_PIECE, 2 * MIN_PIECE, MIN_PIECE, 0, 0, 2 * MIN_PIECE],
+    ]
+    # One substituted word does not: one piece.
+    ia = run + [x + MIN_PIECE + 1 for x in run]
+    assert _cut_pieces(ia, ia) == [[0, 2 * MIN_PIECE, 2 * MIN_PIECE, 0, 0, 2 * MIN_PIECE]]
+
+
+def test_a_copy_spun_at_every_fourth_word_is_not_cut() -> None:
+    # Runs of three in order, one word substituted between them: Dice 0.75, above EDGE_DICE.
+    ia = [4 * k + x for k in range(10) for x in range(3)]
+    assert _cut_pieces(ia, ia) == [[0, 30, 30, 0, 0, 30]]
+
+
+def test_a_piece_of_short_runs_only_stays_as_it_was() -> None:
+    # No cut piece would reach MIN_PIECE words: the piece is kept as the aligner matched it.
+    ia = [4 * k + x for k in range(2) for x in range(3)]
+    ib = [6 * k + x for k in range(2) for x in range(3)]
+    assert _cut_pieces(ia, ib) == [[0, 6, 6, 2, 0, 6]]
+
+
 def test_piece_similarity_leaves_unpaired_words_out() -> None:
     quote = np.arange(20, dtype=np.uint64)
     with_insert = np.concatenate([quote[:10], np.arange(100, 105, dtype=np.uint64), quote[10:]])
@@ -223,6 +271,17 @@ def test_unshared_text_at_the_edges_of_a_passage_is_trimmed() -> None:
     ((piece_a, piece_b, words, sim, _),) = _refine(a, b)
     assert piece_a == piece_b == QUOTE_1
     assert (words, sim) == (len(QUOTE_1.split()), 1.0)
+
+
+def test_a_quote_answered_in_other_words_ends_where_the_quote_ends() -> None:
+    # Both replies quote a question, then answer it; the answers share short phrases between
+    # words of their own. The passage is the quote, verbatim.
+    quote = f"{QUOTE_1} {QUOTE_2}"
+    a = f"{quote} mike foligno was captain of the sabres when he was traded"
+    b = f"{quote} wasnt ron francis captain of the whalers when he was traded"
+    ((piece_a, piece_b, words, sim, verdict),) = _refine(a, b)
+    assert piece_a == piece_b == quote
+    assert (words, sim, verdict) == (len(quote.split()), 1.0, KEEP)
 
 
 def test_a_reworded_passage_stays_whole() -> None:

@@ -42,6 +42,14 @@ BREAK_GAP = 16
 MIN_RUN = 3
 #: Pieces of fewer shared words are dropped.
 MIN_PIECE = 6
+#: A piece is cut to where the two sides agree: where the words substituted between its runs
+#: (what both sides have there, unlike each other) would bring a stretch's Dice below
+#: EDGE_DICE, the piece ends, and resumes where a run outweighs them (a reply that quotes a
+#: question, then answers it in its own words that happen to share a phrase). Words only one
+#: side has (a reply's own lines between quoted ones) cost nothing here, and a copy spun at
+#: every fourth word (Dice 0.75) stays one piece. Whether a piece is reuse (a template, a
+#: list) is still judged on the stretch before it was cut, which shows what differs.
+EDGE_DICE = 0.7
 #: A passage is cut into pieces only when its nearly verbatim pieces (Dice at least
 #: VERBATIM_PIECE) hold this share of its shared words in order ...
 MIN_KEPT_SHARE = 0.5
@@ -141,6 +149,51 @@ def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True)
+def _cut(ia: np.ndarray, ib: np.ndarray, start: int, end: int, out: np.ndarray, n: int) -> int:
+    """Writes the pieces of the stretch of matches [start, end) into `out` from row `n` on and
+    returns the rows filled: runs of runs that score most, a word in a run scoring one and a
+    word substituted between runs costing EDGE_DICE / (1 - EDGE_DICE); a piece grows while what
+    it scored outweighs what the next gap costs, and ends where it scored most (the longer end
+    on a tie, so a piece whose edges agree as well as its middle stays whole)."""
+    cost = EDGE_DICE / (1.0 - EDGE_DICE)
+    first = best_end = start
+    score = best = 0.0
+    k = start
+    while k <= end:
+        run_end = k + 1  # a run: matches on the same diagonal
+        while (
+            run_end < end
+            and ia[run_end] == ia[run_end - 1] + 1
+            and ib[run_end] == ib[run_end - 1] + 1
+        ):
+            run_end += 1
+        grows = False
+        if start < k < end:
+            substituted = min(ia[k] - ia[k - 1] - 1, ib[k] - ib[k - 1] - 1)
+            grows = score - cost * substituted >= 0.0
+        if k > start and not grows:  # the piece so far ends where it scored most
+            if best_end - first >= MIN_PIECE:
+                unpaired = 0
+                for t in range(first + 1, best_end):
+                    unpaired += abs((ia[t] - ia[t - 1]) - (ib[t] - ib[t - 1]))
+                out[n, 0], out[n, 1] = first, best_end
+                out[n, 2], out[n, 3] = best_end - first, unpaired
+                out[n, 4], out[n, 5] = start, end
+                n += 1
+            first, score = k, 0.0
+            best, best_end = 0.0, k
+        if k == end:
+            break
+        if grows:
+            score -= cost * min(ia[k] - ia[k - 1] - 1, ib[k] - ib[k - 1] - 1)
+        score += run_end - k
+        if score >= best:
+            best, best_end = score, run_end
+        k = run_end
+    return n
+
+
+@numba.njit(cache=True)
 def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment, cut
     at gaps of BREAK_GAP tokens; unpaired words are what one side has more than the other in
@@ -164,6 +217,63 @@ def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
             n += 1
         start = k
         unpaired = 0
+    return out[:n]
+
+
+@numba.njit(cache=True)
+def _cut(cuts: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Verbatim pieces (`_pieces`) cut to where their two sides agree: [first match, last
+    match + 1, shared words, unpaired words, first match and last match + 1 of the piece it
+    was cut from]. Within a piece, a word in a run of matches scores one and a word
+    substituted between runs costs EDGE_DICE / (1 - EDGE_DICE); a cut piece grows while what
+    it scored outweighs what the next gap costs, and ends where it scored most (the longer end
+    on a tie, so a piece whose edges agree as well as its middle stays whole). Cut pieces of
+    fewer than MIN_PIECE shared words are left out; a piece none of whose cut pieces is that
+    long stays as it was."""
+    out = np.empty((ia.shape[0], 6), dtype=np.int64)
+    n = 0
+    cost = EDGE_DICE / (1.0 - EDGE_DICE)
+    for c in range(cuts.shape[0]):
+        start, end = cuts[c, 0], cuts[c, 1]
+        before = n
+        first = best_end = start
+        score = best = 0.0
+        k = start
+        while k <= end:
+            run_end = k + 1  # a run: matches on the same diagonal
+            while (
+                run_end < end
+                and ia[run_end] == ia[run_end - 1] + 1
+                and ib[run_end] == ib[run_end - 1] + 1
+            ):
+                run_end += 1
+            substituted = 0
+            if start < k < end:
+                substituted = min(ia[k] - ia[k - 1] - 1, ib[k] - ib[k - 1] - 1)
+            grows = start < k < end and score - cost * substituted >= 0.0
+            if k > start and not grows:  # the piece so far ends where it scored most
+                if best_end - first >= MIN_PIECE:
+                    unpaired = 0
+                    for t in range(first + 1, best_end):
+                        unpaired += abs((ia[t] - ia[t - 1]) - (ib[t] - ib[t - 1]))
+                    out[n, 0], out[n, 1] = first, best_end
+                    out[n, 2], out[n, 3] = best_end - first, unpaired
+                    out[n, 4], out[n, 5] = start, end
+                    n += 1
+                first, score = k, 0.0
+                best, best_end = 0.0, k
+            if k == end:
+                break
+            if grows:
+                score -= cost * substituted
+            score += run_end - k
+            if score >= best:
+                best, best_end = score, run_end
+            k = run_end
+        if n == before:
+            out[n, :4] = cuts[c]
+            out[n, 4], out[n, 5] = start, end
+            n += 1
     return out[:n]
 
 
@@ -380,6 +490,7 @@ def refine_boxes(
             whole = found_sims[0] >= rewrite_similarity
             found[0, 4] = (a1 - a0) if whole else verbatim_words.sum()
             found_anchored = np.full(1, anchored_share)
+            judged = found[:, :4].copy()
         else:
             if reworded and cuts.shape[0] > 1:
                 # A reworded passage that keeps some sentences word for word, or leaves some
@@ -390,7 +501,16 @@ def refine_boxes(
                 if piece_sims[0] >= rewrite_similarity:  # verbatim but for insertions
                     words = cuts[0, 2]
                 verbatim_words = np.full(1, words, dtype=np.int64)
+                cuts = np.hstack((cuts, cuts[:, :2]))  # judged on itself
+            else:
+                # Verbatim pieces: each cut to where its two sides agree.
+                cuts = _cut(cuts, ia, ib)
+                piece_sims = _similarities(cuts, ia, ib, ta, tb)
+                verbatim_words = np.where(piece_sims >= rewrite_similarity, cuts[:, 2], 0)
             found = np.empty((cuts.shape[0], 5), dtype=np.int64)
+            # Each piece is judged on the stretch it was cut from: what differs at its edges
+            # shows a template's other figures and names.
+            judged = np.empty((cuts.shape[0], 4), dtype=np.int64)
             for k in range(cuts.shape[0]):
                 first, last = cuts[k, 0], cuts[k, 1] - 1
                 found[k, 0] = a0 + ia[first]
@@ -398,11 +518,16 @@ def refine_boxes(
                 found[k, 2] = b0 + ib[first]
                 found[k, 3] = b0 + ib[last] + 1
                 found[k, 4] = verbatim_words[k]
+                first, last = cuts[k, 4], cuts[k, 5] - 1
+                judged[k, 0] = a0 + ia[first]
+                judged[k, 1] = a0 + ia[last] + 1
+                judged[k, 2] = b0 + ib[first]
+                judged[k, 3] = b0 + ib[last] + 1
             found_sims = piece_sims
             found_anchored = np.ones(found.shape[0])
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):
-            pa0, pa1, pb0, pb1 = found[k, 0], found[k, 1], found[k, 2], found[k, 3]
+            pa0, pa1 = found[k, 0], found[k, 1]
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
             known, common = _recurs(inside, distinct_b, frequent, df, min_df)
             recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
@@ -413,11 +538,12 @@ def refine_boxes(
             if reworded_piece and found_anchored[k] < TOPIC_MIN_ANCHORED:
                 found_verdicts[k] = TOPIC
                 continue
+            ja0, ja1, jb0, jb1 = judged[k, 0], judged[k, 1], judged[k, 2], judged[k, 3]
             found_verdicts[k] = _verdict(
-                tokens_a[pa0:pa1],
-                shapes_a[pa0:pa1],
-                tokens_b[pb0:pb1],
-                shapes_b[pb0:pb1],
+                tokens_a[ja0:ja1],
+                shapes_a[ja0:ja1],
+                tokens_b[jb0:jb1],
+                shapes_b[jb0:jb1],
                 recurring,
                 large_corpus and found_sims[k] < VERBATIM_PIECE,
             )
