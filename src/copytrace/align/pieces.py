@@ -149,51 +149,6 @@ def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def _cut(ia: np.ndarray, ib: np.ndarray, start: int, end: int, out: np.ndarray, n: int) -> int:
-    """Writes the pieces of the stretch of matches [start, end) into `out` from row `n` on and
-    returns the rows filled: runs of runs that score most, a word in a run scoring one and a
-    word substituted between runs costing EDGE_DICE / (1 - EDGE_DICE); a piece grows while what
-    it scored outweighs what the next gap costs, and ends where it scored most (the longer end
-    on a tie, so a piece whose edges agree as well as its middle stays whole)."""
-    cost = EDGE_DICE / (1.0 - EDGE_DICE)
-    first = best_end = start
-    score = best = 0.0
-    k = start
-    while k <= end:
-        run_end = k + 1  # a run: matches on the same diagonal
-        while (
-            run_end < end
-            and ia[run_end] == ia[run_end - 1] + 1
-            and ib[run_end] == ib[run_end - 1] + 1
-        ):
-            run_end += 1
-        grows = False
-        if start < k < end:
-            substituted = min(ia[k] - ia[k - 1] - 1, ib[k] - ib[k - 1] - 1)
-            grows = score - cost * substituted >= 0.0
-        if k > start and not grows:  # the piece so far ends where it scored most
-            if best_end - first >= MIN_PIECE:
-                unpaired = 0
-                for t in range(first + 1, best_end):
-                    unpaired += abs((ia[t] - ia[t - 1]) - (ib[t] - ib[t - 1]))
-                out[n, 0], out[n, 1] = first, best_end
-                out[n, 2], out[n, 3] = best_end - first, unpaired
-                out[n, 4], out[n, 5] = start, end
-                n += 1
-            first, score = k, 0.0
-            best, best_end = 0.0, k
-        if k == end:
-            break
-        if grows:
-            score -= cost * min(ia[k] - ia[k - 1] - 1, ib[k] - ib[k - 1] - 1)
-        score += run_end - k
-        if score >= best:
-            best, best_end = score, run_end
-        k = run_end
-    return n
-
-
-@numba.njit(cache=True)
 def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment, cut
     at gaps of BREAK_GAP tokens; unpaired words are what one side has more than the other in
