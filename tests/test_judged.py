@@ -30,11 +30,17 @@ def _j(a: str, b: str, relation: str, verdict: str, kind: str, sample: str = "s1
 
 def test_the_stored_judgments_are_valid_and_carry_no_text() -> None:
     judged = load_judgments(STORED)
-    assert len(judged) >= 837
+    assert len(judged) >= 1015
     for j in judged:
         assert len(j.reason.split()) <= 40  # one line of the judge's own words
     samples = {j.sample for j in judged}
-    assert {"before-f76ed11", "dev1-90b9b4a", "after-3d2f1d3", "after2-4d12d8b"} <= samples
+    assert {
+        "before-f76ed11",
+        "dev1-90b9b4a",
+        "after-3d2f1d3",
+        "after2-4d12d8b",
+        "after3-9771188",
+    } <= samples
 
 
 def test_the_judged_matches_of_the_reworded_path_are_valid_and_distinct() -> None:

@@ -6,7 +6,8 @@ clause inserted, is aligned as one region whose token similarity is lowered by t
 never copied. Here each passage is aligned word by word (longest common subsequence of its two
 token sequences); its runs of MIN_RUN or more words in the same order on both sides are cut
 into pieces wherever a side has BREAK_GAP tokens or more between runs (the reply's own lines
-between quoted ones). Smaller differences stay inside a
+between quoted ones). A verbatim piece is then cut again where the two sides stop agreeing
+(`_cut`, EDGE_DICE: an answer in other words after a quote). Smaller differences stay inside a
 piece: what one side has more than the other there (an inserted clause, a deleted word) is
 left out of the piece's similarity, while substitutions (a synonym, a changed figure) count,
 so a verbatim quote with an interjection is verbatim and a spun copy is reworded. Each piece
