@@ -29,7 +29,7 @@ from copytrace.align.pieces import (
     _piece_similarity,
     _pieces,
     _recurs,
-    _verdict,
+    region_verdict,
     lcs_pairs,
     refine_boxes,
 )
@@ -368,7 +368,7 @@ NOTICE_B = _notice("Quenby Ropeworks", "Osric Securities", "Ostmere", 125, 1996)
 
 def _verdict_of(a: str, b: str, recurring: bool = False, topic: bool = False) -> int:
     sa, sb = _shingled(a), _shingled(b)
-    return int(_verdict(sa.tokens, sa.shapes, sb.tokens, sb.shapes, recurring, topic))
+    return int(region_verdict(sa.tokens, sa.shapes, sb.tokens, sb.shapes, recurring, topic))
 
 
 def test_a_verbatim_copy_is_kept_even_when_its_frame_recurs() -> None:
@@ -463,7 +463,7 @@ def test_regions_without_tokens_or_content_are_kept() -> None:
     empty = np.empty(0, dtype=np.uint64)
     no_shapes = np.empty(0, dtype=np.uint8)
     sa = _shingled(HARROWGATE)
-    assert _verdict(empty, no_shapes, sa.tokens, sa.shapes, True, True) == KEEP
+    assert region_verdict(empty, no_shapes, sa.tokens, sa.shapes, True, True) == KEEP
     plain_a, plain_b = _words("aa", 20), _words("bb", 20)
     assert _verdict_of(plain_a, plain_b, recurring=True, topic=True) == KEEP
 

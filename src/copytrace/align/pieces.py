@@ -298,7 +298,7 @@ def _recurs(
 
 
 @numba.njit(cache=True)
-def _figures(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
+def figure_keys(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
     """One key per figure of a region: a figure written as several tokens ("412.5", "3,400")
     is one key, so that an updated decimal counts as one other figure, not two."""
     out = np.empty(tokens.shape[0], dtype=np.uint64)
@@ -313,7 +313,7 @@ def _figures(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _verdict(
+def region_verdict(
     ta: np.ndarray,
     sa: np.ndarray,
     tb: np.ndarray,
@@ -367,7 +367,7 @@ def _verdict(
     fa, fb = ta[~content_a], tb[~content_b]
     if fa.shape[0] == 0 or fb.shape[0] == 0 or multiset_dice(fa, fb) < SAME_FRAME:
         return KEEP
-    na, nb = _figures(ta, sa), _figures(tb, sb)
+    na, nb = figure_keys(ta, sa), figure_keys(tb, sb)
     if na.shape[0] == 0 or nb.shape[0] == 0:
         return KEEP
     shared = multiset_dice(na, nb) * (na.shape[0] + nb.shape[0]) / 2.0
@@ -495,7 +495,7 @@ def refine_boxes(
                 found_verdicts[k] = TOPIC
                 continue
             ja0, ja1, jb0, jb1 = judged[k, 0], judged[k, 1], judged[k, 2], judged[k, 3]
-            found_verdicts[k] = _verdict(
+            found_verdicts[k] = region_verdict(
                 tokens_a[ja0:ja1],
                 shapes_a[ja0:ja1],
                 tokens_b[jb0:jb1],

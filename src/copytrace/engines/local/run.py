@@ -168,6 +168,10 @@ class LocalRun:
         summary.candidates.pairs_skipped_already_joined = found.skipped_as_joined
         if "pairs_only_from_sentences" in summary.candidates.passages:
             summary.candidates.passages["matches_only_from_sentences"] = found.from_sentences_only
+        if settings.passages:
+            summary.candidates.passages["rewrites_taken_for_recurring_frames"] = (
+                found.recurring_frames
+            )
         summary.matches = found.by_relation
         timings.update(verify.timings)
 

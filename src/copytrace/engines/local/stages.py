@@ -27,6 +27,7 @@ from copytrace.engines.local.memory import release_free_memory
 from copytrace.engines.local.verifying import Found, verify_in_chunks
 from copytrace.engines.local.views import RELATION_CODE, ClusterArrays
 from copytrace.errors import InputError
+from copytrace.frames import HeldRewrite, recurring_frames
 from copytrace.io.base import FileReader, Item
 from copytrace.lsh import (
     CorpusStats,
@@ -257,6 +258,10 @@ class Verified:
     skipped_as_joined: int = 0
     #: Matches among the pairs only the sentence keys proposed.
     from_sentences_only: int = 0
+    #: Rewrites held back until all are known (`frames`), and those found recurring frames.
+    held: list[HeldRewrite] = field(default_factory=list)
+    held_from_sentences: list[bool] = field(default_factory=list)
+    recurring_frames: int = 0
 
     def add(self, match: Match) -> None:
         """Send a match to the sink and count it."""
@@ -295,7 +300,22 @@ class VerifyStage:
         self._pairs(candidates, found, corpus, prepared)
         release_free_memory()
         self.timings["verify"] = time.perf_counter() - t
+        t = time.perf_counter()
+        self._release_rewrites(found, prepared)
+        self.timings["frames"] = time.perf_counter() - t
         return found
+
+    def _release_rewrites(self, found: Verified, prepared: Prepared) -> None:
+        """Send the held rewrites that are not recurring frames to the sink."""
+        frames = recurring_frames(found.held, lambda i: prepared(i).shingled)
+        for h, only, frame in zip(
+            found.held, found.held_from_sentences, frames.tolist(), strict=True
+        ):
+            if not frame:
+                found.add(h.match)
+                found.from_sentences_only += only
+        found.recurring_frames = int(frames.sum())
+        found.held, found.held_from_sentences = [], []
 
     def _exact_copies(self, corpus: Corpus, sketches: CorpusSketches, found: Verified) -> None:
         """Matches and edges for documents whose normalized text equals an earlier one's."""
@@ -334,11 +354,18 @@ class VerifyStage:
 
         def take(chunk_found: list[Found]) -> None:
             for i, j, match in chunk_found:
-                found.add(match)
+                from_sentences = False
                 if only.shape[0]:
                     code = np.uint64(i * n + j)
                     k = int(np.searchsorted(only, code))
-                    found.from_sentences_only += int(k < only.shape[0] and only[k] == code)
+                    from_sentences = bool(k < only.shape[0] and only[k] == code)
+                if match.relation is Relation.REWRITE:
+                    a_is_i = match.a == docs.id(i)
+                    found.held.append(HeldRewrite(i if a_is_i else j, j if a_is_i else i, match))
+                    found.held_from_sentences.append(from_sentences)
+                    continue
+                found.from_sentences_only += from_sentences
+                found.add(match)
                 if match.relation not in WHOLE_DOCUMENT:
                     continue
                 found.joined.union(i, j)

@@ -42,6 +42,7 @@ from copytrace.errors import (
     OutputError,
     SettingsError,
 )
+from copytrace.frames import HeldRewrite, recurring_frames, recurring_regions
 from copytrace.io.base import EMPTY_FILE, BadRecord, Origin, ReadOptions, record_to_document
 from copytrace.io.dates import parse_date
 from copytrace.io.dedup import dropped_path_for, summary_path_for
@@ -85,6 +86,7 @@ __all__ = [
     "CopytraceError",
     "CorpusStats",
     "FingerprintFrequency",
+    "HeldRewrite",
     "InputError",
     "Match",
     "Member",
@@ -120,6 +122,8 @@ __all__ = [
     "parse_date",
     "provenance_of",
     "record_to_document",
+    "recurring_frames",
+    "recurring_regions",
     "remove_if_empty",
     "shingle_set",
     "shingle_text",

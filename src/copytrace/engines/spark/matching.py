@@ -9,7 +9,7 @@ import math
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import pyarrow as pa
@@ -23,11 +23,15 @@ from copytrace.engines.spark.core import (
     LAG,
     WHOLE_DOCUMENT,
     FingerprintFrequency,
+    HeldRewrite,
     Match,
     Relation,
     Settings,
     Span,
     orient,
+    recurring_frames,
+    recurring_regions,
+    shingle_text,
 )
 from copytrace.engines.spark.options import SparkOptions
 from copytrace.engines.spark.passages import frequency_arrays
@@ -40,6 +44,7 @@ from copytrace.engines.spark.verifying import (
     shared_table,
     verify_pairs,
 )
+from copytrace.engines.spark.writers import match_of
 
 STAGE = "verified"
 #: Relations that join clusters, as names.
@@ -152,6 +157,26 @@ def _left_out(pairs: DataFrame, labels: DataFrame) -> DataFrame:
     )
 
 
+def _recurring_frames(
+    spark: SparkSession, kept: DataFrame, docs: DataFrame, settings: Settings
+) -> DataFrame:
+    """The pairs (i, j) of the rewrites that are recurring frames (`copytrace.frames`), found
+    on the driver: rewrites are a small share of the matches, and only the documents of those
+    whose regions recur are shingled again."""
+    rows = kept.where(F.col("relation") == Relation.REWRITE.value).collect()
+    held = [HeldRewrite(r["i"], r["j"], match_of(r.asDict(recursive=True))) for r in rows]
+    keys = sorted({k for m in recurring_regions(held).tolist() for k in (held[m].i, held[m].j)})
+    texts: dict[int, str] = {}
+    if keys:
+        wanted = spark.createDataFrame([(k,) for k in keys], "key long")
+        for r in docs.select("key", "stext").join(wanted, "key").collect():
+            texts[r["key"]] = r["stext"]
+    shingled = lru_cache(maxsize=None)(lambda k: shingle_text(texts[k], settings))
+    frames = recurring_frames(held, shingled)
+    pairs = [(h.i, h.j) for h, frame in zip(held, frames.tolist(), strict=True) if frame]
+    return spark.createDataFrame(pairs, "i long, j long")
+
+
 def run_verified(
     spark: SparkSession,
     store: StageStore,
@@ -208,6 +233,9 @@ def run_verified(
         skipped = skipped_pairs(pairs, checked, docs.select("key", "rep"), big, WHOLE)
     skipped = store.write(STAGE, "skipped", skipped)
     kept = checked.where(F.col("relation").isNotNull()).join(skipped, ["i", "j"], "left_anti")
+    describe("verified: recurring frames")
+    frames = _recurring_frames(spark, kept, docs, settings)
+    kept = kept.join(frames, ["i", "j"], "left_anti")
     matches = (
         exact_copies(docs, settings)
         .withColumn("kind", F.lit(EXACT_COPY))
@@ -238,6 +266,7 @@ def run_verified(
         by_relation[relation] = int(n)
     counts = {
         "matches": by_relation,
+        "rewrites_taken_for_recurring_frames": frames.count(),
         "pairs_skipped_already_joined": skipped.count(),
         "pairs_verified_by_spark": checked.count(),
         "rounds": rounds,

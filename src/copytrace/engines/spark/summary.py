@@ -34,6 +34,10 @@ def build_summary(
     in_clusters = int(clusters["in_clusters"])
     passages = candidates.get("passages") or {}
     passage_counts = {k: passages[k] for k in PASSAGE_KEYS} if passages else {}
+    if passages:
+        passage_counts["rewrites_taken_for_recurring_frames"] = int(
+            verified.get("rewrites_taken_for_recurring_frames", 0)
+        )
     read_as_documents = int(sketches["read_as_documents"])
     return {
         "copytrace_version": __version__,

@@ -100,9 +100,15 @@ def clusters_table(members: DataFrame) -> DataFrame:
     )
 
 
+def _in_order(matches: DataFrame) -> DataFrame:
+    """Matches in the local engine's order: exact copies by copy, then verified pairs by first
+    and second document, rewrites last (held until all are known: `copytrace.frames`)."""
+    return matches.orderBy("kind", F.col("relation") == Relation.REWRITE.value, "i", "j")
+
+
 def write_matches_jsonl(files: Files, matches: DataFrame, target: str) -> None:
-    """matches.jsonl: exact copies by copy, then verified pairs by first and second document."""
-    lines = matches.orderBy("kind", "i", "j").mapInArrow(match_lines, "value string")
+    """matches.jsonl, in the local engine's order (`_in_order`)."""
+    lines = _in_order(matches).mapInArrow(match_lines, "value string")
     _write_lines(files, lines, target)
 
 
@@ -123,7 +129,7 @@ def write_dropped_jsonl(files: Files, members: DataFrame, target: str) -> None:
 
 def write_matches_parquet(matches: DataFrame, target: str) -> None:
     """matches as a Parquet dataset (exact scores, not rounded), in matches.jsonl's order."""
-    matches.orderBy("kind", "i", "j").select(
+    _in_order(matches).select(
         "a",
         "b",
         "relation",
