@@ -18,7 +18,12 @@ per second of that child's wall time, and per CPU second (user + system, from it
 At each size, `--queries` single-document queries (default 400, after 20 untimed) run through
 the Python API in this process, also on one numba thread: half are documents of the index
 queried under a new id (each finds at least its exact copy), half are new edited copies of
-indexed documents (near-duplicates). Latency is measured around `Index.query`.
+indexed documents (near-duplicates). Latency is measured around `Index.query`, in wall time and
+in the CPU time of the querying thread (which waiting for a core on a shared machine does not
+add to). After the untimed queries the process freezes its objects out of the garbage
+collector's reach (`gc.freeze`), as `copytrace serve` does after its warm-up: otherwise a full
+collection, 50-100 ms with numba's objects and more with the corpus this process holds, stalls
+whichever query it falls on.
 
 Size on disk is the index file plus its WAL after the add (and the bytes in use, without free
 pages), against the UTF-8 bytes of the texts it holds.
@@ -35,6 +40,7 @@ second, latency percentiles, and every failed request (non-2xx or a transport er
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import json
 import os
@@ -70,9 +76,12 @@ NOTES = """What limits it (index schema 2, docs/index.md):
   fill. Long documents (the second 100,000 here are Wikipedia articles, about 3.9 kB each)
   take longer per document than news items.
 - **Query.** The blocks that may hold a term are found in memory (the run's fences and Bloom
-  filter), so a lookup reads about one block a term; then every candidate is verified and
-  aligned exactly. The slowest queries are long Wikipedia articles with many candidates,
-  whose alignment is most of their time.
+  filter, 1.7% false positives), so a lookup reads about one block for each run holding the
+  term; then every candidate is verified and aligned exactly. The slowest queries are long
+  Wikipedia articles (25-60 kB): their 1,000-2,300 fingerprints read 2,000-3,000 blocks
+  (5-10 ms, as the original and its made copy sit in different runs), and each passage
+  candidate (3 to 21 texts sharing 3 fingerprints or more) is read, shingled, indexed and
+  aligned (1-4 ms each), whether or not it holds a passage.
 - **Service.** One process: requests run on a thread pool in one Python interpreter, so it
   serves about one core's worth of queries; several uvicorn processes would serve more.
 """
@@ -170,15 +179,21 @@ def query_latency(
         else:
             copy = edited(row, 99, rng, words)
             queries.append(Document(f"query-{i}", copy["text"]))
-    times, matched = [], 0
+    times, cpu, matched = [], [], 0
     with Index(index_path, create=False) as index:
-        for i, q in enumerate(queries):
-            t0 = time.perf_counter()
+        for q in queries[:20]:  # untimed: they load the kernels
+            index.query(q)
+        # What `copytrace serve` does after its warm-up (service.server.settle): the objects
+        # made so far (numba's, and this process's corpus) stay out of full garbage collections.
+        gc.collect()
+        gc.freeze()
+        for q in queries[20:]:
+            t0, c0 = time.perf_counter(), time.thread_time()
             found = index.query(q)
-            elapsed = time.perf_counter() - t0
-            if i >= 20:
-                times.append(elapsed * 1000)
-                matched += bool(found.matches)
+            cpu.append((time.thread_time() - c0) * 1000)
+            times.append((time.perf_counter() - t0) * 1000)
+            matched += bool(found.matches)
+        gc.unfreeze()
         stats = index.stats()
     return {
         "queries": len(times),
@@ -188,6 +203,8 @@ def query_latency(
         "p99_ms": percentile(times, 99),
         "max_ms": max(times),
         "mean_ms": statistics.fmean(times),
+        "cpu_p50_ms": percentile(cpu, 50),
+        "cpu_p99_ms": percentile(cpu, 99),
         "stats": stats,
     }
 
@@ -308,9 +325,9 @@ def section(command: str, rows: list[dict[str, Any]], load: dict[str, Any]) -> s
         "(NUMBA_NUM_THREADS=1).",
         "",
         "| documents | added in this step | add wall s | add docs/s (wall) | add docs/CPU-s | "
-        "query p50 ms | p90 ms | p99 ms | max ms | queries with matches | file + WAL MB | "
-        "in use MB | text MB | size / text | bytes / document |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "query p50 ms | p90 ms | p99 ms | max ms | CPU p99 ms | queries with matches | "
+        "file + WAL MB | in use MB | text MB | size / text | bytes / document |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -318,6 +335,7 @@ def section(command: str, rows: list[dict[str, Any]], load: dict[str, Any]) -> s
             f"{r['added'] / r['add']['wall_s']:,.0f} | {r['added'] / r['add']['cpu_s']:,.0f} | "
             f"{r['query']['p50_ms']:.1f} | {r['query']['p90_ms']:.1f} | "
             f"{r['query']['p99_ms']:.1f} | {r['query']['max_ms']:.0f} | "
+            f"{r['query']['cpu_p99_ms']:.1f} | "
             f"{r['query']['with_matches']}/{r['query']['queries']} | {r['disk_mb']:.0f} | "
             f"{r['used_mb']:.0f} | {r['text_mb']:.0f} | {r['ratio']:.2f} | "
             f"{r['disk_bytes_per_doc']:,.0f} |"
@@ -327,7 +345,7 @@ def section(command: str, rows: list[dict[str, Any]], load: dict[str, Any]) -> s
     wall = sum(r["add"]["wall_s"] for r in rows)
     lines.append(
         f"| all steps | {added:,} | {wall:.0f} | {added / wall:,.0f} | {added / cpu:,.0f} |"
-        " | | | | | | | | | |"
+        " | | | | | | | | | | |"
     )
     last = rows[-1]
     tables = sorted(

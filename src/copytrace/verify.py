@@ -80,6 +80,10 @@ class Scores:
     containment_a_in_b: float
     containment_b_in_a: float
 
+    def swapped(self) -> Scores:
+        """The same overlap seen from the other set (`scores(b, a)`)."""
+        return Scores(self.jaccard, self.containment_b_in_a, self.containment_a_in_b)
+
 
 def scores(a: ShingleSet, b: ShingleSet) -> Scores:
     """Jaccard similarity and both containments of two shingle sets."""
@@ -143,6 +147,7 @@ def verify_pair(
     b: ShingleSet,
     settings: Settings,
     corpus: CorpusStats | None = None,
+    known: Scores | None = None,
 ) -> Match | None:
     """A verified Match between two documents, with aligned spans, or None when none holds.
 
@@ -155,10 +160,10 @@ def verify_pair(
     the sentence aligners look for passages: verbatim ones of at least `passage_min_tokens`
     tokens, reworded ones (similarity below `rewrite_similarity`) of at least
     `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
-    similarity is below `rewrite_similarity`.
+    similarity is below `rewrite_similarity`. `known` is `scores(a, b)` when the caller has it.
     """
     corpus = corpus or NO_STATS
-    s = scores(a, b)
+    s = known if known is not None else scores(a, b)
     rel = relation_of(a.exact == b.exact, s, settings)
     if rel is None and not settings.passages:
         return None

@@ -53,6 +53,7 @@ from copytrace.sketch import Shingled, Sketches, shingle_text
 from copytrace.sketch import sketch_batch as _sketch_batch
 from copytrace.verify import (
     CorpusStats,
+    Scores,
     ShingleSet,
     load_kernels,
     orient,
@@ -87,6 +88,7 @@ __all__ = [
     "Provenance",
     "ReadOptions",
     "Relation",
+    "Scores",
     "Settings",
     "ShingleSet",
     "Shingled",

@@ -11,9 +11,10 @@ oldest text) whose signature estimate reaches the pair's floor, and texts sharin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -80,6 +81,39 @@ def swapped(m: Match) -> Match:
         m.source,
         m.source_reason,
     )
+
+
+def shared_with_any(mine: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """Which values of a sorted distinct array are in at least one of other sorted arrays."""
+    hit = np.zeros(mine.shape[0], dtype=np.bool_)
+    if mine.shape[0] == 0:
+        return hit
+    for other in others:  # one binary search per value of the shorter of the two
+        if other.shape[0] == 0:
+            continue
+        if other.shape[0] < mine.shape[0]:
+            at = np.minimum(np.searchsorted(mine, other), mine.shape[0] - 1)
+            hit[at[mine[at] == other]] = True
+        else:
+            at = np.minimum(np.searchsorted(other, mine), other.shape[0] - 1)
+            hit |= other[at] == mine
+    return hit
+
+
+class _Union(Collection[int]):
+    """Two disjoint sets seen as one, without copying the large one (the chrome keys)."""
+
+    def __init__(self, large: set[int], extra: set[int]) -> None:
+        self.large, self.extra = large, extra
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.extra or key in self.large
+
+    def __len__(self) -> int:
+        return len(self.large) + len(self.extra)
+
+    def __iter__(self) -> Iterator[int]:
+        return chain(self.large, self.extra)
 
 
 def _exact_tuple(exact: bytes) -> tuple[int, int]:
@@ -157,7 +191,7 @@ class Searcher:
             excluded.add(own.text_id or 0)
         return _Query(p, own, indexed, blanks, sk, own_text, excluded)
 
-    def _chrome_with(self, p: Prepared, own: StoredDocument | None) -> set[int]:
+    def _chrome_with(self, p: Prepared, own: StoredDocument | None) -> Collection[int]:
         """The chrome keys, with the lines that the query's own count would make chrome."""
         chrome = self.chrome.keys
         if self.settings.keep_boilerplate:
@@ -173,7 +207,8 @@ class Searcher:
             for k in keys.tolist()
             if 1 + (known[k].count if k in known else 0) >= threshold(k, minimum)
         }
-        return chrome | extra if extra else chrome
+        # A view, not `chrome | extra`: copying the index's chrome keys costs milliseconds.
+        return _Union(chrome, extra) if extra else chrome
 
     # -- candidates -------------------------------------------------------------------------
 
@@ -263,23 +298,25 @@ class Searcher:
         text = blanked(q.prepared.doc.text, q.blanks)
         q_set = shingle_set(shingle_text(text, self.settings), _exact_tuple(q.sketch.exact))
         sets = {t: self._sets(texts[t].rep, texts[t].exact) for t in ids if t in texts}
+        overlap = {t: scores(q_set, s) for t, (_, s) in sets.items()}  # once: verify reuses it
         # Corpus statistics serve only the passages of pairs without a whole-document relation
         # (`verify_pair`): a long near-duplicate needs none, and its shared shingles are many.
         passage_sets = [
             s
-            for _, s in sets.values()
-            if relation_of(q_set.exact == s.exact, scores(q_set, s), self.settings) is None
+            for t, (_, s) in sets.items()
+            if relation_of(q_set.exact == s.exact, overlap[t], self.settings) is None
         ]
         stats = CorpusStats(self._frequency(q, q_set, passage_sets), self._documents(q))
         q_id, q_date = q.prepared.doc.id, q.prepared.date
         out = []
         for t, (d, c_set) in sets.items():
             if texts[t].rep < q.order:  # the older text first, as scan verifies pairs
-                m = verify_pair(d.id, c_set, q_id, q_set, self.settings, stats)
+                known = overlap[t].swapped()
+                m = verify_pair(d.id, c_set, q_id, q_set, self.settings, stats, known)
                 if m is not None:
                     m = swapped(orient(m, d.date, q_date, self.settings))
             else:
-                m = verify_pair(q_id, q_set, d.id, c_set, self.settings, stats)
+                m = verify_pair(q_id, q_set, d.id, c_set, self.settings, stats, overlap[t])
                 if m is not None:
                     m = orient(m, q_date, d.date, self.settings)
             if m is not None:
@@ -299,11 +336,7 @@ class Searcher:
         its candidates that are passage fingerprints of two texts or more."""
         if not self.settings.passages or not others:
             return FingerprintFrequency.empty()
-        shared = np.unique(
-            np.concatenate(
-                [np.intersect1d(q_set.distinct, o.distinct, assume_unique=True) for o in others]
-            )
-        )
+        shared = q_set.distinct[shared_with_any(q_set.distinct, [o.distinct for o in others])]
         if shared.shape[0] == 0:
             return FingerprintFrequency.empty()
         thread = q.prepared.thread

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copytrace.errors import InputError, MissingDependencyError
+
+if TYPE_CHECKING:
+    from copytrace.index import Index
 
 INSTALL_HINT = 'The HTTP service needs FastAPI and uvicorn: pip install "copytrace[service]"'
 
@@ -17,6 +22,26 @@ def _require() -> None:
         import uvicorn  # noqa: F401
     except ImportError as exc:
         raise MissingDependencyError(f"{INSTALL_HINT} ({exc}).") from exc
+
+
+#: The text of the query that loads the kernels before the first request.
+WARM_UP_TEXT = " ".join(
+    f"Sentence {k} of the warm-up has words w{k}a w{k}b w{k}c." for k in range(8)
+)
+
+
+def settle(index: Index) -> None:
+    """Load the query kernels with a first query, then freeze the objects made so far.
+
+    With numba's objects loaded, a full garbage collection takes 50-100 ms, and one comes every
+    few hundred queries, stalling the request it falls on; frozen (`gc.freeze`), the objects
+    of startup are no longer traversed. The first request is spared loading the kernels too.
+    """
+    from copytrace.model import Document
+
+    index.query(Document("warm-up", WARM_UP_TEXT))
+    gc.collect()
+    gc.freeze()
 
 
 def is_loopback(host: str) -> bool:
@@ -60,6 +85,7 @@ def run(
         )
     index = Index(index_path, create=False)
     app = create_app(index, token, int(max_request_mb * (1 << 20)))
+    settle(index)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
