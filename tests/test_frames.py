@@ -4,7 +4,9 @@ names, is a template; a story reworded by several documents keeps its facts and 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+import copytrace.frames as frames_module
 from copytrace import Settings
 from copytrace.frames import HeldRewrite, recurring_frames, recurring_regions
 from copytrace.model import Match, Relation, Span
@@ -112,3 +114,19 @@ def test_a_passage_reworded_with_other_names_but_the_same_figures_is_not_a_frame
     held = _all_pairs(swapped)
     assert recurring_regions(held).tolist() == [0, 1, 2]
     assert not recurring_frames(held, lambda i: shingle_text(swapped[i], SETTINGS)).any()
+
+
+def test_regions_are_compared_a_few_rows_at_a_time_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [TEMPLATED[0] + ". " + STORIES[0], TEMPLATED[1], TEMPLATED[2], STORIES[1]]
+    frame_0 = (0, len(TEMPLATED[0]))
+    held = [
+        HeldRewrite(0, 1, _match(frame_0, (0, len(texts[1])))),
+        HeldRewrite(0, 2, _match(frame_0, (0, len(texts[2])))),
+        _rewrite(texts, 1, 2),
+        HeldRewrite(0, 3, _match((len(TEMPLATED[0]) + 2, len(texts[0])), (0, len(texts[3])))),
+    ]
+    whole = recurring_regions(held).tolist()
+    monkeypatch.setattr(frames_module, "ROWS_AT_ONCE", 1)
+    assert recurring_regions(held).tolist() == whole == [0, 1, 2]

@@ -29,9 +29,9 @@ from copytrace.align.pieces import (
     _piece_similarity,
     _pieces,
     _recurs,
-    region_verdict,
     lcs_pairs,
     refine_boxes,
+    region_verdict,
 )
 from copytrace.sketch import Shingled, shingle_text
 from copytrace.text import CAPITAL, NAME, NUMBER

@@ -4,13 +4,13 @@ A template (a census paragraph, a weekly rate notice, a box score) is reworded b
 documents that fill it in: the frame is shared, the figures and names differ. Between two
 documents alone it looks like a rewrite; across the corpus it shows, because the same region of
 each document is reworded in other documents too. A rewrite between A and B is a *recurring
-frame* when, for each of its spans, the region of A is also a rewrite span of A with another
-document, the region of B likewise, and the two regions' figures or names differ (each side has
-some the other lacks, `align.pieces` TEMPLATE or LIST) and among them figures: each side has a
-figure the other lacks (the counts, rates, dates and scores a notice or a table is there to
-give). A story reworded by several sites keeps its figures and names, so it stays a rewrite
-however many documents reword it, and so does a passage that several plagiarists each reworded,
-swapping words and names but leaving its figures.
+frame* when, for each of its spans, the region of A is also a rewrite span of A with a third
+document, the region of B likewise, and each region has figures the other lacks (the counts,
+rates, dates and scores a notice or a table is there to give; `align.pieces.region_verdict`
+must also call the two a template or a list had their frame recurred). A story reworded by
+several sites keeps its figures and names, so it stays a rewrite however many documents reword
+it, and so does a passage that several plagiarists each reworded, swapping words and names but
+leaving its figures.
 
 This needs every rewrite of the corpus, so the engines hold their rewrite matches back until
 verification is done (they are a small share of all matches) and then keep those that are not
@@ -31,8 +31,9 @@ from copytrace.sketch import Shingled
 #: Two spans of one document are the same region when they overlap by more than this share
 #: of the shorter one.
 SAME_REGION = 0.5
-#: A region is a frame's when it is reworded with at least this many other documents.
-OTHER_DOCUMENTS = 1
+#: Rows of a document's spans compared with all its others at once (bounds the memory a
+#: document reworded by thousands of others takes).
+ROWS_AT_ONCE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +58,25 @@ def _span_table(held: Sequence[HeldRewrite]) -> np.ndarray:
     return np.array(rows, dtype=np.int64)
 
 
-def _regions_shared(table: np.ndarray) -> np.ndarray:
-    """For each row of the span table, how many other documents (not its partner) have a
-    span over the same region of its document."""
-    out = np.zeros(table.shape[0], dtype=np.int64)
+def _reworded_elsewhere(table: np.ndarray) -> np.ndarray:
+    """For each row of the span table, whether a document other than its partner has a span
+    over the same region of its document."""
+    out = np.zeros(table.shape[0], dtype=np.bool_)
     order = np.argsort(table[:, 0], kind="stable")
-    docs = table[order, 0]
-    bounds = np.flatnonzero(np.diff(docs)) + 1
+    bounds = np.flatnonzero(np.diff(table[order, 0])) + 1
     for group in np.split(order, bounds):
         if group.shape[0] < 2:
             continue
         start, end, partner = table[group, 1], table[group, 2], table[group, 3]
-        overlap = np.minimum(end[:, None], end[None, :]) - np.maximum(
-            start[:, None], start[None, :]
-        )
-        shorter = np.minimum((end - start)[:, None], (end - start)[None, :])
-        same = (overlap > SAME_REGION * shorter) & (partner[:, None] != partner[None, :])
-        for row, k in enumerate(group.tolist()):
-            out[k] = np.unique(partner[same[row]]).shape[0]
+        length = end - start
+        for lo in range(0, group.shape[0], ROWS_AT_ONCE):
+            rows = slice(lo, lo + ROWS_AT_ONCE)
+            overlap = np.minimum(end[rows, None], end[None, :]) - np.maximum(
+                start[rows, None], start[None, :]
+            )
+            shorter = np.minimum(length[rows, None], length[None, :])
+            same = (overlap > SAME_REGION * shorter) & (partner[rows, None] != partner[None, :])
+            out[group[rows]] = same.any(axis=1)
     return out
 
 
@@ -93,13 +95,12 @@ def _other_figures(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarra
 
 def recurring_regions(held: Sequence[HeldRewrite]) -> np.ndarray:
     """The held rewrites every span of which recurs: its region of each document is also a
-    rewrite span of that document with OTHER_DOCUMENTS other documents or more."""
+    rewrite span of that document with a third document."""
     table = _span_table(held)
     if table.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
-    shared = _regions_shared(table)
-    # Rows come in pairs per span (side A, then side B).
-    recurs = (shared[0::2] >= OTHER_DOCUMENTS) & (shared[1::2] >= OTHER_DOCUMENTS)
+    elsewhere = _reworded_elsewhere(table)
+    recurs = elsewhere[0::2] & elsewhere[1::2]  # rows come in pairs: side A, then side B
     of_match = table[0::2, 4]
     spans = np.bincount(of_match, minlength=len(held))
     recurring = np.bincount(of_match[recurs], minlength=len(held))
