@@ -215,7 +215,8 @@ def tokenize_chunk(
     Returns (pos, char_pos, count). It stops only between tokens, so calling it again from the
     returned position continues the text; count < capacity means the text is done.
     One pass over UTF-8 bytes, a tight loop for the separators and one for the characters of a
-    token, each with a path for ASCII: this is the hot loop of copytrace.
+    token, each with a path for ASCII (in a word, 8 bytes at a time): this is the hot loop of
+    copytrace.
     """
     cap = hashes.shape[0]
     n = 0
@@ -245,6 +246,7 @@ def tokenize_chunk(
         h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
         pos += width
         char_pos += 1
+        after = 0
         if cls == WORD:
             # Letters, digits and marks; an ASCII letter or digit needs no decoding.
             while pos < end:
@@ -265,6 +267,9 @@ def tokenize_chunk(
                     h = _fnv8(h, folded & ((U64(1) << U64(8 * run)) - U64(1))) * _FNV_UNDO[8 - run]
                     pos += run
                     char_pos += run
+                    if (w >> U64(8 * run + 7)) & U64(1) == 0:
+                        after = 1  # the word ends at an ASCII separator, which needs no second look
+                        break
                 b0 = buf[U64(pos)]
                 if b0 < 0x80:
                     folded_b0 = ASCII_FOLD[b0]
@@ -293,6 +298,8 @@ def tokenize_chunk(
         ends[n] = char_pos
         hashes[n] = mix64(h)
         n += 1
+        pos += after
+        char_pos += after
 
 
 @numba.njit(cache=True)
