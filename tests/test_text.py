@@ -72,6 +72,44 @@ def test_offsets_map_back_to_the_original_text(text: str) -> None:
     assert len(toks.hashes) == len(toks)
 
 
+def test_ascii_table_agrees_with_the_character_tables() -> None:
+    classes, fold = text_module.char_tables()
+    ascii_fold = text_module.ASCII_FOLD
+    for c in range(128):
+        assert (ascii_fold[c] != 0) == (classes[c] == text_module.WORD)
+        assert classes[c] in (text_module.WORD, text_module.SEPARATOR)
+        if ascii_fold[c]:
+            assert ascii_fold[c] == fold[c]
+
+
+def _fnv_hashes(text: str, starts: np.ndarray, ends: np.ndarray) -> list[int]:
+    """Token hashes the slow way: FNV-1a over folded code points, then splitmix64."""
+    _, fold = text_module.char_tables()
+    mask, out = (1 << 64) - 1, []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        h = int(text_module.FNV_OFFSET)
+        for ch in text[s:e]:
+            h = ((h ^ int(fold[ord(ch)])) * int(text_module.FNV_PRIME)) & mask
+        h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & mask
+        out.append(h ^ (h >> 31))
+    return out
+
+
+@pytest.mark.parametrize("tail", ["", " x", "é", "e\u0301z", "\u00a0y", "-Q9", "東"])
+def test_word_hashes_of_every_length_next_to_any_character(tail: str) -> None:
+    # Words shorter and longer than the 8-byte steps of the ASCII path, ending at ASCII and at
+    # other characters, at the end of the text and before it.
+    rng = random.Random(len(tail))
+    for n in range(1, 26):
+        word = "".join(rng.choice("aZ09qM") for _ in range(n))
+        for text in (word + tail, "A " + word + tail + " tail words", word):
+            toks = tokenize(text)
+            pieces = [text[s:e] for s, e in zip(toks.starts, toks.ends, strict=True)]
+            assert "".join(pieces) == "".join(ch for ch in text if ch.isalnum() or ch == "\u0301")
+            assert toks.hashes.tolist() == _fnv_hashes(text, toks.starts, toks.ends)
+
+
 def _ids(text: str) -> list[int]:
     t = tokenize(text)
     return sentence_ids(text, t.starts, t.ends).tolist()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 #: Character classes in the lookup table.
 SEPARATOR, WORD, STANDALONE, MARK = 0, 1, 2, 3
@@ -129,6 +130,52 @@ def mix64(x: np.uint64) -> np.uint64:
 #: Tokens per chunk of the resumable tokenizer: bounds scratch memory for any document size.
 CHUNK_TOKENS = 4096
 
+#: The folded character of each ASCII letter and digit, 0 for the other ASCII characters (which
+#: are all separators); `char_tables` agrees, and a test checks it.
+ASCII_FOLD = np.array(
+    [ord(chr(c).lower()) if chr(c).isalnum() else 0 for c in range(128)], dtype=np.uint8
+)
+_BYTES = U64(0x0101010101010101)
+_HIGH = U64(0x8080808080808080)
+#: FNV_PRIME to the powers 0, -1, ..., -8 (mod 2**64): undo the steps of `_fnv8` over zero bytes.
+_FNV_UNDO = np.array([pow(int(FNV_PRIME), -k, 1 << 64) for k in range(9)], dtype=np.uint64)
+
+
+@numba.njit(inline="always", cache=True)
+def _load8(buf: np.ndarray, pos: int) -> np.uint64:
+    """Bytes pos..pos + 7 as one little-endian word (unsigned indices: one load, no wraparound)."""
+    at = U64(pos)
+    out = U64(0)
+    for i in range(8):
+        out |= U64(buf[at + U64(i)]) << U64(8 * i)
+    return out
+
+
+@numba.njit(inline="always", cache=True)
+def _ascii_letters_digits(w: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """Bit 7 of each byte of w that is an ASCII letter, and of each that is an ASCII digit."""
+    x = w & ~_HIGH  # 7-bit bytes: the sums below cannot carry into the next byte
+    ascii = ~w & _HIGH
+    digit = (x + U64(0x50) * _BYTES) & ~(x + U64(0x46) * _BYTES)  # 0x30 <= x <= 0x39
+    lower = x | U64(0x20) * _BYTES
+    letter = (lower + U64(0x1F) * _BYTES) & ~(lower + U64(0x05) * _BYTES)  # "a" <= lower <= "z"
+    return letter & ascii, digit & ascii
+
+
+@numba.njit(inline="always", cache=True)
+def _first_byte(bits: np.uint64) -> int:
+    """The index of the lowest byte of bits (not 0) with a bit set."""
+    return int(trailing_zeros(bits)) >> 3  # type: ignore[call-arg]
+
+
+@numba.njit(inline="always", cache=True)
+def _fnv8(h: np.uint64, w: np.uint64) -> np.uint64:
+    """FNV-1a steps over the 8 bytes of w, lowest first (unrolled: no branch per byte)."""
+    for _ in range(8):
+        h = (h ^ (w & U64(0xFF))) * FNV_PRIME
+        w >>= U64(8)
+    return h
+
 
 @numba.njit(inline="always", cache=True)
 def decode_utf8(buf: np.ndarray, pos: int) -> tuple[int, int]:
@@ -168,7 +215,8 @@ def tokenize_chunk(
     Returns (pos, char_pos, count). It stops only between tokens, so calling it again from the
     returned position continues the text; count < capacity means the text is done.
     One pass over UTF-8 bytes, a tight loop for the separators and one for the characters of a
-    token, each with a path for ASCII: this is the hot loop of copytrace.
+    token, each with a path for ASCII (in a word, 8 bytes at a time): this is the hot loop of
+    copytrace.
     """
     cap = hashes.shape[0]
     n = 0
@@ -178,11 +226,15 @@ def tokenize_chunk(
         cp = 0
         width = 0
         while pos < end:
-            b0 = int(buf[pos])
+            b0 = buf[U64(pos)]
             if b0 < 0x80:
-                cp, width = b0, 1
-            else:
-                cp, width = decode_utf8(buf, pos)
+                if ASCII_FOLD[b0] != 0:
+                    cp, width, cls = int(b0), 1, WORD
+                    break
+                pos += 1
+                char_pos += 1
+                continue
+            cp, width = decode_utf8(buf, pos)
             cls = classes[cp]
             if cls == WORD or cls == STANDALONE:  # noqa: SIM109 - numba compiles this form
                 break
@@ -194,14 +246,36 @@ def tokenize_chunk(
         h = (FNV_OFFSET ^ U64(fold[cp])) * FNV_PRIME
         pos += width
         char_pos += 1
+        after = 0
         if cls == WORD:
             # Letters, digits and marks; an ASCII letter or digit needs no decoding.
             while pos < end:
-                b0 = int(buf[pos])
-                if b0 < 0x80:
-                    if classes[b0] != WORD:
+                if pos + 8 <= end:
+                    # The ASCII letters and digits among the next 8 bytes hashed without a branch
+                    # per byte (where a word ends is what a CPU predicts worst): all 8 bytes go
+                    # through FNV, those after the word as zeros, whose steps are then undone.
+                    w = _load8(buf, pos)
+                    letter, digit = _ascii_letters_digits(w)
+                    rest = ~(letter | digit) & _HIGH
+                    folded = w | (letter >> U64(2))  # upper case letters to lower case
+                    if rest == 0:
+                        h = _fnv8(h, folded)
+                        pos += 8
+                        char_pos += 8
+                        continue
+                    run = _first_byte(rest)
+                    h = _fnv8(h, folded & ((U64(1) << U64(8 * run)) - U64(1))) * _FNV_UNDO[8 - run]
+                    pos += run
+                    char_pos += run
+                    if (w >> U64(8 * run + 7)) & U64(1) == 0:
+                        after = 1  # the word ends at an ASCII separator, which needs no second look
                         break
-                    h = (h ^ U64(fold[b0])) * FNV_PRIME
+                b0 = buf[U64(pos)]
+                if b0 < 0x80:
+                    folded_b0 = ASCII_FOLD[b0]
+                    if folded_b0 == 0:
+                        break
+                    h = (h ^ U64(folded_b0)) * FNV_PRIME
                     pos += 1
                 else:
                     cp, width = decode_utf8(buf, pos)
@@ -224,6 +298,8 @@ def tokenize_chunk(
         ends[n] = char_pos
         hashes[n] = mix64(h)
         n += 1
+        pos += after
+        char_pos += after
 
 
 @numba.njit(cache=True)
