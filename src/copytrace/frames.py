@@ -47,14 +47,15 @@ class HeldRewrite:
 
 
 def _span_table(held: Sequence[HeldRewrite]) -> np.ndarray:
-    """One row [document, start, end, partner, match, span, side] per side of every span."""
+    """One row [document, start, end, partner, match] per side of every span: side A's row,
+    then side B's."""
     rows = []
     for m, h in enumerate(held):
-        for s, span in enumerate(h.match.spans):
-            rows.append((h.i, span.a_start, span.a_end, h.j, m, s, 0))
-            rows.append((h.j, span.b_start, span.b_end, h.i, m, s, 1))
+        for span in h.match.spans:
+            rows.append((h.i, span.a_start, span.a_end, h.j, m))
+            rows.append((h.j, span.b_start, span.b_end, h.i, m))
     if not rows:
-        return np.empty((0, 7), dtype=np.int64)
+        return np.empty((0, 5), dtype=np.int64)
     return np.array(rows, dtype=np.int64)
 
 
