@@ -39,3 +39,50 @@ def test_ensure_kernels_reports_progress_and_writes_the_stamp(
     # A stale stamp (another numba, Python, CPU or kernel source) is not trusted.
     stamp.write_text("stale\n", encoding="ascii")
     assert not kernels.kernels_cached()
+
+
+#: Kernels compiled in more than one version on purpose: for arrays of other element types, or
+#: for both the read-only texts and the writable buffers that ids are read from.
+SEVERAL_VERSIONS = {
+    "copytrace.text._grow": 2,
+    "copytrace.lines._grow": 4,
+    "copytrace.cluster._find": 2,
+    "copytrace.align.merge.by_two_keys": 2,
+    "copytrace.engines.local.tables._hash_bytes": 2,
+    "copytrace.engines.local.tables._same_bytes": 2,
+}
+
+_COUNT_VERSIONS = """
+import gc, json
+from numba.core.registry import CPUDispatcher
+from copytrace.engines import kernels
+for name in kernels.GROUPS:
+    kernels.compile_group(name)
+found = {}
+for obj in gc.get_objects():
+    if isinstance(obj, CPUDispatcher) and obj.py_func.__module__.startswith("copytrace"):
+        name = obj.py_func.__module__ + "." + obj.py_func.__qualname__
+        found[name] = [str(s) for s in obj.signatures]
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.slow
+def test_a_first_run_compiles_each_kernel_once(tmp_path: Path) -> None:
+    """A literal 0, a constant, a non-contiguous column or a writable buffer passed where other
+    callers pass otherwise compiles a kernel again: the first run must not pay for that."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}  # empty: everything is compiled
+    out = subprocess.run(
+        [sys.executable, "-c", _COUNT_VERSIONS], env=env, capture_output=True, text=True, check=True
+    )
+    versions = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "copytrace.align.pieces.refine_boxes" in versions  # the listing sees the kernels
+    extra = {
+        name: sigs for name, sigs in versions.items() if len(sigs) > SEVERAL_VERSIONS.get(name, 1)
+    }
+    assert extra == {}

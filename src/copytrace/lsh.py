@@ -14,6 +14,7 @@ import numba
 import numpy as np
 
 from copytrace.model import Settings
+from copytrace.text import ZERO
 
 #: Banding is chosen so that a pair at the candidate floor is found with at least this probability.
 TARGET_RECALL = 0.995
@@ -114,7 +115,7 @@ def _bucket_codes(
     # First pass: count pairs to allocate exactly.
     total = 0
     large = 0
-    i = 0
+    i = ZERO
     while i < order.shape[0]:
         j = _bucket_end(keys, order, i)
         size = j - i
@@ -126,7 +127,7 @@ def _bucket_codes(
         i = j
     codes = np.empty(total, dtype=np.uint64)
     t = 0
-    i = 0
+    i = ZERO
     while i < order.shape[0]:
         j = _bucket_end(keys, order, i)
         if j - i > max_bucket:
@@ -430,7 +431,7 @@ def _pairs_per_document(
     """How many fingerprint-sharing pairs each document is the first of; ignored counts."""
     per_doc = np.zeros(n_docs, dtype=np.int64)
     docs = np.empty(max_df + 1, dtype=np.int64)
-    ignored, ignored_postings, i = 0, 0, 0
+    ignored, ignored_postings, i = 0, 0, ZERO
     while i < h.shape[0]:
         j, size = _run(h, d, i, docs)
         if size > max_df:
@@ -450,7 +451,7 @@ def _pair_codes(
     """Codes a * n_docs + b (a < b, lo <= a < hi) of pairs sharing a fingerprint, one a sharing."""
     codes = np.empty(total, dtype=np.uint64)
     docs = np.empty(max_df + 1, dtype=np.int64)
-    t, i = 0, 0
+    t, i = 0, ZERO
     while i < h.shape[0]:
         j, size = _run(h, d, i, docs)
         if size <= max_df:

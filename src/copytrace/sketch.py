@@ -24,6 +24,7 @@ from copytrace.model import Settings
 from copytrace.text import (
     CHUNK_TOKENS,
     U64,
+    ZERO,
     char_tables,
     mix64,
     sentence_ids,
@@ -179,8 +180,8 @@ def _sign_one(
     ring[:] = 0
     slot = 0
     rolling = U64(0)  # polynomial hash of the last k tokens, rolled in O(1) per token
-    pos = 0
-    char_pos = 0
+    pos = ZERO
+    char_pos = ZERO
     ntok = 0
     nsh = 0
     ex1 = U64(0x243F6A8885A308D3)
@@ -326,6 +327,9 @@ def sketch_batch(texts: Sequence[str], settings: Settings) -> Sketches:
 def sketch_encoded(buf: np.ndarray, offsets: np.ndarray, settings: Settings) -> Sketches:
     """`sketch_batch` of texts given as UTF-8 bytes: text i is buf[offsets[i]:offsets[i + 1]]."""
     classes, fold = char_tables()
+    # Always a read-only view: the kernels are compiled for one buffer type, not two.
+    buf = buf.view()
+    buf.flags.writeable = False
     n = offsets.shape[0] - 1
     signatures = np.empty((n, settings.num_perm), dtype=np.uint64)
     exact = np.empty((n, 2), dtype=np.uint64)

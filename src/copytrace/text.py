@@ -39,6 +39,9 @@ _STANDALONE_RANGES = (
 )
 
 U64 = np.uint64
+#: 0 typed as numba's int64, not Literal[int](0): a literal 0 passed to a compiled helper, or
+#: carried into a loop that passes it, compiles that helper a second time.
+ZERO: int = np.int64(0)  # type: ignore[assignment]
 FNV_OFFSET = U64(0xCBF29CE484222325)
 FNV_PRIME = U64(0x100000001B3)
 
@@ -310,8 +313,8 @@ def _tokenize(
     ends = np.empty(CHUNK_TOKENS, dtype=np.int64)
     hashes = np.empty(CHUNK_TOKENS, dtype=np.uint64)
     count = 0
-    pos = 0
-    char_pos = 0
+    pos = ZERO
+    char_pos = ZERO
     while True:
         if starts.shape[0] - count < CHUNK_TOKENS:
             grown = 2 * starts.shape[0]

@@ -52,7 +52,8 @@ def merge_boxes_of_aligners(
     boxes: np.ndarray, sims: np.ndarray, tokens_a: np.ndarray, tokens_b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """`merge_passages` on passage boxes [a0, a1, b0, b1, seeds] and their similarities."""
-    order = by_two_keys(boxes[:, 0], boxes[:, 2])
+    # Contiguous keys: one compiled by_two_keys (and sort) for every caller.
+    order = by_two_keys(boxes[:, 0].copy(), boxes[:, 2].copy())
     boxes, sims = boxes[order], sims[order]
     changed = boxes.shape[0] > 1
     while changed:
@@ -81,7 +82,7 @@ def merge_boxes_of_aligners(
             changed = True
         boxes, sims = out[:n], out_sims[:n]
     length = np.minimum(boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2])
-    return keep_strongest(boxes, sims, by_two_keys(-sims * length, boxes[:, 0]))
+    return keep_strongest(boxes, sims, by_two_keys(-sims * length, boxes[:, 0].copy()))
 
 
 def as_passages(boxes: np.ndarray, sims: np.ndarray) -> list[Passage]:

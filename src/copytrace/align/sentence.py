@@ -37,8 +37,9 @@ TRIM_SIMILARITY = 0.3
 #: Sentences of fewer distinct words (sign-offs, headings, captions) are too short to seed.
 MIN_SEED_TOKENS = 5
 
-#: Seeds at most this many sentences apart on both sides belong to one passage.
-SENTENCE_GAP = 6
+#: Seeds at most this many sentences apart on both sides belong to one passage (numba's
+#: int64, not a literal 6: the token aligner's compiled box helpers serve as they are).
+SENTENCE_GAP: int = np.int64(6)  # type: ignore[assignment]
 
 #: A passage's seeds must add up to this much cosine: one sentence's worth of evidence.
 MIN_EVIDENCE = 0.9

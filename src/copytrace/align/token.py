@@ -205,7 +205,7 @@ def token_boxes(
         sims[n] = multiset_dice(tokens_a[box[0] : a_end], tokens_b[box[2] : b_end])
         n += 1
     out, sims = out[:n], sims[:n]
-    return keep_strongest(out, sims, by_two_keys(-out[:, 4], out[:, 0]))
+    return keep_strongest(out, sims, by_two_keys(-out[:, 4], out[:, 0].copy()))
 
 
 def align_tokens(

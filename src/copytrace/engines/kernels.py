@@ -134,6 +134,26 @@ def _compile_merge() -> None:
     merge_passages(passages, tokens, tokens.copy())
 
 
+def _compile_pieces() -> None:
+    """The cutting and judging of passages into pieces, on made-up token hashes."""
+    import numpy as np
+
+    from copytrace.align.pieces import refine_boxes
+    from copytrace.model import Settings
+
+    settings = Settings()
+    a, b = _tokens(200, 4), _tokens(200, 5)
+    shapes = np.zeros(200, dtype=np.uint8)
+    boxes = np.array([[0, 120, 0, 120, 60], [130, 200, 130, 200, 30]], dtype=np.int64)
+    frequent = np.unique(a)
+    df = np.full(frequent.shape[0], 2, dtype=np.int32)
+    refine_boxes(
+        boxes, a, b, shapes, shapes.copy(), a.copy(), 1, np.unique(b), frequent, df,
+        settings.boilerplate_min_docs, settings.rewrite_similarity,
+        settings.rewrite_min_tokens, True,
+    )  # fmt: skip
+
+
 def _compile_verification() -> None:
     """Verification as a whole: both aligners in one compiled call (its parts come cached)."""
     from copytrace.model import Settings
@@ -145,14 +165,15 @@ def _compile_verification() -> None:
 #: Groups of kernels, by name: (what compiles them, groups that must be cached first), in the
 #: order to start them (longest first).
 GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
-    "token aligner": (_compile_token_aligner, ()),
-    "sentence aligner": (_compile_sentence_aligner, ()),
     "scan": (_compile_scan, ()),
+    "token aligner": (_compile_token_aligner, ()),
+    "pieces": (_compile_pieces, ()),
+    "sentence aligner": (_compile_sentence_aligner, ()),
     "merge": (_compile_merge, ()),
     "text": (_compile_text, ()),
     "verification": (
         _compile_verification,
-        ("text", "token aligner", "sentence aligner", "merge"),
+        ("text", "token aligner", "pieces", "sentence aligner", "merge"),
     ),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from copytrace.text import U64, mix64
+from copytrace.text import U64, ZERO, mix64
 
 EMPTY_SLOT = -1
 _FNV_OFFSET = U64(0xCBF29CE484222325)
@@ -98,10 +98,10 @@ def add_ids(
 def find_id(table: np.ndarray, buf: np.ndarray, offsets: np.ndarray, key: np.ndarray) -> int:
     """Index of the document whose id has the UTF-8 bytes `key`, or -1."""
     mask = table.shape[0] - 1
-    slot = int(_hash_bytes(key, 0, key.shape[0])) & mask
+    slot = int(_hash_bytes(key, ZERO, key.shape[0])) & mask
     while table[slot] != EMPTY_SLOT:
         d = table[slot]
-        if _same_bytes(buf, offsets[d], offsets[d + 1], key, 0, key.shape[0]):
+        if _same_bytes(buf, offsets[d], offsets[d + 1], key, ZERO, key.shape[0]):
             return d
         slot = (slot + 1) & mask
     return -1
