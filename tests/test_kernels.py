@@ -58,6 +58,10 @@ from numba.core.registry import CPUDispatcher
 from copytrace.engines import kernels
 for name in kernels.GROUPS:
     kernels.compile_group(name)
+# The reworded path's kernels (not a group: compiled where first used, when it is on).
+from copytrace.sentence_sketch import sentence_keys, word_stats
+texts = [f"Sentence one of text {k} has words. Another sentence follows it here." for k in range(4)]
+sentence_keys(texts, word_stats(texts))
 found = {}
 for obj in gc.get_objects():
     if isinstance(obj, CPUDispatcher) and obj.py_func.__module__.startswith("copytrace"):

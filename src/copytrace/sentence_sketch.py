@@ -35,6 +35,7 @@ from copytrace.text import (
     STANDALONE,
     U64,
     WORD,
+    ZERO,
     char_tables,
     decode_utf8,
     mix64,
@@ -119,10 +120,10 @@ def _sentence_keys_one(
 ) -> int:
     """Keys of one text's sentences into `keys`, each with its sentence's number in
     `sentences`; returns how many. `words`/`rarity` are scratch room for one sentence."""
-    n_out = 0
+    n_out = ZERO  # ZERO, not 0: see copytrace.text.ZERO
     n_words = 0
     n_tokens = 0
-    sentence = 0
+    sentence = ZERO
     in_token = False
     standalone = False
     h = FNV_OFFSET
@@ -315,7 +316,7 @@ def _distinct_tokens(
             starts = np.empty(size, dtype=np.int64)
             ends = np.empty(size, dtype=np.int64)
             hashes = np.empty(size, dtype=np.uint64)
-        _, _, m = tokenize_chunk(buf, lo, hi, 0, classes, fold, starts, ends, hashes)
+        _, _, m = tokenize_chunk(buf, lo, hi, ZERO, classes, fold, starts, ends, hashes)
         distinct = np.unique(hashes[:m])
         out[at : at + distinct.shape[0]] = distinct
         at += distinct.shape[0]
