@@ -265,3 +265,16 @@ def test_check_finds_broken_invariants(tmp_path: Path) -> None:
         problems = s.check()
     s.close()
     assert any("band postings of missing texts" in p for p in problems)
+
+
+def test_tombstone_lookup_by_table_equals_binary_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    uniq = np.unique(rng.integers(0, 5_000, 300))
+    top = rng.integers(1, 50, uniq.shape[0])
+    owners = rng.integers(0, 6_000, 20_000)  # some above every tombstoned owner
+    dense = postings.covered_upto(uniq, top, owners)
+    monkeypatch.setattr(postings, "DENSE_OWNERS", 0)  # force the binary search
+    searched = postings.covered_upto(uniq, top, owners)
+    assert np.array_equal(dense, searched)
+    tombstoned = np.isin(owners, uniq)
+    assert (dense[~tombstoned] == -1).all() and (dense[tombstoned] >= 1).all()

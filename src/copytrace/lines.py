@@ -111,7 +111,7 @@ def _load64(buf: np.ndarray, pos: int) -> np.uint64:
 
 
 @numba.njit(inline="always", cache=True)
-def _line_end(buf: np.ndarray, pos: int, hi: int, char: int) -> tuple[int, int, int]:
+def line_end(buf: np.ndarray, pos: int, hi: int, char: int) -> tuple[int, int, int]:
     """From byte `pos` (character `char`): the byte and character where the line's content
     ends, and the code point there (a line break; -1 at the end of the text)."""
     while pos < hi:
@@ -199,7 +199,7 @@ def _scan_lines(
                 quoted = _grow(quoted, size)
             line_pos = pos
             start[k] = char
-            pos, char, brk = _line_end(buf, pos, hi, char)
+            pos, char, brk = line_end(buf, pos, hi, char)
             end[k] = char
             chars = char - start[k]
             if chars > MAX_KEYED_CHARS:

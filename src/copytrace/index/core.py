@@ -35,6 +35,7 @@ from copytrace.io.html import extract_page
 from copytrace.io.inputs import input_kind, iter_items, open_readers
 from copytrace.io.outputs import make_out_dir, remove_if_empty
 from copytrace.io.results import write_json, write_jsonl
+from copytrace.lines import encode_texts, is_space, line_end
 from copytrace.lsh import FingerprintFrequency, choose_banding, pair_floor
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import (
@@ -51,6 +52,7 @@ from copytrace.model import (
 )
 from copytrace.sketch import Shingled, Sketches, shingle_text
 from copytrace.sketch import sketch_batch as _sketch_batch
+from copytrace.text import U64, decode_utf8
 from copytrace.verify import (
     CorpusStats,
     Scores,
@@ -73,6 +75,7 @@ __all__ = [
     "SIGNATURE_MIN_POSTS",
     "SKETCH_FORMAT_VERSION",
     "SOURCE",
+    "U64",
     "WHOLE_DOCUMENT",
     "BadRecord",
     "Blanks",
@@ -97,13 +100,17 @@ __all__ = [
     "blank",
     "choose_banding",
     "choose_source",
+    "decode_utf8",
     "documents_as_items",
+    "encode_texts",
     "ensure_kernels",
     "extract_page",
     "input_kind",
+    "is_space",
     "iter_items",
     "jobs_used_for",
     "joined_ranges",
+    "line_end",
     "load_kernels",
     "message_parts",
     "only_blanks",

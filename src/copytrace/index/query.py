@@ -37,7 +37,16 @@ from copytrace.index.core import (
     verify_pair,
 )
 from copytrace.index.migrate2 import signatures_in_bands
-from copytrace.index.sketching import Prepared, Sketch, blanked, blanks_for, prepare, sketch_texts
+from copytrace.index.sketching import (
+    Prepared,
+    Sketch,
+    blanked,
+    blanks_for_all,
+    line_batch,
+    prepare,
+    sketch_texts,
+    with_line_keys,
+)
 from copytrace.index.state import ChromeCache
 from copytrace.index.storage import Storage, StoredDocument, StoredText
 
@@ -179,7 +188,10 @@ class Searcher:
         if indexed and own is not None:
             blanks = own.blanks
         else:
-            blanks = blanks_for(p, self._chrome_with(p, own), self.settings)
+            lines = line_batch([p])  # found once, for the counts and for the blanks
+            with_line_keys([p], lines)
+            chrome = self._chrome_with(p, own)
+            (blanks,) = blanks_for_all([p], chrome, self.settings, lines)
         (sk,) = sketch_texts([blanked(doc.text, blanks)], self.settings)
         own_text = None if sk.empty else s.find_text(sk.exact)
         excluded: set[int] = set()

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from copytrace.index.chrome import blanks_of, counted_keys
+from copytrace.index.chrome import LineBatch, blanks_in, counted_keys_in
 from copytrace.index.core import (
     Document,
     MessageParts,
@@ -76,7 +76,7 @@ class Prepared:
     @cached_property
     def line_keys(self) -> list[int]:
         """Keys of its lines that count towards chrome."""
-        return counted_keys(self.doc.text, self.provenance, self.parts is not None)
+        return counted_keys_in(line_batch([self]))[0]
 
     def counted_keys(self) -> list[int]:
         """Keys of its lines that count towards chrome."""
@@ -102,11 +102,36 @@ def prepare(doc: Document, settings: Settings) -> Prepared:
     )
 
 
-def blanks_for(p: Prepared, chrome: Collection[int], settings: Settings) -> list[tuple[int, int]]:
-    """Character ranges of the document to blank before sketching."""
+def line_batch(prepared: Sequence[Prepared]) -> LineBatch:
+    """The lines of many documents, found and keyed in one batch."""
+    return LineBatch.of(
+        [p.doc.text for p in prepared],
+        [p.provenance for p in prepared],
+        [p.parts is not None for p in prepared],
+    )
+
+
+def with_line_keys(prepared: Sequence[Prepared], lines: LineBatch) -> None:
+    """Set the counted line keys (`Prepared.line_keys`) of documents from their lines."""
+    for p, keys in zip(prepared, counted_keys_in(lines), strict=True):
+        p.__dict__["line_keys"] = keys  # where cached_property keeps its value
+
+
+def blanks_for_all(
+    prepared: Sequence[Prepared],
+    chrome: Collection[int],
+    settings: Settings,
+    lines: LineBatch | None = None,
+) -> list[list[tuple[int, int]]]:
+    """Character ranges of each document to blank before sketching, found in one batch (of
+    their lines, when the caller found them already)."""
     if settings.keep_boilerplate:
-        return []
-    return list(blanks_of(p.doc.text, p.provenance, p.post_ranges, chrome).runs)
+        return [[] for _ in prepared]
+    ranges = [p.post_ranges for p in prepared]
+    if not chrome and all(r is None for r in ranges):
+        return [[] for _ in prepared]
+    found = blanks_in(lines or line_batch(prepared), ranges, chrome)
+    return [list(b.runs) for b in found]
 
 
 @dataclass(frozen=True, slots=True)

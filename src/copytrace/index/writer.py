@@ -22,9 +22,11 @@ from copytrace.index.sketching import (
     Prepared,
     Sketch,
     blanked,
-    blanks_for,
+    blanks_for_all,
+    line_batch,
     prepare,
     sketch_texts,
+    with_line_keys,
 )
 from copytrace.index.state import ChromeCache
 from copytrace.index.storage import Storage, StoredDocument
@@ -55,6 +57,9 @@ class AddCounts:
 
 #: Skipped records listed by name; beyond this only counted.
 LISTED = 1000
+#: Documents blanked and sketched again at a time when lines become chrome (their texts are
+#: held in memory meanwhile).
+RESKETCH_BATCH = 1024
 
 
 class Writer:
@@ -105,9 +110,12 @@ class Writer:
         if not todo:
             return numbers
         carriers = self._carriers([p for _, p in todo])
-        self._count_lines([p for (_, p), c in zip(todo, carriers, strict=True) if c])
+        ready = [p for _, p in todo]
+        lines = line_batch(ready)  # found once, for the counts and for the blanks
+        with_line_keys(ready, lines)
+        self._count_lines([p for p, c in zip(ready, carriers, strict=True) if c])
         chrome = self.chrome.keys
-        blanks = [blanks_for(p, chrome, self.settings) for _, p in todo]
+        blanks = blanks_for_all(ready, chrome, self.settings, lines)
         sketches = sketch_texts(
             [blanked(p.doc.text, b) for (_, p), b in zip(todo, blanks, strict=True)],
             self.settings,
@@ -185,18 +193,16 @@ class Writer:
         self.resketch(sorted(affected))
 
     def resketch(self, docs: list[int]) -> None:
-        """Blank documents with the chrome known now; sketch again those that changed (in one
-        batch), and move them to their new classes, in order."""
-        changed = []
-        for doc in docs:
-            d = self.storage.document(doc)
-            p = prepare(Document(d.id, d.text, d.meta), self.settings)
-            new_blanks = blanks_for(p, self.chrome.keys, self.settings)
-            if new_blanks != d.blanks:
-                changed.append((d, new_blanks))
-        sketches = sketch_texts([blanked(d.text, b) for d, b in changed], self.settings)
-        for (d, new_blanks), sk in zip(changed, sketches, strict=True):
-            self._move(d, new_blanks, sk)
+        """Blank documents with the chrome known now; sketch again those that changed (a
+        batch at a time), and move them to their new classes, in order."""
+        for at in range(0, len(docs), RESKETCH_BATCH):
+            stored = [self.storage.document(doc) for doc in docs[at : at + RESKETCH_BATCH]]
+            prepared = [prepare(Document(d.id, d.text, d.meta), self.settings) for d in stored]
+            blanks = blanks_for_all(prepared, self.chrome.keys, self.settings)
+            changed = [(d, b) for d, b in zip(stored, blanks, strict=True) if b != d.blanks]
+            sketches = sketch_texts([blanked(d.text, b) for d, b in changed], self.settings)
+            for (d, new_blanks), sk in zip(changed, sketches, strict=True):
+                self._move(d, new_blanks, sk)
 
     def _move(self, d: StoredDocument, new_blanks: list[tuple[int, int]], sk: Sketch) -> None:
         """Give a document its new blanks and the class of its new sketch."""
