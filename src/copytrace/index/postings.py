@@ -77,9 +77,11 @@ def covered_upto(uniq: np.ndarray, top: np.ndarray, owners: np.ndarray) -> np.nd
     """For each owner, the run up to which a tombstone removes its postings (-1: none);
     `uniq` are the tombstoned owners, sorted, and `top` their highest `upto`."""
     hi = int(uniq[-1])
-    if uniq[0] >= 0 and hi < DENSE_OWNERS and owners.shape[0] and int(owners.min()) >= 0:
+    many = owners.shape[0] > 0 and owners.shape[0] >= hi // 8  # a merge, not a lookup
+    if many and uniq[0] >= 0 and hi < DENSE_OWNERS and int(owners.min()) >= 0:
         # Owner ids are small and dense: one table lookup a posting instead of a binary search
-        # (a merge checks millions of postings against thousands of tombstones).
+        # (a merge checks millions of postings against thousands of tombstones); building the
+        # table costs a pass over hi entries, which only many postings repay.
         table = np.full(hi + 2, -1, dtype=np.int64)
         table[uniq] = top
         return table[np.minimum(owners, hi + 1)]
