@@ -35,6 +35,9 @@ The load test starts `copytrace serve INDEX` on a free loopback port and runs th
 second, latency percentiles, and every failed request (non-2xx or a transport error).
 
 `--write-results` replaces this benchmark's section of bench/RESULTS.md and leaves the others.
+`--query-only INDEX` times only the queries of the largest size on an index built from the same
+corpus, so that two versions of copytrace (`PYTHONPATH=TREE/src`) can answer the same queries on
+the same index, in turn.
 """
 
 from __future__ import annotations
@@ -394,6 +397,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=None, help="Directory for the index.")
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument(
+        "--query-only",
+        type=Path,
+        default=None,
+        metavar="INDEX",
+        help="Only time the queries of the largest size on this existing index (built from the "
+        "same corpus), printing the figures: for comparing versions side by side.",
+    )
     parser.add_argument("--load-client", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--sample", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -402,6 +413,10 @@ def main() -> None:
         return
     sizes = sorted(args.sizes)
     docs = corpus(args.corpora, sizes[-1], args.seed)
+    if args.query_only:
+        found = query_latency(args.query_only, docs, args.queries, args.seed + sizes[-1])
+        print(json.dumps({k: v for k, v in found.items() if k != "stats"}))
+        return
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-index-"))
     work.mkdir(parents=True, exist_ok=True)
     index = work / "index.db"
