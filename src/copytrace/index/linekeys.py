@@ -58,7 +58,7 @@ def _rotr(x: np.uint64, n: int) -> np.uint64:
     return (x >> U64(n)) | (x << U64(64 - n))
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(cache=True)
 def _mix(
     a: np.uint64, b: np.uint64, c: np.uint64, d: np.uint64, x: np.uint64, y: np.uint64
 ) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:
