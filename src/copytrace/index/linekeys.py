@@ -2,10 +2,11 @@
 
 A line's key is BLAKE2b (8-byte digest) of its group's salt and of the line stripped and
 lower-cased (`chrome.line_key`): the keys every index already stores, so nothing stored changes.
-The kernel finds the lines as `str.splitlines` does and strips them as `str.strip` does; it hashes
-the lines whose characters are all ASCII, lower-casing them on the way. A line with any other
-character is marked, and Python's `str.lower` keys it (its Unicode rules, such as a final sigma
-or a dotted capital I becoming two characters, are not redone here).
+The kernel finds the lines as `str.splitlines` does, strips them as `str.strip` does, lower-cases
+them with a table of what `str.lower` makes of each character of the Basic Multilingual Plane
+and hashes them. A line with a character whose lower case is not one character whatever
+surrounds it (a capital sigma, a dotted capital I, a character beyond that plane) is marked,
+and Python keys it as before.
 """
 
 from __future__ import annotations
