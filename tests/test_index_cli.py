@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from copytrace.cli import main
@@ -99,3 +100,20 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and "bad.jsonl line 2" in err and "--on-error skip" in err
     code, out, _ = run("index", "add", tmp_path / "i.db", bad, "--on-error", "skip")
     assert code == 0 and "unchanged 1" in out and "skipped 1" in out
+
+
+def test_index_commands_compile_kernels_before_starting_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Once numba's threads run, a first run can no longer compile in forked workers (on all
+    # cores); so the kernels are made ready first, on the cores asked for.
+    import copytrace.cli as cli
+
+    calls: list[tuple[str, int | None]] = []
+    monkeypatch.setattr(cli, "ensure_kernels", lambda jobs, report=None: calls.append(("k", jobs)))
+    monkeypatch.setattr(cli, "set_jobs", lambda jobs: calls.append(("threads", jobs)) or 1)
+    db = tmp_path / "news.db"
+    assert run("index", "add", db, DEMO, "-j", "2")[0] == 0
+    assert run("index", "query", db, DEMO, "--out", tmp_path / "q")[0] == 0
+    want = [("k", cli.jobs_used_for(2)), ("threads", 2), ("k", cli.jobs_used_for(0))]
+    assert calls == [*want, ("threads", 0)]

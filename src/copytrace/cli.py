@@ -463,6 +463,14 @@ def index() -> None:
     whether it was seen before."""
 
 
+def _compile_then_set_jobs(jobs: int, quiet: bool) -> None:
+    """Compile the kernels on a first run (visibly, on `jobs` cores), then start the threads:
+    once numba's threads run, this process can no longer fork workers to compile in."""
+    with _Progress(quiet) as report:
+        ensure_kernels(jobs_used_for(jobs), report)
+    set_jobs(jobs)
+
+
 @index.command("add")
 @click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -486,7 +494,7 @@ def index_add(
     from copytrace.index.commands import add, index_settings
 
     settings = index_settings(index_path, _explicit_settings(ctx, kw))
-    set_jobs(kw["jobs"])
+    _compile_then_set_jobs(kw["jobs"], kw["quiet"])
     result, stats = add(
         index_path,
         list(inputs),
@@ -537,7 +545,7 @@ def index_query(
     from copytrace.index.commands import index_settings, query
 
     settings = index_settings(index_path, _explicit_settings(ctx, kw))
-    set_jobs(kw["jobs"])
+    _compile_then_set_jobs(kw["jobs"], kw["quiet"])
     summary = query(
         index_path,
         list(inputs),
