@@ -265,3 +265,19 @@ def test_a_post_that_is_all_chrome_keeps_its_text() -> None:
     finder = _finder(5, [(author, text)])
     assert finder.blanks_many([author], [text]) == [boilerplate.NOTHING]
     assert finder.mask(author, text) == (text, 0)
+
+
+def test_only_blanks_is_true_when_what_is_left_strips_to_nothing() -> None:
+    from copytrace.boilerplate import only_blanks
+
+    rng = random.Random(5)
+    # Unicode white space (which `str.strip` drops) and characters it keeps, zero-width ones too.
+    chars = [" ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\x1c", "\x85", "a", "\u200b", "é"]
+    for _ in range(5000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randrange(0, 30)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 2 * rng.randrange(1, 4))))
+        runs = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)] or [(0, 0)]
+        kept = [text[: runs[0][0]]] + [
+            text[hi:lo] for (_, hi), (lo, _) in zip(runs, [*runs[1:], (len(text), 0)], strict=True)
+        ]
+        assert only_blanks(text, runs) == (not any(piece.strip() for piece in kept))

@@ -21,6 +21,7 @@ is counted in; keys are the same in every process and on every machine.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -619,11 +620,16 @@ def sighting_keys(provenances: Sequence[Provenance], hashes: np.ndarray) -> np.n
     return keys
 
 
+#: A character `str.isspace` rejects (`re`'s Unicode `\s` is `str.isspace`).
+_NOT_SPACE = re.compile(r"\S")
+
+
 def only_blanks(text: str, runs: Sequence[tuple[int, int]]) -> bool:
     """Whether the text outside `runs` is white space only (blanking would leave nothing)."""
-    ends = [lo for lo, _ in runs[1:]] + [len(text)]
-    pieces = [text[: runs[0][0]]] + [text[hi:end] for (_, hi), end in zip(runs, ends, strict=True)]
-    return not any(piece.strip() for piece in pieces)
+    starts = [0] + [hi for _, hi in runs]
+    ends = [lo for lo, _ in runs] + [len(text)]
+    # A search in place, not a copy of each piece: `\S` is what `str.strip` keeps.
+    return not any(_NOT_SPACE.search(text, lo, hi) for lo, hi in zip(starts, ends, strict=True))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
