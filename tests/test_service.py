@@ -233,13 +233,17 @@ def test_serve_command_binds_loopback_and_answers(tmp_path: Path) -> None:
         proc.wait(20)
 
 
-def test_serve_refuses_a_missing_index(tmp_path: Path) -> None:
+def test_serve_refuses_a_missing_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
+    import copytrace.cli as cli
     from copytrace.cli import main
 
+    compiled: list[int] = []  # a first run must not compile for 30 s before saying so
+    monkeypatch.setattr(cli, "ensure_kernels", lambda jobs, report=None: compiled.append(jobs))
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no such index" in result.stderr
+    assert compiled == []
 
 
 def test_a_missing_service_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,3 +262,20 @@ def test_a_missing_service_extra_names_the_install_command(monkeypatch: pytest.M
     monkeypatch.setattr(builtins, "__import__", no_uvicorn)
     with pytest.raises(MissingDependencyError, match=r'pip install "copytrace\[service\]"'):
         server.run(Path("whatever.db"))
+
+
+def test_serve_compiles_the_kernels_once_the_index_opens_and_before_the_warm_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from copytrace.index import Index
+    from copytrace.service import server
+
+    path = tmp_path / "news.db"
+    Index(path).close()
+    calls: list[str] = []
+    monkeypatch.setattr(server, "settle", lambda index: calls.append("warm-up"))
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append("serve"))
+    server.run(path, port=0, prepare=lambda: calls.append("compile"))
+    assert calls == ["compile", "warm-up", "serve"]

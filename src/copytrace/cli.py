@@ -633,4 +633,16 @@ def serve(
     """Serve INDEX over HTTP: a JSON API (OpenAPI at /openapi.json) and a web page at /."""
     from copytrace.service.server import run
 
-    run(index_path, host=host, port=port, token_file=token_file, max_request_mb=max_request_mb)
+    def compile_kernels() -> None:
+        """A first run compiles the kernels here, visibly, on all cores."""
+        with _Progress(quiet=False) as report:
+            ensure_kernels(jobs_used_for(None), report)
+
+    run(
+        index_path,
+        host=host,
+        port=port,
+        token_file=token_file,
+        max_request_mb=max_request_mb,
+        prepare=compile_kernels,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,8 +62,10 @@ def run(
     port: int = 8000,
     token_file: Path | None = None,
     max_request_mb: float = 16.0,
+    prepare: Callable[[], None] | None = None,
 ) -> None:
-    """Serve the index until interrupted."""
+    """Serve the index until interrupted; `prepare` runs once the inputs are checked and the
+    index is open, before the warm-up (the command line compiles the kernels there, visibly)."""
     _require()
     import uvicorn
 
@@ -85,6 +88,8 @@ def run(
         )
     index = Index(index_path, create=False)
     app = create_app(index, token, int(max_request_mb * (1 << 20)))
+    if prepare is not None:
+        prepare()
     settle(index)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
