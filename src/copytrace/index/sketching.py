@@ -58,15 +58,34 @@ def content_key(doc: Document) -> bytes:
 
 @dataclass(frozen=True)
 class Prepared:
-    """What the index knows of a document before its chrome is decided."""
+    """What the index knows of a document before its chrome is decided (what only some
+    callers need is made when first asked for: blanking again needs no hash of the text)."""
 
     doc: Document
     provenance: Provenance
     parts: MessageParts | None
-    thread: int
-    lines_key: int
-    content: bytes
-    date: str | None
+
+    @cached_property
+    def thread(self) -> int:
+        """A post's thread key (its Subject without "Re:"), 0 for other texts."""
+        if self.parts is None or self.parts.thread is None:
+            return 0
+        return (stable_hash("thread", self.parts.thread) & 0x7FFFFFFFFFFFFFFF) or 1
+
+    @cached_property
+    def lines_key(self) -> int:
+        """Documents with the same provenance and text count their lines once."""
+        return stable_hash(self.provenance.host, self.provenance.author, self.doc.text)
+
+    @cached_property
+    def content(self) -> bytes:
+        """Same text and metadata: an add of the document again is "unchanged"."""
+        return content_key(self.doc)
+
+    @cached_property
+    def date(self) -> str | None:
+        """Its `date` metadata as ISO-8601 text, or None."""
+        return parse_date(self.doc.meta.get("date"))
 
     @property
     def post_ranges(self) -> list[tuple[int, int]] | None:
@@ -84,22 +103,9 @@ class Prepared:
 
 
 def prepare(doc: Document, settings: Settings) -> Prepared:
-    """Provenance, post parts, thread and keys of a document (as `scan` reads them)."""
+    """Provenance and post parts of a document (as `scan` reads them)."""
     parts = None if settings.keep_boilerplate else message_parts(doc.text)
-    provenance = provenance_of(doc.meta, parts, settings.origin_field)
-    thread = 0
-    if parts is not None and parts.thread is not None:
-        thread = (stable_hash("thread", parts.thread) & 0x7FFFFFFFFFFFFFFF) or 1
-    lines_key = stable_hash(provenance.host, provenance.author, doc.text)
-    return Prepared(
-        doc,
-        provenance,
-        parts,
-        thread,
-        lines_key,
-        content_key(doc),
-        parse_date(doc.meta.get("date")),
-    )
+    return Prepared(doc, provenance_of(doc.meta, parts, settings.origin_field), parts)
 
 
 def line_batch(prepared: Sequence[Prepared]) -> LineBatch:
