@@ -93,7 +93,7 @@ def test_sigkill_at_random_points_leaves_whole_documents(tmp_path: Path) -> None
                 found = ix.query(Document("probe", d.text))
                 exact = [m for m in found.matches if m.relation is Relation.EXACT]
                 assert exact, f"{doc_id} is present but its text is not found"
-    # The kills fell inside adds (between commits of 512 documents), at several points.
+    # The kills fell inside adds (between commits of 2,048 documents), at several points.
     assert interrupted >= 10 and len(partial) >= 3
     final = _add(db, source)
     out, err = final.communicate(timeout=300)
