@@ -137,8 +137,9 @@ def line_end(buf: np.ndarray, pos: int, hi: int, char: int) -> tuple[int, int, i
 
 
 @numba.njit(inline="always", cache=True)
-def _stripped_chars(buf: np.ndarray, lo: int, hi: int, chars: int) -> int:
-    """Characters of buf[lo:hi] (`chars` of them) once leading and trailing spaces go."""
+def stripped(buf: np.ndarray, lo: int, hi: int, chars: int) -> tuple[int, int, int]:
+    """buf[lo:hi] (`chars` characters) once leading and trailing spaces go: its new bounds
+    and how many characters are left."""
     while lo < hi:
         cp, width = decode_utf8(buf, lo)
         if not is_space(cp):
@@ -154,7 +155,17 @@ def _stripped_chars(buf: np.ndarray, lo: int, hi: int, chars: int) -> int:
             break
         hi = back
         chars -= 1
-    return chars
+    return lo, hi, chars
+
+
+@numba.njit(inline="always", cache=True)
+def after_break(buf: np.ndarray, pos: int, hi: int, brk: int) -> tuple[int, int]:
+    """Past the line break `brk` that starts at byte `pos`: the next byte, and how many
+    characters the break is (CR LF is one break of two)."""
+    pos += _width(int(buf[pos]))
+    if brk == 13 and pos < hi and buf[pos] == 10:
+        return pos + 1, 2
+    return pos, 1
 
 
 @numba.njit(cache=True)
@@ -203,7 +214,7 @@ def _scan_lines(
             end[k] = char
             chars = char - start[k]
             if chars > MAX_KEYED_CHARS:
-                chars = _stripped_chars(buf, line_pos, pos, chars)
+                chars = stripped(buf, line_pos, pos, chars)[2]
             if chars > MAX_KEYED_CHARS:  # content, never chrome: no key
                 key[k] = 0
                 length[k] = MAX_KEYED_CHARS + 1
@@ -249,16 +260,13 @@ def _scan_lines(
                         n_words += prev_space & (1 - space)
                         prev_space = space
                         c += 1
-                    stripped = last_ns - first_ns + 1
-                    key[k] = np.int64(mix64(h_last ^ U64(stripped)))
-                    length[k] = stripped
+                    n_stripped = last_ns - first_ns + 1
+                    key[k] = np.int64(mix64(h_last ^ U64(n_stripped)))
+                    length[k] = n_stripped
                     words[k] = min(n_words, MAX_COUNTED_WORDS)
             if brk >= 0:  # the line break: \r\n is one, of two characters
-                pos += _width(int(buf[pos]))
-                char += 1
-                if brk == 13 and pos < hi and buf[pos] == 10:
-                    pos += 1
-                    char += 1
+                pos, width = after_break(buf, pos, hi, brk)
+                char += width
             stop[k] = char
             k += 1
         first[d + 1] = k

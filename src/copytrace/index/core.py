@@ -35,7 +35,7 @@ from copytrace.io.html import extract_page
 from copytrace.io.inputs import input_kind, iter_items, open_readers
 from copytrace.io.outputs import make_out_dir, remove_if_empty
 from copytrace.io.results import write_json, write_jsonl
-from copytrace.lines import encode_texts, is_space, line_end
+from copytrace.lines import after_break, encode_texts, is_space, line_end, stripped
 from copytrace.lsh import FingerprintFrequency, choose_banding, pair_floor
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import (
@@ -97,6 +97,7 @@ __all__ = [
     "Shingled",
     "Sketches",
     "Span",
+    "after_break",
     "blank",
     "choose_banding",
     "choose_source",
@@ -127,6 +128,7 @@ __all__ = [
     "shingle_set",
     "shingle_text",
     "sketch_batch",
+    "stripped",
     "verify_pair",
     "write_json",
     "write_jsonl",

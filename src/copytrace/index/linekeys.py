@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from copytrace.index.core import U64, decode_utf8, is_space, line_end
+from copytrace.index.core import U64, after_break, decode_utf8, is_space, line_end, stripped
 
 #: The BLAKE2b initial vector and message schedule (RFC 7693).
 _IV = np.array(
@@ -194,31 +194,12 @@ def _line_keys(
             stop, stop_char, cp = line_end(buf, pos, hi, char)
             after, after_char = stop, stop_char
             if cp >= 0:
-                after += 1 if cp < 0x80 else (2 if cp == 0x85 else 3)
-                after_char += 1
-                if cp == 13 and after < hi and buf[after] == 10:  # CR LF: one break
-                    after += 1
-                    after_char += 1
+                after, width = after_break(buf, stop, hi, cp)
+                after_char += width
             start[line] = char
             end[line] = after_char
             # The stripped content: bytes lo..up, n_chars characters.
-            lo, up = pos, stop
-            n_chars = stop_char - char
-            while lo < up:
-                c, width = decode_utf8(buf, lo)
-                if not is_space(c):
-                    break
-                lo += width
-                n_chars -= 1
-            while up > lo:
-                back = up - 1
-                while back > lo and (buf[back] & 0xC0) == 0x80:
-                    back -= 1
-                c, _ = decode_utf8(buf, back)
-                if not is_space(c):
-                    break
-                up = back
-                n_chars -= 1
+            lo, up, n_chars = stripped(buf, pos, stop, stop_char - char)
             chars[line] = n_chars
             if n_chars > 0:
                 lead[line] = decode_utf8(buf, lo)[0]
@@ -276,11 +257,8 @@ def _count_lines(buf: np.ndarray, offsets: np.ndarray) -> int:
             total += 1
             if cp < 0:
                 break
-            pos = stop + (1 if cp < 0x80 else (2 if cp == 0x85 else 3))
-            char += 1
-            if cp == 13 and pos < hi and buf[pos] == 10:
-                pos += 1
-                char += 1
+            pos, width = after_break(buf, stop, hi, cp)
+            char += width
     return total
 
 
