@@ -133,6 +133,23 @@ def _pair(texts: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return mixed.view(np.int64)
 
 
+def _last_lines(b: LineBatch) -> np.ndarray:
+    """The (text, key) pairs (`_pair`) of the last lines of the texts that have a signature
+    group, keyed in that group."""
+    t = b.table
+    tail = b.columns[b.text, 2] & (
+        np.arange(b.text.shape[0]) >= t.first[b.text + 1] - SIGNATURE_LINES
+    )
+    keyed = np.flatnonzero(tail & t.keyed)
+    pairs = [_pair(b.text[keyed], t.keys[keyed, 2])]
+    for row in np.flatnonzero(tail & ~t.keyed & (t.chars > 0)).tolist():
+        x = b.line(row)
+        i = int(b.text[row])
+        if len(x) <= MAX_LINE_CHARS:
+            pairs.append(_pair(np.array([i]), np.array([line_key(b.groups[i][2], x)])))
+    return np.concatenate(pairs)
+
+
 def counted_keys_of(
     texts: Sequence[str], provenances: Sequence[Provenance], posts: Sequence[bool]
 ) -> list[list[int]]:
@@ -149,19 +166,9 @@ def counted_keys_in(b: LineBatch) -> list[list[int]]:
     ok[:, 0] &= ~b.short[b.text] | (t.words <= MAX_CORPUS_LINE_WORDS)
     # Signature lines count only when the same line is among the post's last lines: a line is
     # when its key in the signature group is, paired with its text.
-    if ok[:, 2].any():
-        tail = b.columns[b.text, 2] & (
-            np.arange(ok.shape[0]) >= t.first[b.text + 1] - SIGNATURE_LINES
-        )
-        keyed_tail = np.flatnonzero(tail & t.keyed)
-        pairs = [_pair(b.text[keyed_tail], t.keys[keyed_tail, 2])]
-        for row in np.flatnonzero(tail & ~t.keyed & (t.chars > 0)).tolist():
-            x = b.line(row)
-            i = int(b.text[row])
-            if len(x) <= MAX_LINE_CHARS:
-                pairs.append(_pair(np.array([i]), np.array([line_key(groups[i][2], x)])))
-        rows = np.flatnonzero(ok[:, 2])
-        ok[rows, 2] = np.isin(_pair(b.text[rows], t.keys[rows, 2]), np.concatenate(pairs))
+    last = _last_lines(b) if b.columns[:, 2].any() else np.empty(0, dtype=np.int64)
+    rows = np.flatnonzero(ok[:, 2])
+    ok[rows, 2] = np.isin(_pair(b.text[rows], t.keys[rows, 2]), last)
     owner = [np.broadcast_to(b.text[:, None], ok.shape)[ok]]
     found = [t.keys[ok]]
     # Lines with a character the kernel does not lower-case: Python keys them.
@@ -175,13 +182,11 @@ def counted_keys_in(b: LineBatch) -> list[list[int]]:
         for group in groups[i]:
             if group.short_only and len(x.split()) > MAX_CORPUS_LINE_WORDS:
                 continue
-            if group.tail_only:
-                lo, hi = int(t.first[i]), int(t.first[i + 1])
-                last = {b.line(r) for r in range(max(lo, hi - SIGNATURE_LINES), hi)}
-                if x not in last:
-                    continue
+            key = line_key(group, x)
+            if group.tail_only and _pair(np.array([i]), np.array([key]))[0] not in last:
+                continue
             extra_owner.append(i)
-            extra.append(line_key(group, x))
+            extra.append(key)
     owner.append(np.asarray(extra_owner, dtype=np.int64))
     found.append(np.asarray(extra, dtype=np.int64))
     owners, keys = np.concatenate(owner), np.concatenate(found)
