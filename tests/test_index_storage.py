@@ -132,6 +132,43 @@ def test_runs_are_merged_without_losing_postings_or_bringing_back_removed_ones(
         assert not [p for p in problems if "runs" in p], problems
 
 
+def test_old_runs_are_rewritten_only_once_many_of_their_owners_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rewriting the old runs to drop tombstones waits until one owner in four is gone: a
+    # round rewrites every old run, so it must drop many postings to be worth its writes.
+    monkeypatch.setattr(postings, "MAX_MERGE_LEVEL", 0)
+    monkeypatch.setattr(postings, "COMPACT_TOMBSTONES", 3)
+    store = SQLiteStorage(tmp_path / "i.db")
+    for owner in range(1, 91):
+        with store.write():
+            store.add_postings("band", terms(7, 1000 + owner), owner)
+            store.bump("texts", 1)
+
+    def tombstones() -> int:
+        db = sqlite3.connect(tmp_path / "i.db")
+        try:
+            return int(db.execute("SELECT count(*) FROM removed").fetchone()[0])
+        finally:
+            db.close()
+
+    for owner in range(1, 21):  # 20 gone, 70 live: fewer than one tombstone for 3 owners
+        with store.write():
+            store.remove_owner("band", owner)
+            store.bump("texts", -1)
+        store.maintain()
+    assert tombstones() == 20
+    for owner in range(21, 31):  # 30 gone, 60 live: now one for every 2
+        with store.write():
+            store.remove_owner("band", owner)
+            store.bump("texts", -1)
+        store.maintain()
+    # Old runs were rewritten until fewer tombstones than one for every 3 live owners were left.
+    assert tombstones() < 60 // 3
+    with store.read():
+        assert {o for _, o in store.owners("band", terms(7))} == set(range(31, 91))
+
+
 def test_tombstones_do_not_pile_up_behind_runs_that_are_never_merged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
 
@@ -33,3 +35,62 @@ def test_a_library_user_keeps_numba_as_it_is() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-1] == "True"
+
+
+#: Allocates 100 MB, frees it, allocates it again, and prints the page faults of the second.
+_REUSE = (
+    "import resource\n"
+    "def faults():\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+    "a = bytearray(100 << 20)\n"
+    "del a\n"
+    "f0 = faults()\n"
+    "b = bytearray(100 << 20)\n"
+    "print(faults() - f0)\n"
+)
+
+
+def _faults_of_reuse(setup: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", setup + _REUSE], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1])
+
+
+def _glibc() -> bool:
+    import platform
+
+    return platform.libc_ver()[0] == "glibc"
+
+
+def test_the_command_line_reuses_freed_memory(tmp_path: Path) -> None:
+    if not _glibc():
+        pytest.skip("keeping freed memory is a glibc setting; this C library is left alone")
+    cli = (
+        "from copytrace.cli import main\n"
+        f"main(['scan', {str(DEMO)!r}, '--out', {str(tmp_path / 'out')!r}, '-q', '-j', '1'],"
+        " standalone_mode=False)\n"
+    )
+    library = f"import copytrace\ncopytrace.scan({str(DEMO)!r}, jobs=1)\n"
+    kept, given_back = _faults_of_reuse(cli), _faults_of_reuse(library)
+    # 100 MB faulted in again is 25,600 pages of 4 kB (or 50 huge pages); reused, next to none.
+    assert given_back >= 40
+    assert kept * 10 < given_back
+
+
+def test_keep_freed_memory_says_whether_it_could() -> None:
+    assert _faults_of_reuse("") >= 40
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from copytrace.engines.startup import keep_freed_memory as k\nprint(k())\n" + _REUSE,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    said, faults = done.stdout.split()[-2:]
+    assert said == str(_glibc())
+    if _glibc():
+        assert int(faults) < 40

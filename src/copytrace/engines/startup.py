@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import sys
 
 _LINALG = "scipy.linalg"
+
+#: glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_MAX = -4
+#: Free memory the process keeps at the top of its heap before it gives any back.
+KEEP_FREED_BYTES = 1 << 30
 
 
 def skip_blas_probe() -> None:
@@ -23,3 +30,26 @@ def skip_blas_probe() -> None:
         importlib.import_module("numba.np.arraymath")
     finally:
         del sys.modules[_LINALG]
+
+
+def keep_freed_memory(keep: int = KEEP_FREED_BYTES) -> bool:
+    """Make glibc's malloc reuse freed memory rather than return it to the kernel (and get it
+    again, zeroed, page by page); True when it could.
+
+    glibc serves each allocation of 32 MB or more (numpy's arrays of postings, shingles and
+    texts) with a fresh `mmap`, so every such array faults its pages in anew: on a virtual
+    machine that cost about 2-6 ns a byte, a fifth of an index add's CPU time. Served from the
+    heap instead, and the heap kept, a freed array's pages are reused as they are. The price is
+    a resident size that stays at the run's high-water mark (see bench/RESULTS.md). The command
+    line, whose process is copytrace's own, asks for this; a library user's process is left as
+    it is. Other C libraries (musl, macOS) are left alone too.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # noqa: B018  # glibc only: the parameters below are its own
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, keep))

@@ -51,12 +51,16 @@ FANIN = 4
 MAX_MERGE_LEVEL = 5
 #: A kind's tombstones are deleted once every run they may cover is merged away; a run at
 #: MAX_MERGE_LEVEL is never merged again, so without more they would only grow. When a kind
-#: has COMPACT_TOMBSTONES tombstones or more (and one per COMPACT_POSTINGS of its postings),
-#: maintenance rewrites its oldest run alone, without the postings they remove, as the newest
-#: run; run after run, until the tombstones left are fewer: each is deleted once no run as old
-#: as it is left.
+#: has COMPACT_TOMBSTONES tombstones or more, and one for every COMPACT_OWNERS of its live
+#: owners (about a quarter of its postings are then dead), maintenance rewrites its oldest run
+#: alone, without the postings they remove, as the newest run; run after run, until the
+#: tombstones left are fewer: each is deleted once no run as old as it is left. Such a round
+#: rewrites every old run, so it waits until it drops many postings.
 COMPACT_TOMBSTONES = 1 << 14
-COMPACT_POSTINGS = 1 << 10
+COMPACT_OWNERS = 3
+#: The counter of each kind's live owners: texts own band and fingerprint postings, documents
+#: line postings.
+OWNER_COUNTER: dict[str, str] = {"band": "texts", "fp": "texts", "line": "documents"}
 #: Tombstones are looked up in a table indexed by owner while owner ids stay below this
 #: (8 bytes an id: 64 MB at most); above it, by binary search.
 DENSE_OWNERS = 1 << 23
@@ -113,6 +117,13 @@ class Txn:
     pending: dict[str, list[tuple[np.ndarray, int, int]]] = field(default_factory=dict)
     removed: list[tuple[str, int, int]] = field(default_factory=list)
     new_gids: dict[int, int] = field(default_factory=dict)
+
+
+def _owners(db: sqlite3.Connection, kind: str) -> int:
+    """How many owners of a kind's postings are live (0 where no counter is kept)."""
+    row = db.execute("SELECT value FROM counters WHERE name = ?", (OWNER_COUNTER[kind],))
+    found = row.fetchone()
+    return int(found[0]) if found else 0
 
 
 def level_of(postings: int) -> int:
@@ -487,8 +498,7 @@ class PostingRuns:
             tombstones = db.execute(
                 "SELECT count(*) FROM removed WHERE kind = ?", (each,)
             ).fetchone()[0]
-            total = sum(n for _, n in mine)
-            if tombstones >= max(COMPACT_TOMBSTONES, total // COMPACT_POSTINGS):
+            if tombstones >= max(COMPACT_TOMBSTONES, _owners(db, each) // COMPACT_OWNERS):
                 return each, [mine[0][0]]
         return None
 
