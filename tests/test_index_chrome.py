@@ -28,8 +28,10 @@ from copytrace.index.chrome import (
     counted_keys,
     counted_keys_of,
     groups_of,
+    in_chrome,
     line_key,
     threshold,
+    thresholds,
 )
 from copytrace.index.core import joined_ranges
 from copytrace.index.linekeys import blake2b_64
@@ -209,3 +211,15 @@ def test_blake2b_64_is_hashlibs() -> None:
         want = int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
         room = np.frombuffer(data + bytes(256), dtype=np.uint8).copy()
         assert int(blake2b_64(room, n, h, m)) == want
+
+
+def test_thresholds_and_chrome_membership_of_arrays_agree_with_one_key_at_a_time() -> None:
+    rng = np.random.default_rng(5)
+    keys = rng.integers(-(2**63), 2**63 - 1, size=500, dtype=np.int64)
+    for min_docs in (1, 2, 3, 5, 40):
+        assert thresholds(keys, min_docs).tolist() == [
+            threshold(k, min_docs) for k in keys.tolist()
+        ]
+    chrome = set(keys[::3].tolist()) | {1, 2, 3}
+    for ask in (keys, keys[:5], np.empty(0, dtype=np.int64)):  # a sort, or the set itself
+        assert in_chrome(ask, chrome).tolist() == [k in chrome for k in ask.tolist()]

@@ -80,6 +80,11 @@ def threshold(key: int, min_docs: int) -> int:
     return min(SIGNATURE_MIN_POSTS, min_docs) if key & 1 else min_docs
 
 
+def thresholds(keys: np.ndarray, min_docs: int) -> np.ndarray:
+    """`threshold` of each key of an array."""
+    return np.where(keys & 1, min(SIGNATURE_MIN_POSTS, min_docs), min_docs)
+
+
 #: The code points of QUOTE_MARKS.
 _QUOTE_POINTS = np.array([ord(c) for c in QUOTE_MARKS], dtype=np.int64)
 
@@ -212,8 +217,8 @@ def counted_keys(text: str, provenance: Provenance, post: bool) -> list[int]:
 _SORTED: tuple[Collection[int], np.ndarray] | None = None
 
 
-def _in_chrome(keys: np.ndarray, chrome: Collection[int]) -> np.ndarray:
-    """Whether each key is chrome."""
+def in_chrome(keys: np.ndarray, chrome: Collection[int]) -> np.ndarray:
+    """Whether each key of an int64 array is chrome."""
     global _SORTED
     last = _SORTED
     if last is not None and last[0] is chrome:
@@ -253,7 +258,7 @@ def blanks_in(
     ask = eligible[:, None] & t.keyed[:, None] & b.columns[b.text]
     ask[:, 2] &= tail  # signature lines are chrome only among a post's last lines
     hits = np.zeros(ask.shape, dtype=bool)
-    hits[ask] = _in_chrome(t.keys[ask], chrome)
+    hits[ask] = in_chrome(t.keys[ask], chrome)
     hit = np.any(hits, axis=1)
     for row in np.flatnonzero(eligible & ~t.keyed).tolist():
         line = b.line(row)

@@ -115,6 +115,8 @@ class Txn:
     seq: int = 0
     writing: bool = False
     pending: dict[str, list[tuple[np.ndarray, int, int]]] = field(default_factory=dict)
+    #: The owners with pending postings, per kind (most removals have none to drop).
+    pending_owners: dict[str, set[int]] = field(default_factory=dict)
     removed: list[tuple[str, int, int]] = field(default_factory=list)
     new_gids: dict[int, int] = field(default_factory=dict)
 
@@ -226,13 +228,15 @@ class PostingRuns:
         if terms.shape[0]:
             values = np.ascontiguousarray(terms).view(np.int64).copy()
             txn.pending.setdefault(kind, []).append((values, owner, gid))
+            txn.pending_owners.setdefault(kind, set()).add(owner)
 
     @staticmethod
     def remove_owner(db: sqlite3.Connection, txn: Txn, kind: Kind, owner: int) -> None:
         """Remove every posting of an owner: from this transaction's, and by a tombstone."""
-        chunks = txn.pending.get(kind)
-        if chunks:
-            txn.pending[kind] = [c for c in chunks if c[1] != owner]
+        owners = txn.pending_owners.get(kind)
+        if owners and owner in owners:
+            txn.pending[kind] = [c for c in txn.pending[kind] if c[1] != owner]
+            owners.discard(owner)
         upto = int(db.execute("SELECT coalesce(max(run), 0) FROM runs").fetchone()[0])
         has_run = db.execute(
             "SELECT 1 FROM runs WHERE kind = ? AND run <= ? LIMIT 1", (kind, upto)
@@ -254,6 +258,7 @@ class PostingRuns:
             order = np.lexsort((owners, terms))
             self.write_run(db, kind, terms, owners, groups, order)
         txn.pending = {}
+        txn.pending_owners = {}
 
     @staticmethod
     def write_run(

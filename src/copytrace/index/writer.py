@@ -9,13 +9,13 @@ of band keys and fingerprints, and its first document stands for it.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
-from copytrace.index.chrome import threshold
+from copytrace.index.chrome import in_chrome, thresholds
 from copytrace.index.core import Document, Origin, Settings
 from copytrace.index.migrate2 import signatures_in_bands
 from copytrace.index.sketching import (
@@ -165,21 +165,20 @@ class Writer:
         """Count the carriers' lines; lines that reach their threshold become chrome, and the
         indexed documents holding them are blanked and sketched again."""
         chrome = self.chrome.keys
-        batch: Counter[int] = Counter()
-        for p in carriers:
-            batch.update(k for k in p.counted_keys() if k not in chrome)
-        if not batch:
+        every = np.fromiter(chain.from_iterable(p.counted_keys() for p in carriers), np.int64)
+        if chrome and every.shape[0]:
+            every = every[~in_chrome(every, chrome)]
+        if every.shape[0] == 0:
             return
-        keys = np.fromiter(batch.keys(), dtype=np.int64, count=len(batch))
-        known = self.storage.term_stats("line", keys)
-        minimum = self.settings.boilerplate_min_docs
-        new = [
-            k
-            for k, n in batch.items()
-            if n + (known[k].count if k in known else 0) >= threshold(k, minimum)
-        ]
-        if new:
-            self._make_chrome(np.asarray(new, dtype=np.int64))
+        # A carrier's keys are distinct: how many carriers hold a key is how often it occurs.
+        keys, counts = np.unique(every, return_counts=True)
+        indexed, _ = self.storage.postings("line", keys)
+        if indexed.shape[0]:
+            held, held_by = np.unique(indexed, return_counts=True)
+            counts[np.searchsorted(keys, held)] += held_by
+        new = keys[counts >= thresholds(keys, self.settings.boilerplate_min_docs)]
+        if new.shape[0]:
+            self._make_chrome(new)
 
     def _make_chrome(self, keys: np.ndarray) -> None:
         s = self.storage
