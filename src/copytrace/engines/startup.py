@@ -36,13 +36,13 @@ def keep_freed_memory(keep: int = KEEP_FREED_BYTES) -> bool:
     """Make glibc's malloc reuse freed memory rather than return it to the kernel (and get it
     again, zeroed, page by page); True when it could.
 
-    glibc serves each allocation of 32 MB or more (numpy's arrays of postings, shingles and
-    texts) with a fresh `mmap`, so every such array faults its pages in anew: on a virtual
-    machine that cost about 2-6 ns a byte, a fifth of an index add's CPU time. Served from the
-    heap instead, and the heap kept, a freed array's pages are reused as they are. The price is
-    a resident size that stays at the run's high-water mark (see bench/RESULTS.md). The command
-    line, whose process is copytrace's own, asks for this; a library user's process is left as
-    it is. Other C libraries (musl, macOS) are left alone too.
+    glibc serves large allocations (from 128 kB, and from 32 MB at most however it adapts) with
+    a fresh `mmap`, so numpy's large arrays of postings, shingles and texts fault their pages in
+    anew each time: on a virtual machine that costs about 2-6 ns a byte, an eighth of an index
+    add's CPU time. Served from the heap instead, and the heap kept, a freed array's pages are
+    reused as they are. The price is a resident size that stays at the run's high-water mark
+    (see bench/RESULTS.md). The command line, whose process is copytrace's own, asks for this;
+    a library user's process is left as it is, and other C libraries (musl, macOS) too.
     """
     try:
         libc = ctypes.CDLL(None)
