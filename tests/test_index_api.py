@@ -45,6 +45,23 @@ def test_add_is_idempotent_and_counts_what_it_did(tmp_path: Path) -> None:
         assert ix.check() == []
 
 
+def test_documents_are_found_again_by_any_id_in_batches_of_any_size(tmp_path: Path) -> None:
+    # An add looks its batch's ids up together; ids of every kind must be found again.
+    odd = ["ümlaut", "日本", "emoji😀x", 'q"uote', "back\\slash", "new\nline", "nul\x00?", ""]
+    ids = odd + [f"filler-{k}" for k in range(1200)]
+    docs = [
+        Document(i, f"words of document {k} on its own topic number {k * 7}")
+        for k, i in enumerate(ids)
+    ]
+    with Index(tmp_path / "i.db") as index:
+        assert index.add(docs).added == len(ids)
+        again = index.add(docs)
+        assert (again.added, again.unchanged) == (0, len(ids))
+        changed = [Document(d.id, d.text + " and more") for d in docs[:10]]
+        assert index.add(changed).replaced == 10
+        assert index.get("nul\x00?").text.endswith(" and more")
+
+
 def test_ids_repeated_in_one_add_are_bad_records(tmp_path: Path) -> None:
     docs = [Document("a", STORY), Document("a", OTHER)]
     with Index(tmp_path / "i.db") as ix:

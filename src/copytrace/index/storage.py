@@ -122,6 +122,9 @@ class Storage(Protocol):
     def find_document(self, doc_id: str) -> StoredDocument | None:
         """The document with this id, or None."""
 
+    def find_documents(self, doc_ids: Sequence[str]) -> dict[str, StoredDocument]:
+        """The documents with these ids that are indexed, by id."""
+
     def document(self, doc: int) -> StoredDocument:
         """The document with this internal number."""
 
@@ -216,6 +219,10 @@ _DOC_COLUMNS = (
     "doc, id, text_id, added, date, meta, host, author, thread, lines_key, carrier, content, "
     "span_start, span_end, blanks, codec, body"
 )
+
+
+#: Ids looked up in one statement (SQLite binds up to 32,766 values).
+_IDS_PER_STATEMENT = 500
 
 
 class SQLiteStorage:
@@ -417,6 +424,19 @@ class SQLiteStorage:
         r = self._db().execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         row = r.fetchone()
         return None if row is None else self._row(row)
+
+    def find_documents(self, doc_ids: Sequence[str]) -> dict[str, StoredDocument]:
+        """The documents with these ids that are indexed, by id (one statement for them all)."""
+        db, out = self._db(), {}
+        ids = list(doc_ids)
+        for at in range(0, len(ids), _IDS_PER_STATEMENT):  # ids bound as they are (no JSON)
+            part = ids[at : at + _IDS_PER_STATEMENT]
+            marks = ",".join("?" * len(part))
+            rows = db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN ({marks})", part)
+            for row in rows.fetchall():
+                d = self._row(row)
+                out[d.id] = d
+        return out
 
     def document(self, doc: int) -> StoredDocument:
         """The document with this internal number."""

@@ -83,8 +83,9 @@ class Writer:
         s = self.storage
         todo: list[tuple[int, Prepared]] = []
         numbers = [-1] * len(batch)
+        indexed = s.find_documents([doc.id for _, doc in batch])  # ids are distinct in a batch
         for k, (origin, doc) in enumerate(batch):
-            old = s.find_document(doc.id)
+            old = indexed.get(doc.id)
             prepared = prepare(doc, self.settings)
             if old is not None:
                 if old.content == prepared.content:
