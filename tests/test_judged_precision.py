@@ -19,17 +19,20 @@ from conftest import ReferenceScans
 from copytrace.evaluation.judged import load_judgments, precision, recall, reported_pairs
 
 JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
-#: The samples drawn from the current output and the two before it (the newest, after3, was
-#: drawn from this code's scan: 178 pairs not judged before), and what this code's scan
-#: measures on their judged items (reuse / judged items it still reports by that relation).
+#: The samples drawn from the output of the code before reworded passages needed wording of
+#: their own, kept the figures of what they reword and were told from tables (OWNLESS, FIGURES,
+#: TABLE in `align.pieces`), and what this code's scan measures on their judged items (reuse /
+#: judged items it still reports by that relation). Judged rewrites still reported went from
+#: 73, 82, 68 (news, newsgroups, Wikipedia) to 68, 59, 44, those judged reuse from 48, 49, 32
+#: to 46, 47, 29.
 SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188"}
 PRECISION_FLOORS = {
     ("news", "passage_reuse"): (102, 124),
-    ("news", "rewrite"): (48, 73),
+    ("news", "rewrite"): (46, 68),
     ("newsgroups", "passage_reuse"): (155, 163),
-    ("newsgroups", "rewrite"): (49, 82),
+    ("newsgroups", "rewrite"): (47, 59),
     ("wikipedia", "passage_reuse"): (58, 77),
-    ("wikipedia", "rewrite"): (32, 68),
+    ("wikipedia", "rewrite"): (29, 44),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
