@@ -19,25 +19,25 @@ from conftest import ReferenceScans
 from copytrace.evaluation.judged import load_judgments, precision, recall, reported_pairs
 
 JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
-#: The samples drawn from the output of the code before reworded passages needed wording of
-#: their own, kept the figures of what they reword and were told from tables (OWNLESS, FIGURES,
-#: TABLE in `align.pieces`), and what this code's scan measures on their judged items (reuse /
-#: judged items it still reports by that relation). Judged rewrites still reported went from
-#: 73, 82, 68 (news, newsgroups, Wikipedia) to 68, 59, 44, those judged reuse from 48, 49, 32
-#: to 46, 47, 29.
-SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188"}
+#: The samples drawn from earlier outputs (after, after2, after3) and the fresh sample after4 of
+#: the output once reworded passages needed wording of their own, kept the figures of what they
+#: reword and were told from tables (OWNLESS, FIGURES, TABLE in `align.pieces`; 64 pairs, seed
+#: 20261205, 8 per corpus and relation), and what this code's scan measures on their judged
+#: items (reuse / judged items it still reports by that relation).
+SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5"}
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (102, 124),
-    ("news", "rewrite"): (46, 68),
-    ("newsgroups", "passage_reuse"): (155, 163),
-    ("newsgroups", "rewrite"): (47, 59),
-    ("wikipedia", "passage_reuse"): (58, 77),
-    ("wikipedia", "rewrite"): (29, 44),
+    ("news", "passage_reuse"): (116, 140),
+    ("news", "rewrite"): (58, 84),
+    ("newsgroups", "passage_reuse"): (163, 171),
+    ("newsgroups", "rewrite"): (54, 67),
+    ("wikipedia", "passage_reuse"): (65, 85),
+    ("wikipedia", "rewrite"): (34, 52),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
-#: judged pair (target 0.95); measured again with each change and each sample (after3-9771188).
-VERBATIM_LABEL_FLOORS = {"news": 0.871, "newsgroups": 0.845, "wikipedia": 0.912}
+#: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
+#: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share).
+VERBATIM_LABEL_FLOORS = {"news": 0.869, "newsgroups": 0.849, "wikipedia": 0.917}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
