@@ -23,14 +23,15 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: the output once reworded passages needed wording of their own, kept the figures of what they
 #: reword and were told from tables (OWNLESS, FIGURES, TABLE in `align.pieces`; 64 pairs, seed
 #: 20261205, 8 per corpus and relation), and what this code's scan measures on their judged
-#: items (reuse / judged items it still reports by that relation).
+#: items (reuse / judged items it still reports by that relation; stock phrases of no wording of
+#: their own took 2 + 2 judged passage_reuse items of them, none judged reuse).
 SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5"}
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (116, 140),
+    ("news", "passage_reuse"): (116, 138),
     ("news", "rewrite"): (58, 84),
     ("newsgroups", "passage_reuse"): (163, 171),
     ("newsgroups", "rewrite"): (54, 67),
-    ("wikipedia", "passage_reuse"): (65, 85),
+    ("wikipedia", "passage_reuse"): (65, 83),
     ("wikipedia", "rewrite"): (34, 52),
 }
 TARGET_RECALL = 0.95

@@ -27,6 +27,8 @@ from copytrace.align.pieces import (
     OWNLESS,
     RECURRING_MIN,
     RECURRING_SHARE,
+    STOCK,
+    STOCK_MAX_WORDS,
     TABLE,
     TABLE_WORDS,
     TEMPLATE,
@@ -676,3 +678,34 @@ def test_other_figures_needs_other_figures_figures_each_side_and_less_than_half_
     assert not other("rates 1 2 3 4 5 6", "rates 1 2 3 7 8 9")  # half kept
     assert not other("rates 1 2", "rates 5 6")  # too few to tell
     assert other("rates 4.5 2,300 17", "rates 4.6 2,400 18")  # a figure is one figure
+
+
+# A short piece whose shared fingerprints recur in the corpus is a stock phrase.
+
+STOCK_LINE = "the following outline is provided as an overview of and topical guide to"
+
+
+def test_a_short_piece_none_of_whose_shared_fingerprints_is_the_twos_own_is_a_stock_phrase() -> (
+    None
+):
+    a = f"{_words('sa', 10)} {STOCK_LINE} {_words('ta', 10)}"
+    b = f"{_words('sb', 10)} {STOCK_LINE} {_words('tb', 10)}"
+    shared = _shared_shingles(a, b)
+    assert shared.shape[0] >= RECURRING_MIN
+    common = np.full(len(shared), MIN_DF, dtype=np.int32)
+    assert [p[4] for p in _refine(a, b, frequent=shared, df=common)] == [STOCK]
+    # Two known fingerprints, both recurring: fewer than RECURRING_MIN, still none its own.
+    two = shared[:2]
+    found = _refine(a, b, frequent=two, df=np.full(2, MIN_DF, dtype=np.int32))
+    assert [p[4] for p in found] == [STOCK]
+    # One of them the two documents' own: reuse.
+    found = _refine(a, b, frequent=two, df=np.array([MIN_DF, MIN_DF - 1], dtype=np.int32))
+    assert [p[4] for p in found] == [KEEP]
+    # Nothing known of the corpus: reuse.
+    assert [p[4] for p in _refine(a, b)] == [KEEP]
+    # A piece of STOCK_MAX_WORDS words or more is never a stock phrase.
+    long_a = f"{_words('sa', 10)} {STOCK_LINE} {_words('ua', STOCK_MAX_WORDS)} {_words('ta', 10)}"
+    long_b = f"{_words('sb', 10)} {STOCK_LINE} {_words('ua', STOCK_MAX_WORDS)} {_words('tb', 10)}"
+    shared = _shared_shingles(long_a, long_b)
+    found = _refine(long_a, long_b, frequent=shared, df=np.full(len(shared), MIN_DF, np.int32))
+    assert [p[4] for p in found] == [KEEP]

@@ -92,8 +92,9 @@ TOPIC_MIN_CONTENT = 4
 #: apart share single words and names.
 TOPIC_MIN_ANCHORED = 0.1
 #: A piece shorter than this many words whose shared fingerprints recur (at least
-#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN) is a stock phrase of the
-#: corpus: a rating formula, a contact line, a citation lead-in written into many documents.
+#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN; or all of them, however
+#: few: none is the two documents' own) is a stock phrase of the corpus: a rating formula, a
+#: contact line, a citation lead-in written into many documents.
 #: Longer recurring passages (a wire paragraph reprinted on many sites) are still reuse.
 STOCK_MAX_WORDS = 40
 STOCK_SHARE = 0.75
@@ -546,7 +547,9 @@ def refine_boxes(
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
             known, common = _recurs(inside, distinct_b, frequent, df, min_df)
             recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
-            if pa1 - pa0 < STOCK_MAX_WORDS and recurring and common >= STOCK_SHARE * known:
+            # A stock phrase: its shared fingerprints mostly recur, or none is the two's own.
+            stock = (recurring and common >= STOCK_SHARE * known) or (0 < known == common)
+            if pa1 - pa0 < STOCK_MAX_WORDS and stock:
                 found_verdicts[k] = STOCK
                 continue
             reworded_piece = large_corpus and found_sims[k] < VERBATIM_PIECE
