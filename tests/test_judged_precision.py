@@ -19,26 +19,27 @@ from conftest import ReferenceScans
 from copytrace.evaluation.judged import load_judgments, precision, recall, reported_pairs
 
 JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
-#: The samples drawn from earlier outputs (after, after2, after3) and the fresh sample after4 of
-#: the output once reworded passages needed wording of their own, kept the figures of what they
-#: reword and were told from tables (OWNLESS, FIGURES, TABLE in `align.pieces`; 64 pairs, seed
-#: 20261205, 8 per corpus and relation), and what this code's scan measures on their judged
-#: items (reuse / judged items it still reports by that relation; stock phrases of no wording of
-#: their own took 2 + 2 judged passage_reuse items of them, none judged reuse).
-SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5"}
+#: The samples drawn from earlier outputs (after, after2, after3) and the fresh samples of the
+#: output once reworded passages needed wording of their own, kept the figures of what they
+#: reword and were told from tables (after4-51296a5: OWNLESS, FIGURES, TABLE in `align.pieces`)
+#: and once short pieces with no wording of their own were stock phrases (after5-6afaaee); each
+#: fresh sample 64 pairs, 8 per corpus and relation (seeds 20261205, 20261206). What this code's
+#: scan measures on their judged items (reuse / judged items it still reports by that relation).
+SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5", "after5-6afaaee"}
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (116, 138),
-    ("news", "rewrite"): (58, 84),
-    ("newsgroups", "passage_reuse"): (163, 171),
-    ("newsgroups", "rewrite"): (54, 67),
-    ("wikipedia", "passage_reuse"): (65, 83),
-    ("wikipedia", "rewrite"): (34, 52),
+    ("news", "passage_reuse"): (131, 154),
+    ("news", "rewrite"): (71, 100),
+    ("newsgroups", "passage_reuse"): (170, 179),
+    ("newsgroups", "rewrite"): (60, 75),
+    ("wikipedia", "passage_reuse"): (70, 91),
+    ("wikipedia", "rewrite"): (35, 60),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
 #: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
-#: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share).
-VERBATIM_LABEL_FLOORS = {"news": 0.869, "newsgroups": 0.849, "wikipedia": 0.917}
+#: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
+#: after5-6afaaee).
+VERBATIM_LABEL_FLOORS = {"news": 0.869, "newsgroups": 0.853, "wikipedia": 0.920}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
