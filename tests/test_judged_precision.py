@@ -19,22 +19,27 @@ from conftest import ReferenceScans
 from copytrace.evaluation.judged import load_judgments, precision, recall, reported_pairs
 
 JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
-#: The samples drawn from the current output and the two before it (the newest, after3, was
-#: drawn from this code's scan: 178 pairs not judged before), and what this code's scan
-#: measures on their judged items (reuse / judged items it still reports by that relation).
-SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188"}
+#: The samples drawn from earlier outputs (after, after2, after3) and the fresh samples of the
+#: output once reworded passages needed wording of their own, kept the figures of what they
+#: reword and were told from tables (after4-51296a5: OWNLESS, FIGURES, TABLE in `align.pieces`)
+#: and once short pieces with no wording of their own were stock phrases (after5-6afaaee); each
+#: fresh sample 64 pairs, 8 per corpus and relation (seeds 20261205, 20261206). What this code's
+#: scan measures on their judged items (reuse / judged items it still reports by that relation).
+SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5", "after5-6afaaee"}
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (102, 124),
-    ("news", "rewrite"): (48, 73),
-    ("newsgroups", "passage_reuse"): (155, 163),
-    ("newsgroups", "rewrite"): (49, 82),
-    ("wikipedia", "passage_reuse"): (58, 77),
-    ("wikipedia", "rewrite"): (32, 68),
+    ("news", "passage_reuse"): (131, 154),
+    ("news", "rewrite"): (71, 100),
+    ("newsgroups", "passage_reuse"): (170, 179),
+    ("newsgroups", "rewrite"): (60, 75),
+    ("wikipedia", "passage_reuse"): (70, 91),
+    ("wikipedia", "rewrite"): (35, 60),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
-#: judged pair (target 0.95); measured again with each change and each sample (after3-9771188).
-VERBATIM_LABEL_FLOORS = {"news": 0.871, "newsgroups": 0.845, "wikipedia": 0.912}
+#: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
+#: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
+#: after5-6afaaee).
+VERBATIM_LABEL_FLOORS = {"news": 0.869, "newsgroups": 0.853, "wikipedia": 0.920}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:

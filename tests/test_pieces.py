@@ -14,14 +14,23 @@ from copytrace.align import multiset_dice
 from copytrace.align.pieces import (
     BREAK_GAP,
     EDGE_DICE,
+    FIGURES,
     KEEP,
+    KEPT_FIGURES,
     LIST,
     LIST_NAME_SHARE,
     MAX_CELLS,
     MIN_PIECE,
     MIN_RUN,
+    OTHER_FIGURES,
+    OWN_FINGERPRINTS,
+    OWNLESS,
     RECURRING_MIN,
     RECURRING_SHARE,
+    STOCK,
+    STOCK_MAX_WORDS,
+    TABLE,
+    TABLE_WORDS,
     TEMPLATE,
     TOPIC,
     _anchored,
@@ -30,8 +39,10 @@ from copytrace.align.pieces import (
     _pieces,
     _recurs,
     lcs_pairs,
+    other_figures,
     refine_boxes,
     region_verdict,
+    word_share,
 )
 from copytrace.sketch import Shingled, shingle_text
 from copytrace.text import CAPITAL, NAME, NUMBER
@@ -220,6 +231,7 @@ def _refine(
         MIN_DF,
         SETTINGS.rewrite_similarity,
         SETTINGS.rewrite_min_tokens,
+        SETTINGS.passage_min_tokens,
         large,
     )
     assert found.shape[0] == sims.shape[0] == verdicts.shape[0]
@@ -538,3 +550,162 @@ def test_refine_boxes_calls_a_reworded_passage_a_topic_only_in_a_large_corpus() 
     assert [p[4] for p in _refine(a, b, large=True)] == [TOPIC]
     # Verbatim pieces are never a topic.
     assert [p[4] for p in _refine(a, a, large=True)] == [KEEP]
+
+
+# In a large corpus, a reworded passage must have wording of its own, must not be a table that
+# shares only its layout, and must keep the figures of what it rewords.
+
+HARBOUR_A = (
+    "the harbour board said on tuesday that the new crane at the east quay would be ready before "
+    "the end of the summer season and that work on the old grain warehouse would start soon "
+    "after, once the tenders for the roof had been opened by the committee"
+)
+HARBOUR_B = (
+    "on tuesday the harbour board announced that the new crane at the east quay should be "
+    "finished ahead of the end of the summer months, and that building work at the former grain "
+    "warehouse begins shortly afterwards, when the committee has opened the roof tenders"
+)
+
+
+def test_a_reworded_passage_sharing_only_phrases_the_corpus_repeats_has_no_wording_of_its_own() -> (
+    None
+):
+    shared = _shared_shingles(HARBOUR_A, HARBOUR_B)
+    assert shared.shape[0] >= 2 and OWN_FINGERPRINTS == 1
+    common = np.full(len(shared), MIN_DF, dtype=np.int32)
+    ((_, _, verbatim, sim, verdict),) = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=common)
+    assert sim < SETTINGS.rewrite_similarity and verbatim == 0 and verdict == KEEP
+    found = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=common, large=True)
+    assert [p[4] for p in found] == [OWNLESS]
+    # One shared fingerprint in fewer than min_df documents is wording of the two's own.
+    own = common.copy()
+    own[0] = MIN_DF - 1
+    found = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=own, large=True)
+    assert [p[4] for p in found] == [KEEP]
+    # Nothing known of the corpus's fingerprints: nothing told.
+    assert [p[4] for p in _refine(HARBOUR_A, HARBOUR_B, large=True)] == [KEEP]
+    # Verbatim passages are not asked for wording of their own (a reprinted paragraph).
+    same = _shared_shingles(HARBOUR_A, HARBOUR_A)
+    found = _refine(
+        HARBOUR_A, HARBOUR_A, frequent=same, df=np.full(len(same), MIN_DF, dtype=np.int32),
+        large=True,
+    )  # fmt: skip
+    assert [p[4] for p in found] == [KEEP]
+
+
+STANDINGS_TEAMS = (
+    "Velbrook Rovers", "Ostmere Town", "Carrow United", "Harlow Athletic",
+    "Linden Park", "Quenby Wanderers", "Marren City", "Tusk Albion",
+)  # fmt: skip
+
+
+def _standings(day: int, rows: list[tuple[int, int, int]]) -> str:
+    lines = [f"Standings after games of {day} April", "Team GP W L T PTS"]
+    for team, (w, lost, t) in zip(STANDINGS_TEAMS, rows, strict=True):
+        lines.append(f"{team} {w + lost + t} {w} {lost} {t} {2 * w + t}")
+    return "\n".join(lines)
+
+
+STANDINGS_A = _standings(12, [(4, 18, 0), (8, 3, 3), (14, 15, 5), (12, 6, 0),
+                              (15, 0, 3), (13, 19, 0), (14, 8, 5), (7, 18, 0)])  # fmt: skip
+STANDINGS_B = _standings(19, [(1, 2, 0), (11, 5, 5), (9, 8, 4), (6, 19, 0),
+                              (18, 5, 3), (20, 12, 5), (16, 11, 4), (14, 16, 2)])  # fmt: skip
+
+
+def test_a_table_sharing_its_layout_and_some_entries_is_a_table_in_a_large_corpus() -> None:
+    shared = _shared_shingles(STANDINGS_A, STANDINGS_B)
+    own = np.full(len(shared), 2, dtype=np.int32)  # wording of their own: not OWNLESS
+    found = _refine(STANDINGS_A, STANDINGS_B, frequent=shared, df=own, large=True)
+    assert [p[4] for p in found] == [TABLE]
+    assert found[0][3] < SETTINGS.rewrite_similarity
+    # Not large: the table's frame is judged as before (other figures around one frame).
+    found = _refine(STANDINGS_A, STANDINGS_B, frequent=shared, df=own)
+    assert [p[4] for p in found] == [TEMPLATE]
+    # A table copied whole is reuse.
+    assert [p[4] for p in _refine(STANDINGS_A, STANDINGS_A, large=True)] == [KEEP]
+
+
+def test_word_share_counts_words_neither_figures_nor_capitalized_unless_shouted() -> None:
+    sa = _shingled(STANDINGS_A)
+    everything = np.arange(len(sa.tokens))
+    assert word_share(everything, sa.shapes) < TABLE_WORDS
+    prose = _shingled(HARBOUR_A)
+    assert word_share(np.arange(len(prose.tokens)), prose.shapes) == 1.0
+    shouted = _shingled(HARBOUR_A.upper())
+    assert word_share(np.arange(len(shouted.tokens)), shouted.shapes) == 1.0
+    assert word_share(np.empty(0, dtype=np.int64), sa.shapes) == 1.0
+
+
+PORT_A = (
+    "the port authority said it handled 412 ships in the quarter, up from 388 a year earlier, "
+    "and that cargo rose to 5.6 million tonnes while the number of passengers fell to 71,000 "
+    "after the ferry to the islands was stopped for 3 weeks"
+)
+#: The same report of other figures ...
+PORT_B = (
+    "the port authority reported that it handled 297 ships in the quarter, against 310 a year "
+    "before, while cargo slipped to 4.1 million tonnes and the number of passengers grew to "
+    "86,000 as the ferry to the islands ran for 12 weeks"
+)
+#: ... and a rewrite of the first that keeps its figures.
+PORT_C = (
+    "the port authority reported that it handled 412 ships in the quarter, against 388 a year "
+    "before, while cargo climbed to 5.6 million tonnes and the number of passengers dropped to "
+    "71,000 as the ferry to the islands stopped for 3 weeks"
+)
+
+
+def test_a_reworded_passage_of_other_figures_is_figures_in_a_large_corpus() -> None:
+    for other, verdict in ((PORT_B, FIGURES), (PORT_C, KEEP)):
+        shared = _shared_shingles(PORT_A, other)
+        own = np.full(len(shared), 2, dtype=np.int32)
+        found = _refine(PORT_A, other, frequent=shared, df=own, large=True)
+        assert [p[4] for p in found] == [verdict]
+        assert found[0][3] < SETTINGS.rewrite_similarity
+        assert [p[4] for p in _refine(PORT_A, other, frequent=shared, df=own)] == [KEEP]
+
+
+def test_other_figures_needs_other_figures_figures_each_side_and_less_than_half_kept() -> None:
+    assert OTHER_FIGURES == 3 and KEPT_FIGURES == 0.5
+
+    def other(a: str, b: str) -> bool:
+        sa, sb = _shingled(a), _shingled(b)
+        return bool(other_figures(sa.tokens, sa.shapes, sb.tokens, sb.shapes))
+
+    assert other("rates 1 2 3 4", "rates 5 6 7 8")
+    assert not other("rates 1 2 3", "rates 1 6 7")  # two others each side: an update
+    assert other("rates 1 2 3 4 5", "rates 1 6 7 8 9")  # one of five kept, four others
+    assert not other("rates 1 2 3 4 5 6", "rates 1 2 3 7 8 9")  # half kept
+    assert not other("rates 1 2", "rates 5 6")  # too few to tell
+    assert other("rates 4.5 2,300 17", "rates 4.6 2,400 18")  # a figure is one figure
+
+
+# A short piece whose shared fingerprints recur in the corpus is a stock phrase.
+
+STOCK_LINE = "the following outline is provided as an overview of and topical guide to"
+
+
+def test_a_short_piece_none_of_whose_shared_fingerprints_is_the_twos_own_is_a_stock_phrase() -> (
+    None
+):
+    a = f"{_words('sa', 10)} {STOCK_LINE} {_words('ta', 10)}"
+    b = f"{_words('sb', 10)} {STOCK_LINE} {_words('tb', 10)}"
+    shared = _shared_shingles(a, b)
+    assert shared.shape[0] >= RECURRING_MIN
+    common = np.full(len(shared), MIN_DF, dtype=np.int32)
+    assert [p[4] for p in _refine(a, b, frequent=shared, df=common)] == [STOCK]
+    # Two known fingerprints, both recurring: fewer than RECURRING_MIN, still none its own.
+    two = shared[:2]
+    found = _refine(a, b, frequent=two, df=np.full(2, MIN_DF, dtype=np.int32))
+    assert [p[4] for p in found] == [STOCK]
+    # One of them the two documents' own: reuse.
+    found = _refine(a, b, frequent=two, df=np.array([MIN_DF, MIN_DF - 1], dtype=np.int32))
+    assert [p[4] for p in found] == [KEEP]
+    # Nothing known of the corpus: reuse.
+    assert [p[4] for p in _refine(a, b)] == [KEEP]
+    # A piece of STOCK_MAX_WORDS words or more is never a stock phrase.
+    long_a = f"{_words('sa', 10)} {STOCK_LINE} {_words('ua', STOCK_MAX_WORDS)} {_words('ta', 10)}"
+    long_b = f"{_words('sb', 10)} {STOCK_LINE} {_words('ua', STOCK_MAX_WORDS)} {_words('tb', 10)}"
+    shared = _shared_shingles(long_a, long_b)
+    found = _refine(long_a, long_b, frequent=shared, df=np.full(len(shared), MIN_DF, np.int32))
+    assert [p[4] for p in found] == [KEEP]

@@ -158,7 +158,7 @@ def _aligned(
     pieces, piece_sims, verdicts = refine_boxes(
         merged, tokens_a, tokens_b, shapes_a, shapes_b,
         shingles_a, width, distinct_b, frequent, df, min_df,
-        rewrite_similarity, rewrite_min_tokens, large_corpus,
+        rewrite_similarity, rewrite_min_tokens, min_tokens, large_corpus,
     )  # fmt: skip
     length = np.minimum(pieces[:, 1] - pieces[:, 0], pieces[:, 3] - pieces[:, 2])
     keep = (verdicts == KEEP) & (

@@ -25,6 +25,13 @@ word around several other figures on each side (a weekly table of other figures)
 reprints keep the figures and names of what they copy, templates swap exactly those; but a
 plagiarist may swap names too, and a reworded passage two documents alone share is never taken
 for a template (so `compare`, which knows no corpus, calls only such tables templates).
+
+In a large corpus a reworded passage must also have wording of its own (OWNLESS: one of the
+fingerprints its two sides share is in fewer than `min_df` documents), must not be a table that
+shares only its layout and some entries (TABLE: few of its words in runs in the same order, and
+those mostly figures and names), and must keep the figures of what it rewords (FIGURES: each side
+has several figures the other lacks). A reworded piece that holds a passage's worth of words
+copied word for word is reuse on those words and is not asked any of this.
 """
 
 from __future__ import annotations
@@ -85,13 +92,35 @@ TOPIC_MIN_CONTENT = 4
 #: apart share single words and names.
 TOPIC_MIN_ANCHORED = 0.1
 #: A piece shorter than this many words whose shared fingerprints recur (at least
-#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN) is a stock phrase of the
-#: corpus: a rating formula, a contact line, a citation lead-in written into many documents.
+#: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN; or all of them, however
+#: few: none is the two documents' own) is a stock phrase of the corpus: a rating formula, a
+#: contact line, a citation lead-in written into many documents.
 #: Longer recurring passages (a wire paragraph reprinted on many sites) are still reuse.
 STOCK_MAX_WORDS = 40
 STOCK_SHARE = 0.75
-#: Verdicts of `refine_boxes`.
-KEEP, TEMPLATE, LIST, TOPIC, STOCK = 0, 1, 2, 3, 4
+#: In a large corpus, a reworded passage (below `rewrite_similarity`) must share some wording
+#: of its own with the other side: at least OWN_FINGERPRINTS of the fingerprints its two sides
+#: share must be found in fewer than `min_df` documents (a thread of posts counting once).
+#: A rewrite keeps phrases of what it rewords, and those phrases are the two documents'; a
+#: frame filled in with other names and figures, or two texts of one genre, share only phrases
+#: the corpus repeats (an offering notice, a census sentence, a broadcast paragraph). When no
+#: fingerprint frequency is known (`compare`, a small corpus) nothing is told this way.
+OWN_FINGERPRINTS = 1
+#: ... and a reworded passage kept whole whose words in runs in the same order on both sides
+#: (`_anchored`) are less than TABLE_ANCHORED of its words, and of which less than
+#: TABLE_WORDS are words (not figures, not capitalized: a table's rows are figures, names and
+#: abbreviations), is a table that shares its layout and some entries with the other, not a
+#: rewrite: a table copied from the other keeps most of its rows in order.
+TABLE_ANCHORED = 0.6
+TABLE_WORDS = 0.3
+#: ... and a reworded passage in which each side has OTHER_FIGURES figures or more that the
+#: other lacks, keeping less than KEPT_FIGURES of the figures of the side with fewer, gives
+#: other facts in similar words (a notice or a table of other figures, two reports on one
+#: topic): a rewrite keeps the figures of what it rewords, an updated copy changes one or two.
+KEPT_FIGURES = 0.5
+#: Verdicts of `refine_boxes`: OWNLESS (a reworded passage with no wording of its own), TABLE
+#: (a table sharing only its layout and some entries) and FIGURES (other figures) as above.
+KEEP, TEMPLATE, LIST, TOPIC, STOCK, OWNLESS, TABLE, FIGURES = 0, 1, 2, 3, 4, 5, 6, 7
 
 
 @numba.njit(cache=True)
@@ -313,6 +342,30 @@ def figure_keys(tokens: np.ndarray, shapes: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def word_share(positions: np.ndarray, shapes: np.ndarray) -> float:
+    """Of the tokens at `positions`, the share that are words: neither figures nor, unless
+    the region is written in capitals (SHOUTED_SHARE of `shapes`), capitalized."""
+    if positions.shape[0] == 0:
+        return 1.0
+    shouted = np.sum((shapes & SHOUTED) != 0) >= SHOUTED_SHARE * shapes.shape[0]
+    other = NUMBER if shouted else NUMBER | CAPITAL
+    return np.sum((shapes[positions] & other) == 0) / positions.shape[0]
+
+
+@numba.njit(cache=True)
+def other_figures(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
+    """Whether two regions (tokens and shapes) give other figures: each has OTHER_FIGURES
+    figures or more that the other lacks, and less than KEPT_FIGURES of the figures of the one
+    with fewer are found in the other."""
+    na, nb = figure_keys(ta, sa), figure_keys(tb, sb)
+    fewer = min(na.shape[0], nb.shape[0])
+    if fewer < OTHER_FIGURES:
+        return False
+    shared = multiset_dice(na, nb) * (na.shape[0] + nb.shape[0]) / 2.0
+    return fewer - shared >= OTHER_FIGURES and shared < KEPT_FIGURES * fewer
+
+
+@numba.njit(cache=True)
 def region_verdict(
     ta: np.ndarray,
     sa: np.ndarray,
@@ -391,13 +444,16 @@ def refine_boxes(
     min_df: int,
     rewrite_similarity: float,
     rewrite_min_tokens: int,
+    min_tokens: int,
     large_corpus: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Passage boxes [a0, a1, b0, b1, seeds] (token positions) cut into pieces with tight
     edges: the pieces [a0, a1, b0, b1, verbatim words], their similarities (Dice of their
     token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC,
-    STOCK), in A's order of the boxes. Verbatim words are the shared words of the pieces at least
-    `rewrite_similarity` similar that the piece holds.
+    STOCK, OWNLESS, TABLE, FIGURES), in A's order of the boxes. Verbatim words are the shared
+    words of the pieces at least `rewrite_similarity` similar that the piece holds. A reworded
+    piece holding `min_tokens` verbatim words or more (a passage's shortest verbatim length)
+    is reuse on those words: it is never OWNLESS, a TABLE or FIGURES.
 
     `shingles_a` are A's shingle hashes by position (shingles of `width` tokens), `distinct_b`
     B's sorted distinct ones, and `frequent`/`df` the corpus's shared fingerprints and their
@@ -416,6 +472,7 @@ def refine_boxes(
         shared = 0
         reordered = True
         anchored_share = 1.0  # of the words of a passage kept whole, those in runs in order
+        words_share = 1.0  # of those of A's words in runs, the words (`word_share`)
         if (a1 - a0) * (b1 - b0) <= MAX_CELLS:  # a larger passage stays whole
             ia, ib = lcs_pairs(ta, tb)
             shared = ia.shape[0]
@@ -423,6 +480,7 @@ def refine_boxes(
             reordered = multiset_dice(ta, tb) - in_order >= MAX_REORDERING
             ia, ib = _anchored(ia, ib)
             anchored_share = 2.0 * ia.shape[0] / (ta.shape[0] + tb.shape[0])
+            words_share = word_share(ia, shapes_a[a0:a1])
             cuts = _pieces(ia, ib)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
         verbatim = 0
@@ -446,6 +504,7 @@ def refine_boxes(
             whole = found_sims[0] >= rewrite_similarity
             found[0, 4] = (a1 - a0) if whole else verbatim_words.sum()
             found_anchored = np.full(1, anchored_share)
+            found_table = np.full(1, anchored_share < TABLE_ANCHORED and words_share < TABLE_WORDS)
             judged = found[:, :4].copy()
         else:
             if reworded and cuts.shape[0] > 1:
@@ -481,19 +540,35 @@ def refine_boxes(
                 judged[k, 3] = b0 + ib[last] + 1
             found_sims = piece_sims
             found_anchored = np.ones(found.shape[0])
+            found_table = np.zeros(found.shape[0], dtype=np.bool_)
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):
             pa0, pa1 = found[k, 0], found[k, 1]
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
             known, common = _recurs(inside, distinct_b, frequent, df, min_df)
             recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
-            if pa1 - pa0 < STOCK_MAX_WORDS and recurring and common >= STOCK_SHARE * known:
+            # A stock phrase: its shared fingerprints mostly recur, or none is the two's own.
+            stock = (recurring and common >= STOCK_SHARE * known) or (0 < known == common)
+            if pa1 - pa0 < STOCK_MAX_WORDS and stock:
                 found_verdicts[k] = STOCK
                 continue
             reworded_piece = large_corpus and found_sims[k] < VERBATIM_PIECE
             if reworded_piece and found_anchored[k] < TOPIC_MIN_ANCHORED:
                 found_verdicts[k] = TOPIC
                 continue
+            if large_corpus and found_sims[k] < rewrite_similarity and found[k, 4] < min_tokens:
+                if found_table[k]:
+                    found_verdicts[k] = TABLE
+                    continue
+                if frequent.shape[0] > 0 and known - common < OWN_FINGERPRINTS:
+                    found_verdicts[k] = OWNLESS
+                    continue
+                pb0, pb1 = found[k, 2], found[k, 3]
+                if other_figures(
+                    tokens_a[pa0:pa1], shapes_a[pa0:pa1], tokens_b[pb0:pb1], shapes_b[pb0:pb1]
+                ):
+                    found_verdicts[k] = FIGURES
+                    continue
             ja0, ja1, jb0, jb1 = judged[k, 0], judged[k, 1], judged[k, 2], judged[k, 3]
             found_verdicts[k] = region_verdict(
                 tokens_a[ja0:ja1],

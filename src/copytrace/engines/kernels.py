@@ -150,7 +150,7 @@ def _compile_pieces() -> None:
     refine_boxes(
         boxes, a, b, shapes, shapes.copy(), a.copy(), 1, np.unique(b), frequent, df,
         settings.boilerplate_min_docs, settings.rewrite_similarity,
-        settings.rewrite_min_tokens, True,
+        settings.rewrite_min_tokens, settings.passage_min_tokens, True,
     )  # fmt: skip
 
 
