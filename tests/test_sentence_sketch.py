@@ -131,3 +131,28 @@ def test_scan_finds_a_copy_reworded_throughout_only_with_the_sentence_sketches()
     assert passages["matches_only_from_sentences"] == 1
     # compare relates the pair the same way.
     assert copytrace.compare(SOURCE, REWORDED).relation == copytrace.Relation.REWRITE
+
+
+def test_candidates_are_the_same_with_packed_and_wide_rows() -> None:
+    # Pair codes of 30 documents and sentence numbers fit in one 64-bit row; with a corpus
+    # size of 2**31 they do not, and the rows take two columns: same pairs, same support, and
+    # both agree with counting by hand.
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 60, size=400).astype(np.uint64)
+    docs = rng.integers(0, 30, size=400).astype(np.int64)
+    sentences = rng.integers(0, 12, size=400).astype(np.int32)
+    expected: dict[tuple[int, int], set[int]] = {}
+    for k in np.unique(keys):
+        at = np.flatnonzero(keys == k)
+        if np.unique(docs[at]).shape[0] > 5:
+            continue
+        for u in at:
+            for v in at:
+                if docs[u] < docs[v]:
+                    expected.setdefault((int(docs[u]), int(docs[v])), set()).add(int(sentences[u]))
+    for n in (30, 2**31):
+        for budget in (10_000, 25):
+            codes, support = sentence_candidates(keys, docs, sentences, n, 5, budget)
+            got = {(int(c) // n, int(c) % n): int(s) for c, s in zip(codes, support, strict=True)}
+            best = sorted(expected, key=lambda p: (-len(expected[p]), p))[:budget]
+            assert got == {p: len(expected[p]) for p in best}
