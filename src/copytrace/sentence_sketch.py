@@ -298,6 +298,22 @@ def sentence_keys_encoded(
     return packed_keys, packed_sentences, key_offsets
 
 
+def keyed_sentences(counts: np.ndarray) -> np.ndarray:
+    """For keys stored one document after another (`counts` a document) without their
+    sentence numbers: each key's keyed sentence within its document, numbered from 0. A
+    sentence gives KEYS_PER_SENTENCE keys or none, in order, so key k of a document is of its
+    (k // KEYS_PER_SENTENCE)-th sentence with keys: two keys of one document get one number
+    exactly when `sentence_keys` gave them one sentence, which is all `sentence_candidates`
+    asks of sentence numbers (it counts distinct ones)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    out = np.arange(int(counts.sum()), dtype=np.int64)
+    starts = np.zeros(counts.shape[0], dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    out -= np.repeat(starts, counts)
+    out //= KEYS_PER_SENTENCE
+    return out.astype(np.int32)
+
+
 @numba.njit(cache=True)
 def _distinct_tokens(
     buf: np.ndarray, offsets: np.ndarray, classes: np.ndarray, fold: np.ndarray
