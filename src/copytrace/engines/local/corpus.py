@@ -32,13 +32,7 @@ from copytrace.lines import encode_texts
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.pipeline import ChromeCounts, OnError
-from copytrace.sentence_sketch import (
-    WORD_SAMPLE,
-    WordStats,
-    keyed_sentences,
-    sentence_keys_encoded,
-    word_stats,
-)
+from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys_encoded, word_stats
 from copytrace.sketch import sketch_encoded
 from copytrace.urls import host_of as url_host
 
@@ -81,8 +75,8 @@ class CorpusSketches:
     belongs to document `sig_doc[r]`): its signature as 32-bit values, the number of its
     passage fingerprints, whose hashes follow each other in `fp_hash` row by row (positions are
     not kept: alignment recomputes them), and likewise its sentence keys (`sentence_sketch`) in
-    `sk_hash` (their sentences are not kept either: `sk_sentence` numbers them from the keys'
-    order). Signatures and
+    `sk_hash` (their sentences are not kept either: `sentence_sketch.keyed_sentences` numbers
+    them from the keys' order). Signatures and
     fingerprints are the bulk; `release` frees them once their candidates are found.
     """
 
@@ -107,10 +101,6 @@ class CorpusSketches:
         if self.sk_count.shape[0] == 0:
             return np.empty(0, dtype=np.int32)
         return np.repeat(self.sig_doc, self.sk_count)
-
-    def sk_sentence(self) -> np.ndarray:
-        """The keyed sentence of each sentence key within its document (made on demand)."""
-        return keyed_sentences(self.sk_count)
 
     def release(self, *names: str) -> None:
         """Replace the named arrays by empty ones, so their memory goes back."""
@@ -340,7 +330,7 @@ class _SketchBuilder:
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
         self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
         if self.words is not None:  # opt-in
-            # Sentence numbers are not kept (see CorpusSketches.sk_sentence).
+            # Sentence numbers are not kept (see sentence_sketch.keyed_sentences).
             keys, _, key_offsets = sentence_keys_encoded(buf, offsets, self.words)
             counts = np.diff(key_offsets)
             kept = np.repeat(unique, counts)
