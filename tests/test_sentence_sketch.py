@@ -11,6 +11,7 @@ import copytrace
 from copytrace.sentence_sketch import (
     KEYS_PER_SENTENCE,
     WordStats,
+    keyed_sentences,
     sentence_candidates,
     sentence_keys,
     word_stats,
@@ -131,3 +132,49 @@ def test_scan_finds_a_copy_reworded_throughout_only_with_the_sentence_sketches()
     assert passages["matches_only_from_sentences"] == 1
     # compare relates the pair the same way.
     assert copytrace.compare(SOURCE, REWORDED).relation == copytrace.Relation.REWRITE
+
+
+def test_candidates_are_the_same_with_packed_and_wide_rows() -> None:
+    # Pair codes of 30 documents and sentence numbers fit in one 64-bit row; with a corpus
+    # size of 2**31 they do not, and the rows take two columns: same pairs, same support, and
+    # both agree with counting by hand.
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 60, size=400).astype(np.uint64)
+    docs = rng.integers(0, 30, size=400).astype(np.int64)
+    sentences = rng.integers(0, 12, size=400).astype(np.int32)
+    expected: dict[tuple[int, int], set[int]] = {}
+    for k in np.unique(keys):
+        at = np.flatnonzero(keys == k)
+        if np.unique(docs[at]).shape[0] > 5:
+            continue
+        for u in at:
+            for v in at:
+                if docs[u] < docs[v]:
+                    expected.setdefault((int(docs[u]), int(docs[v])), set()).add(int(sentences[u]))
+    for n in (30, 2**31):
+        for budget in (10_000, 25):
+            codes, support = sentence_candidates(keys, docs, sentences, n, 5, budget)
+            got = {(int(c) // n, int(c) % n): int(s) for c, s in zip(codes, support, strict=True)}
+            best = sorted(expected, key=lambda p: (-len(expected[p]), p))[:budget]
+            assert got == {p: len(expected[p]) for p in best}
+
+
+def test_keyed_sentences_number_the_sentences_as_the_keys_came() -> None:
+    # The scan keeps the keys without their sentence numbers and numbers them from the keys'
+    # order: same grouping of keys into sentences, so the same candidates and support.
+    with DEMO.open(encoding="utf-8") as fh:
+        texts = [r["text"] for r in map(json.loads, fh)] + [SOURCE, REWORDED, "", "Too short."]
+    keys, sentences, offsets = sentence_keys(texts, word_stats(texts))
+    counts = np.diff(offsets)
+    derived = keyed_sentences(counts)
+    docs = np.repeat(np.arange(len(texts)), counts)
+    assert derived.shape == sentences.shape and keys.shape[0] > 10 * KEYS_PER_SENTENCE
+    for d in range(len(texts)):
+        mine, theirs = derived[docs == d], sentences[docs == d]
+        # One number for the same keys: a bijection between the two numberings.
+        assert len(set(zip(mine.tolist(), theirs.tolist(), strict=True))) == len(set(mine.tolist()))
+        assert len(set(mine.tolist())) == len(set(theirs.tolist()))
+    for budget in (10_000, 5):
+        a = sentence_candidates(keys, docs, sentences, len(texts), 50, budget)
+        b = sentence_candidates(keys, docs, derived, len(texts), 50, budget)
+        assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()

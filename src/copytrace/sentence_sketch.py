@@ -298,6 +298,22 @@ def sentence_keys_encoded(
     return packed_keys, packed_sentences, key_offsets
 
 
+def keyed_sentences(counts: np.ndarray) -> np.ndarray:
+    """For keys stored one document after another (`counts` a document) without their
+    sentence numbers: each key's keyed sentence within its document, numbered from 0. A
+    sentence gives KEYS_PER_SENTENCE keys or none, in order, so key k of a document is of its
+    (k // KEYS_PER_SENTENCE)-th sentence with keys: two keys of one document get one number
+    exactly when `sentence_keys` gave them one sentence, which is all `sentence_candidates`
+    asks of sentence numbers (it counts distinct ones)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    out = np.arange(int(counts.sum()), dtype=np.int64)
+    starts = np.zeros(counts.shape[0], dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    out -= np.repeat(starts, counts)
+    out //= KEYS_PER_SENTENCE
+    return out.astype(np.int32)
+
+
 @numba.njit(cache=True)
 def _distinct_tokens(
     buf: np.ndarray, offsets: np.ndarray, classes: np.ndarray, fold: np.ndarray
@@ -342,10 +358,68 @@ def word_stats(texts: Sequence[str]) -> WordStats:
 
 @numba.njit(cache=True)
 def _pair_sentences(
+    keys: np.ndarray,
+    docs: np.ndarray,
+    sentences: np.ndarray,
+    n_docs: int,
+    max_df: int,
+    shift: int,
+) -> np.ndarray:
+    """For postings sorted by key then document: a row (pair code a * n_docs + b) << shift |
+    (sentence of a) for every two documents a < b sharing a key held by at most `max_df`
+    documents. One 64-bit value a row, so that sorting the rows (by pair, then sentence) needs
+    no index array and no second copy; `sentence_candidates` checks that both fit."""
+    total = 0
+    out = np.empty(0, dtype=np.uint64)
+    for filling in (False, True):
+        if filling:
+            out = np.empty(total, dtype=np.uint64)
+        t = 0
+        i = 0
+        while i < keys.shape[0]:
+            j = i + 1
+            n_distinct = 1
+            while j < keys.shape[0] and keys[j] == keys[i]:
+                n_distinct += docs[j] != docs[j - 1]
+                j += 1
+            if n_distinct <= max_df:
+                for u in range(i, j):
+                    for v in range(u + 1, j):
+                        if docs[v] == docs[u]:
+                            continue
+                        if filling:
+                            code = U64(docs[u]) * U64(n_docs) + U64(docs[v])
+                            out[t] = (code << U64(shift)) | U64(sentences[u])
+                        t += 1
+            i = j
+        total = t
+    return out
+
+
+@numba.njit(cache=True)
+def _support(rows: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pair codes of sorted rows (code << shift | sentence), and their distinct
+    sentences."""
+    codes = np.empty(rows.shape[0], dtype=np.uint64)
+    support = np.empty(rows.shape[0], dtype=np.int64)
+    n = -1
+    for k in range(rows.shape[0]):
+        code = rows[k] >> U64(shift)
+        if n < 0 or code != codes[n]:
+            n += 1
+            codes[n] = code
+            support[n] = 1
+        elif rows[k] != rows[k - 1]:
+            support[n] += 1
+    return codes[: n + 1], support[: n + 1]
+
+
+@numba.njit(cache=True)
+def _pair_sentences_wide(
     keys: np.ndarray, docs: np.ndarray, sentences: np.ndarray, n_docs: int, max_df: int
 ) -> np.ndarray:
-    """For postings sorted by key then document: rows (pair code a * n_docs + b, sentence of a)
-    for every two documents a < b sharing a key held by at most `max_df` documents."""
+    """`_pair_sentences` as rows (pair code, sentence), for corpora whose pair codes and
+    sentence numbers do not fit in 64 bits together."""
     total = 0
     out = np.empty((0, 2), dtype=np.uint64)
     for filling in (False, True):
@@ -374,8 +448,8 @@ def _pair_sentences(
 
 
 @numba.njit(cache=True)
-def _support(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pair codes of sorted rows (code, sentence), and their distinct sentences."""
+def _support_wide(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_support` of sorted rows (code, sentence)."""
     codes = np.empty(rows.shape[0], dtype=np.uint64)
     support = np.empty(rows.shape[0], dtype=np.int64)
     n = -1
@@ -389,6 +463,11 @@ def _support(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes[: n + 1], support[: n + 1]
 
 
+def _bits(x: int) -> int:
+    """Bits needed to write the numbers 0 .. x."""
+    return max(1, int(x).bit_length())
+
+
 def sentence_candidates(
     keys: np.ndarray,
     docs: np.ndarray,
@@ -400,12 +479,22 @@ def sentence_candidates(
     """Pairs (a < b) of documents sharing sentence keys (keys of more than `max_df` documents
     ignored), as codes a * n + b with the number of distinct sentences of a the keys join: the
     `budget` best-supported pairs (ties to the smaller code), sorted by code."""
-    order = np.lexsort((docs, keys))
-    rows = _pair_sentences(keys[order], docs[order], sentences[order], n_docs, max_df)
-    if rows.shape[0] == 0:
+    if keys.shape[0] == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
-    codes, support = _support(rows)
+    shift = _bits(int(sentences.max()))
+    order = np.lexsort((docs, keys))
+    if _bits(max(n_docs * n_docs - 1, 0)) + shift <= 64:  # one 64-bit value a row
+        rows = _pair_sentences(keys[order], docs[order], sentences[order], n_docs, max_df, shift)
+        del order
+        rows.sort()  # in place: by pair code, then sentence
+        codes, support = _support(rows, shift)
+    else:
+        wide = _pair_sentences_wide(keys[order], docs[order], sentences[order], n_docs, max_df)
+        del order
+        wide = wide[np.lexsort((wide[:, 1], wide[:, 0]))]
+        codes, support = _support_wide(wide)
+    if codes.shape[0] == 0:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     if codes.shape[0] > budget:
         best = np.lexsort((codes, -support))[:budget]
         best.sort()

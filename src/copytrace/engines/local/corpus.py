@@ -75,7 +75,8 @@ class CorpusSketches:
     belongs to document `sig_doc[r]`): its signature as 32-bit values, the number of its
     passage fingerprints, whose hashes follow each other in `fp_hash` row by row (positions are
     not kept: alignment recomputes them), and likewise its sentence keys (`sentence_sketch`) in
-    `sk_hash`, with the number of each key's sentence in `sk_sentence`. Signatures and
+    `sk_hash` (their sentences are not kept either: `sentence_sketch.keyed_sentences` numbers
+    them from the keys' order). Signatures and
     fingerprints are the bulk; `release` frees them once their candidates are found.
     """
 
@@ -89,7 +90,6 @@ class CorpusSketches:
     fp_hash: np.ndarray
     fp_count: np.ndarray
     sk_hash: np.ndarray
-    sk_sentence: np.ndarray
     sk_count: np.ndarray
 
     def fp_doc(self) -> np.ndarray:
@@ -297,7 +297,6 @@ class _SketchBuilder:
         self.fp_hash = array("Q")
         self.fp_count = array("i")
         self.sk_hash = array("Q")
-        self.sk_sentence = array("i")
         self.sk_count = array("i")
 
     def add(self, buf: np.ndarray, offsets: np.ndarray) -> None:
@@ -331,11 +330,11 @@ class _SketchBuilder:
         self.fp_hash.frombytes(np.ascontiguousarray(sk.fp_hash[fp_keep]).view(np.uint8).data)
         self.fp_count.frombytes(fp_counts[keep].astype(np.int32).view(np.uint8).data)
         if self.words is not None:  # opt-in
-            keys, sentences, key_offsets = sentence_keys_encoded(buf, offsets, self.words)
+            # Sentence numbers are not kept (see sentence_sketch.keyed_sentences).
+            keys, _, key_offsets = sentence_keys_encoded(buf, offsets, self.words)
             counts = np.diff(key_offsets)
             kept = np.repeat(unique, counts)
             self.sk_hash.frombytes(np.ascontiguousarray(keys[kept]).view(np.uint8).data)
-            self.sk_sentence.frombytes(np.ascontiguousarray(sentences[kept]).view(np.uint8).data)
             self.sk_count.frombytes(counts[keep].astype(np.int32).view(np.uint8).data)
         self.done += n
 
@@ -353,6 +352,5 @@ class _SketchBuilder:
             fp_hash=np.frombuffer(self.fp_hash, dtype=np.uint64),
             fp_count=np.frombuffer(self.fp_count, dtype=np.int32),
             sk_hash=np.frombuffer(self.sk_hash, dtype=np.uint64),
-            sk_sentence=np.frombuffer(self.sk_sentence, dtype=np.int32),
             sk_count=np.frombuffer(self.sk_count, dtype=np.int32),
         )

@@ -38,7 +38,7 @@ from copytrace.lsh import (
 )
 from copytrace.model import LINKED, SOURCE, Match, Relation, Settings, Span
 from copytrace.pipeline import CandidateCounts, DocumentCounts, RecordCounts, RunOptions
-from copytrace.sentence_sketch import REWORDED_MIN_PAIRS, sentence_candidates
+from copytrace.sentence_sketch import REWORDED_MIN_PAIRS, keyed_sentences, sentence_candidates
 from copytrace.sketch import shingle_text
 from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
 
@@ -178,8 +178,10 @@ class CandidateStage:
         settings = self.settings
         n_fingerprints = int(sketches.fp_hash.shape[0])
         fp_hash, fp_doc = sketches.fp_hash, sketches.fp_doc()
-        sk_hash, sk_doc, sk_sentence = sketches.sk_hash, sketches.sk_doc(), sketches.sk_sentence
-        sketches.release("fp_hash", "fp_count", "sk_hash", "sk_sentence", "sk_count", "sig_doc")
+        # The documents and sentences of the sentence keys are made once the fingerprints'
+        # candidates are found and their arrays freed.
+        sk_hash, sk_count, sig_doc = sketches.sk_hash, sketches.sk_count, sketches.sig_doc
+        sketches.release("fp_hash", "fp_count", "sk_hash", "sk_count", "sig_doc")
         found = passage_candidates(fp_hash, fp_doc, n, settings, groups)  # sorts in place
         del fp_hash, fp_doc
         before = _codes(pairs, n)
@@ -193,6 +195,7 @@ class CandidateStage:
             "fingerprints_shared": int(found.frequency.hashes.shape[0]),
         }
         if sk_hash.shape[0]:
+            sk_doc, sk_sentence = np.repeat(sig_doc, sk_count), keyed_sentences(sk_count)
             budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * n))
             sentence_codes, _ = sentence_candidates(
                 sk_hash, sk_doc, sk_sentence, n, settings.max_fingerprint_df, budget
@@ -204,7 +207,8 @@ class CandidateStage:
                 "pairs_only_from_sentences": int(self.only_from_sentences.shape[0]),
             }
             codes = np.union1d(codes, sentence_codes)
-        del sk_hash, sk_doc, sk_sentence
+            del sk_doc, sk_sentence
+        del sk_hash, sk_count, sig_doc
         counts.passages["pairs_verified_in_all"] = int(codes.shape[0])
         return _pairs(codes, n), found.frequency
 
