@@ -364,16 +364,19 @@ def _pair_sentences(
     n_docs: int,
     max_df: int,
     shift: int,
+    wide: bool,
 ) -> np.ndarray:
-    """For postings sorted by key then document: a row (pair code a * n_docs + b) << shift |
-    (sentence of a) for every two documents a < b sharing a key held by at most `max_df`
-    documents. One 64-bit value a row, so that sorting the rows (by pair, then sentence) needs
-    no index array and no second copy; `sentence_candidates` checks that both fit."""
+    """For postings sorted by key then document: a row for every two documents a < b sharing a
+    key held by at most `max_df` documents, of its pair code a * n_docs + b and the sentence of
+    a. Packed (not `wide`), a row is one 64-bit value, code << shift | sentence, so that sorting
+    the rows (by pair, then sentence) needs no index array and no second copy
+    (`sentence_candidates` checks that both fit); `wide`, it is the two values (code, sentence)."""
     total = 0
-    out = np.empty(0, dtype=np.uint64)
+    width = 2 if wide else 1
+    out = np.empty((0, width), dtype=np.uint64)
     for filling in (False, True):
         if filling:
-            out = np.empty(total, dtype=np.uint64)
+            out = np.empty((total, width), dtype=np.uint64)
         t = 0
         i = 0
         while i < keys.shape[0]:
@@ -389,7 +392,11 @@ def _pair_sentences(
                             continue
                         if filling:
                             code = U64(docs[u]) * U64(n_docs) + U64(docs[v])
-                            out[t] = (code << U64(shift)) | U64(sentences[u])
+                            if wide:
+                                out[t, 0] = code
+                                out[t, 1] = U64(sentences[u])
+                            else:
+                                out[t, 0] = (code << U64(shift)) | U64(sentences[u])
                         t += 1
             i = j
         total = t
@@ -398,67 +405,19 @@ def _pair_sentences(
 
 @numba.njit(cache=True)
 def _support(rows: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pair codes of sorted rows (code << shift | sentence), and their distinct
-    sentences."""
+    """Distinct pair codes of sorted rows (`_pair_sentences`: packed with `shift`, or wide with
+    shift 0), and their distinct sentences."""
+    last = rows.shape[1] - 1  # the column that holds the sentence
     codes = np.empty(rows.shape[0], dtype=np.uint64)
     support = np.empty(rows.shape[0], dtype=np.int64)
     n = -1
     for k in range(rows.shape[0]):
-        code = rows[k] >> U64(shift)
+        code = rows[k, 0] >> U64(shift)
         if n < 0 or code != codes[n]:
             n += 1
             codes[n] = code
             support[n] = 1
-        elif rows[k] != rows[k - 1]:
-            support[n] += 1
-    return codes[: n + 1], support[: n + 1]
-
-
-@numba.njit(cache=True)
-def _pair_sentences_wide(
-    keys: np.ndarray, docs: np.ndarray, sentences: np.ndarray, n_docs: int, max_df: int
-) -> np.ndarray:
-    """`_pair_sentences` as rows (pair code, sentence), for corpora whose pair codes and
-    sentence numbers do not fit in 64 bits together."""
-    total = 0
-    out = np.empty((0, 2), dtype=np.uint64)
-    for filling in (False, True):
-        if filling:
-            out = np.empty((total, 2), dtype=np.uint64)
-        t = 0
-        i = 0
-        while i < keys.shape[0]:
-            j = i + 1
-            n_distinct = 1
-            while j < keys.shape[0] and keys[j] == keys[i]:
-                n_distinct += docs[j] != docs[j - 1]
-                j += 1
-            if n_distinct <= max_df:
-                for u in range(i, j):
-                    for v in range(u + 1, j):
-                        if docs[v] == docs[u]:
-                            continue
-                        if filling:
-                            out[t, 0] = U64(docs[u]) * U64(n_docs) + U64(docs[v])
-                            out[t, 1] = U64(sentences[u])
-                        t += 1
-            i = j
-        total = t
-    return out
-
-
-@numba.njit(cache=True)
-def _support_wide(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`_support` of sorted rows (code, sentence)."""
-    codes = np.empty(rows.shape[0], dtype=np.uint64)
-    support = np.empty(rows.shape[0], dtype=np.int64)
-    n = -1
-    for k in range(rows.shape[0]):
-        if n < 0 or rows[k, 0] != codes[n]:
-            n += 1
-            codes[n] = rows[k, 0]
-            support[n] = 1
-        elif rows[k, 1] != rows[k - 1, 1]:
+        elif rows[k, last] != rows[k - 1, last]:
             support[n] += 1
     return codes[: n + 1], support[: n + 1]
 
@@ -483,16 +442,15 @@ def sentence_candidates(
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     shift = _bits(int(sentences.max()))
     order = np.lexsort((docs, keys))
-    if _bits(max(n_docs * n_docs - 1, 0)) + shift <= 64:  # one 64-bit value a row
-        rows = _pair_sentences(keys[order], docs[order], sentences[order], n_docs, max_df, shift)
-        del order
-        rows.sort()  # in place: by pair code, then sentence
-        codes, support = _support(rows, shift)
+    wide = _bits(max(n_docs * n_docs - 1, 0)) + shift > 64  # else one 64-bit value a row
+    rows = _pair_sentences(keys[order], docs[order], sentences[order], n_docs, max_df, shift, wide)
+    del order
+    if wide:
+        rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+        shift = 0
     else:
-        wide = _pair_sentences_wide(keys[order], docs[order], sentences[order], n_docs, max_df)
-        del order
-        wide = wide[np.lexsort((wide[:, 1], wide[:, 0]))]
-        codes, support = _support_wide(wide)
+        rows[:, 0].sort()  # in place: by pair code, then sentence
+    codes, support = _support(rows, shift)
     if codes.shape[0] == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     if codes.shape[0] > budget:
