@@ -10,14 +10,15 @@ import pytest
 from copytrace.engines import kernels
 
 
-@pytest.mark.parametrize("name", list(kernels.GROUPS))
+@pytest.mark.parametrize("name", list(kernels.ALL_GROUPS))
 def test_every_kernel_group_compiles(name: str) -> None:
     assert kernels.compile_group(name) == name
 
 
-def test_groups_depend_only_on_groups_started_before_them() -> None:
-    names = list(kernels.GROUPS)
-    for position, (_, needs) in enumerate(kernels.GROUPS.values()):
+@pytest.mark.parametrize("groups", [kernels.GROUPS, kernels.ALL_GROUPS])
+def test_groups_depend_only_on_groups_started_before_them(groups: dict) -> None:
+    names = list(groups)
+    for position, (_, needs) in enumerate(groups.values()):
         assert set(needs) <= set(names[:position])
 
 
@@ -41,6 +42,34 @@ def test_ensure_kernels_reports_progress_and_writes_the_stamp(
     assert not kernels.kernels_cached()
 
 
+def test_compiling_ahead_compiles_every_group_and_writes_the_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stamp = tmp_path / kernels.STAMP_NAME
+    monkeypatch.setattr(kernels, "_stamp_path", lambda: stamp)
+    seen: list[tuple[str, int, int | None]] = []
+    kernels.compile_ahead(1, lambda stage, done, total: seen.append((stage, done, total)))
+    n = len(kernels.ALL_GROUPS)
+    assert n > len(kernels.GROUPS)
+    assert seen == [("compile", k, n) for k in range(n + 1)]
+    assert kernels.kernels_cached()
+
+
+def test_the_stamp_follows_the_sources_contents_not_their_times(tmp_path: Path) -> None:
+    """An install copies the sources a wheel's build compiled, with new times: still cached."""
+    import importlib
+    import os
+
+    before = kernels._stamp_key()
+    source = Path(str(importlib.import_module(kernels.KERNEL_MODULES[0]).__file__))
+    times = source.stat()
+    try:
+        os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns + 10**10))
+        assert kernels._stamp_key() == before
+    finally:
+        os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
 #: Kernels compiled in more than one version on purpose: for arrays of other element types, or
 #: for both the read-only texts and the writable buffers that ids are read from.
 SEVERAL_VERSIONS = {
@@ -56,12 +85,8 @@ _COUNT_VERSIONS = """
 import gc, json
 from numba.core.registry import CPUDispatcher
 from copytrace.engines import kernels
-for name in kernels.GROUPS:
+for name in kernels.ALL_GROUPS:
     kernels.compile_group(name)
-# The reworded path's kernels (not a group: compiled where first used, when it is on).
-from copytrace.sentence_sketch import sentence_keys, word_stats
-texts = [f"Sentence one of text {k} has words. Another sentence follows it here." for k in range(4)]
-sentence_keys(texts, word_stats(texts))
 found = {}
 for obj in gc.get_objects():
     if isinstance(obj, CPUDispatcher) and obj.py_func.__module__.startswith("copytrace"):

@@ -78,6 +78,11 @@ def _joined_sizes(
     return out
 
 
+def _int32(value: int) -> int:
+    """`value` as a numpy int32 (typed as the int it holds)."""
+    return np.int32(value)  # type: ignore[return-value]
+
+
 class UnionFind:
     """Incremental union-find over n nodes in two int32 arrays; a set's root is its least node."""
 
@@ -87,7 +92,8 @@ class UnionFind:
 
     def union(self, a: int, b: int) -> None:
         """Join the sets of a and b."""
-        _union_sized(self.parent, self.size, a, b)
+        # int32, as `union_edges` passes them: one compiled version of the kernel, not two.
+        _union_sized(self.parent, self.size, _int32(a), _int32(b))
 
     def union_edges(self, first: np.ndarray, second: np.ndarray) -> None:
         """Join the sets of first[e] and second[e] for every e."""

@@ -47,6 +47,9 @@ KERNEL_MODULES = (
     "copytrace.cluster",
     "copytrace.boilerplate",
     "copytrace.engines.local.tables",
+    "copytrace.sentence_sketch",
+    "copytrace.index.blocks",
+    "copytrace.index.linekeys",
 )
 STAMP_NAME = "copytrace-kernels.stamp"
 
@@ -59,12 +62,9 @@ def _words(seed: int, n: int) -> str:
     return " ".join(f"w{seed}x{k}" for k in range(n))
 
 
-def _compile_scan() -> None:
-    """Reading, sketching, candidates and clusters: a tiny scan with copies but no candidate."""
-    from copytrace.engines.local.run import LocalRun
-    from copytrace.io.base import Origin
+def _warm_up_documents() -> list[Any]:
+    """Made-up pages sharing a chrome line, one exact copy and one empty text."""
     from copytrace.model import Document
-    from copytrace.pipeline import RunOptions
 
     chrome = "Home | World | Sports | Contact us\nAll rights reserved by the example site."
     docs = []
@@ -74,10 +74,65 @@ def _compile_scan() -> None:
         docs.append(Document(f"d{k}", text, meta))
     docs.append(Document("copy", docs[0].text, {"url": "https://example.com/copy"}))
     docs.append(Document("empty", "", {}))
+    return docs
+
+
+def _related_documents() -> list[Any]:
+    """The warm-up documents with an edited copy and a quote of one: pairs to verify."""
+    from copytrace.model import Document
+
+    docs = _warm_up_documents()
+    edited = docs[0].text.replace("w0x3 ", "changed ").replace("w0x20 ", "other ")
+    quote = f"{_words(300, 40)}. {docs[1].text[:400]} {_words(301, 40)}."
+    docs.append(Document("edited", edited, {"url": "https://example.org/edited"}))
+    docs.append(Document("quote", quote, {"url": "https://example.net/quote"}))
+    return docs
+
+
+def _scan_warm_up(reworded: bool = False, related: bool = False) -> None:
+    """A tiny scan of the warm-up documents; with `related`, pairs to verify and cluster."""
+    from copytrace.engines.local.run import LocalRun
+    from copytrace.io.base import Origin
+    from copytrace.model import Settings
+    from copytrace.pipeline import RunOptions
+
+    docs = _related_documents() if related else _warm_up_documents()
     items = [(Origin(0, "warm-up", "document", i), d) for i, d in enumerate(docs, 1)]
-    with LocalRun(options=RunOptions(jobs=1)) as run:
+    settings = Settings(reworded_candidates=reworded)
+    with LocalRun(settings=settings, options=RunOptions(jobs=1)) as run:
         run.run(items)
         run.text_of("d1")
+
+
+def _compile_scan() -> None:
+    """Reading, sketching, candidates and clusters."""
+    _scan_warm_up()
+
+
+def _compile_pairs() -> None:
+    """Candidate pairs, their verification and clusters, in a scan (its parts come cached)."""
+    _scan_warm_up(related=True)
+
+
+def _compile_reworded() -> None:
+    """The reworded-candidate path (`--reworded-candidates`): sentence keys and their pairs."""
+    _scan_warm_up(reworded=True)
+
+
+def _compile_index(query: bool) -> None:
+    """The index's posting blocks and line keys: a made-up index added to and removed from;
+    with `query`, queried too (which verifies, as a scan does)."""
+    import tempfile
+
+    from copytrace.index import Index
+
+    docs = _warm_up_documents()
+    with tempfile.TemporaryDirectory() as tmp, Index(Path(tmp) / "warm-up.db") as index:
+        index.add(docs)
+        index.remove(["d2"])
+        if query:
+            index.query(docs[1].text)
+            index.query(_related_documents()[-1].text)
 
 
 def _compile_text() -> None:
@@ -175,7 +230,17 @@ GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
         _compile_verification,
         ("text", "token aligner", "pieces", "sentence aligner", "merge"),
     ),
+    "pairs": (_compile_pairs, ("scan", "verification")),
 }
+
+#: Groups compiled ahead of time only (`python -m copytrace.engines.kernels`, run when a wheel
+#: is built), not on a first run: only some runs use them, and those compile what they lack.
+AHEAD_GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
+    "reworded candidates": (_compile_reworded, ("scan",)),
+    "index": (lambda: _compile_index(query=False), ("scan",)),
+    "index query": (lambda: _compile_index(query=True), ("index", "pairs")),
+}
+ALL_GROUPS = GROUPS | AHEAD_GROUPS
 
 
 def compile_group(name: str) -> str:
@@ -183,7 +248,7 @@ def compile_group(name: str) -> str:
     global _compiling
     _compiling, before = True, _compiling
     try:
-        GROUPS[name][0]()
+        ALL_GROUPS[name][0]()
     finally:
         _compiling = before
     return name
@@ -209,9 +274,10 @@ def _stamp_key() -> str:
     parts: list[Any] = [numba.__version__, sys.version]
     parts.append(repr(cpu_target.target_context.codegen().magic_tuple()))
     for name in KERNEL_MODULES:
+        # The sources' contents, not their times: an install copies the files a wheel's build
+        # compiled (numba's own cache index also keys on content since 0.63).
         source = Path(str(importlib.import_module(name).__file__))
-        stat = source.stat()
-        parts.append([name, stat.st_mtime_ns, stat.st_size])
+        parts.append([name, hashlib.sha256(source.read_bytes()).hexdigest()])
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -259,6 +325,22 @@ def ensure_kernels(jobs: int, report: Report | None = None) -> None:
     _write_stamp()
 
 
+def compile_ahead(jobs: int, report: Report | None = None) -> None:
+    """Compile every group, those of a first run and `AHEAD_GROUPS`, into the cache (as a
+    wheel's build does), on up to `jobs` processes, and stamp the cache."""
+    names = list(ALL_GROUPS)
+    if report is not None:
+        report("compile", 0, len(names))
+    if jobs <= 1 or not can_fork() or _threads_started():
+        for done, name in enumerate(names, start=1):
+            compile_group(name)
+            if report is not None:
+                report("compile", done, len(names))
+    else:
+        _compile_in_workers(names, min(jobs, len(names)), report)
+    _write_stamp()
+
+
 def _threads_started() -> bool:
     """Whether numba's thread pool runs in this process: forking then is unsafe (GNU OpenMP
     kills the child), so a second scan in one process compiles what it lacks in place."""
@@ -280,7 +362,7 @@ def _compile_in_workers(names: list[str], workers: int, report: Report | None) -
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         while waiting or running:
-            for name in [n for n in waiting if set(GROUPS[n][1]) <= done]:
+            for name in [n for n in waiting if set(ALL_GROUPS[n][1]) <= done]:
                 if len(running) >= workers:
                     break
                 waiting.remove(name)
@@ -294,3 +376,21 @@ def _compile_in_workers(names: list[str], workers: int, report: Report | None) -
                 done.add(future.result())
                 if report is not None:
                     report("compile", len(done), len(names))
+
+
+def main() -> None:
+    """`python -m copytrace.engines.kernels [JOBS]`: compile every kernel into numba's cache."""
+    import time
+
+    jobs = int(sys.argv[1]) if len(sys.argv) > 1 else (os.cpu_count() or 1)
+    start = time.perf_counter()
+
+    def report(_stage: str, done: int, total: int | None) -> None:
+        print(f"copytrace: compiled {done} of {total} kernel groups", flush=True)
+
+    compile_ahead(jobs, report)
+    print(f"copytrace: kernels compiled in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ import numba
 import numpy as np
 
 from copytrace.index.core import U64, after_break, decode_utf8, is_space, line_end, stripped
+from copytrace.text import ZERO
 
 #: The BLAKE2b initial vector and message schedule (RFC 7693).
 _IV = np.array(
@@ -230,7 +231,7 @@ def _line_keys(
                         s = text_salts[t, g]
                         if s < 0:
                             continue
-                        n = 0
+                        n = ZERO  # ZERO, not 0: see copytrace.text.ZERO
                         for b in range(salt_offsets[s], salt_offsets[s + 1]):
                             message[n] = salts[b]
                             n += 1
