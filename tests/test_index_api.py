@@ -187,3 +187,25 @@ def test_recent_and_cluster(tmp_path: Path) -> None:
 
 def test_index_is_exported_from_the_package_root() -> None:
     assert copytrace.Index is Index and "Index" in copytrace.__all__
+
+
+def test_ids_and_metadata_that_json_cannot_hold_are_refused_by_name(tmp_path: Path) -> None:
+    """Lone surrogates (a Python str may hold them) in an id or stored metadata: bad records;
+    in a post's sender line they are only text, and the post is indexed."""
+    post = f"From: someone\udfff@example.org\nSubject: ferry\n\n{STORY}"
+    docs = [
+        Document("bad\ud800", STORY),
+        Document("meta", OTHER, {"note": "x\udc80"}),
+        Document("post", post),
+    ]
+    with Index(tmp_path / "i.db") as ix:
+        with pytest.raises(copytrace.InputError, match=r"document 'bad\\ud800': its id"):
+            ix.add(docs)
+        added = ix.add(docs, on_error="skip")
+        assert (added.added, added.skipped) == (1, 2)
+        reasons = [r["reason"] for r in added.skipped_records]
+        assert "its id cannot be written" in reasons[0]
+        assert "its metadata cannot be written" in reasons[1]
+        assert ix.query(STORY).matches  # the post holds the story
+        with pytest.raises(copytrace.InputError, match="its id cannot be written"):
+            ix.query(Document("q\ud800", STORY))

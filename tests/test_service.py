@@ -22,6 +22,7 @@ from copytrace import Document, Index
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+JSON_AUTH = {**AUTH, "Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +126,20 @@ BAD_REQUESTS = [
         {
             "json": {"documents": [{"id": "d", "text": "a"}, {"id": "d", "text": "b"}]},
             "headers": AUTH,
+        },
+    ),
+    # A lone surrogate (valid as a JSON escape) cannot be stored or written back.
+    (
+        "post",
+        "/documents",
+        {"content": '{"documents": [{"id": "x\\ud800", "text": "a"}]}', "headers": JSON_AUTH},
+    ),
+    (
+        "post",
+        "/documents",
+        {
+            "content": '{"documents": [{"id": "y", "text": "a", "meta": {"k": "\\udc80"}}]}',
+            "headers": JSON_AUTH,
         },
     ),
     ("get", "/documents", {"params": {"limit": "many"}}),

@@ -236,8 +236,8 @@ GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
 #: Groups compiled ahead of time only (`python -m copytrace.engines.kernels`, run when a wheel
 #: is built), not on a first run: only some runs use them, and those compile what they lack.
 AHEAD_GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
-    "reworded candidates": (_compile_reworded, ("scan",)),
     "index": (lambda: _compile_index(query=False), ("scan",)),
+    "reworded candidates": (_compile_reworded, ("scan",)),
     "index query": (lambda: _compile_index(query=True), ("index", "pairs")),
 }
 ALL_GROUPS = GROUPS | AHEAD_GROUPS

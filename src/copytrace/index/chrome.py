@@ -57,14 +57,19 @@ class LineGroup:
 def groups_of(p: Provenance, post: bool) -> tuple[LineGroup, ...]:
     """The groups a text's lines count in (the rule of `copytrace.boilerplate`)."""
     out = [
-        LineGroup(b"host\0" + p.host.encode() + b"\0")
+        LineGroup(b"host\0" + p.host.encode("utf-8", "surrogatepass") + b"\0")
         if p.host
         else LineGroup(b"corpus\0\0", short_only=True)
     ]
     if p.author:
-        out.append(LineGroup(b"author\0" + p.author.encode() + b"\0"))
+        out.append(LineGroup(b"author\0" + p.author.encode("utf-8", "surrogatepass") + b"\0"))
         if post:
-            out.append(LineGroup(b"signature\0" + p.author.encode() + b"\0", tail_only=True))
+            out.append(
+                LineGroup(
+                    b"signature\0" + p.author.encode("utf-8", "surrogatepass") + b"\0",
+                    tail_only=True,
+                )
+            )
     return tuple(out)
 
 

@@ -27,7 +27,12 @@ from copytrace.boilerplate import (
 from copytrace.cluster import choose_source
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.corpus import provenance_of
-from copytrace.engines.local.run import documents_as_items, jobs_used_for, set_jobs
+from copytrace.engines.local.run import (
+    documents_as_items,
+    jobs_used_for,
+    set_jobs,
+    unwritable,
+)
 from copytrace.engines.local.stages import WHOLE_DOCUMENT
 from copytrace.io.base import BadRecord, Item, Origin, ReadOptions
 from copytrace.io.dates import parse_date
@@ -129,6 +134,7 @@ __all__ = [
     "shingle_text",
     "sketch_batch",
     "stripped",
+    "unwritable",
     "verify_pair",
     "write_json",
     "write_jsonl",

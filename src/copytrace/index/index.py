@@ -26,6 +26,7 @@ from copytrace.index.core import (
     iter_items,
     jobs_used_for,
     open_readers,
+    unwritable,
 )
 from copytrace.index.query import QueryResult, Searcher
 from copytrace.index.schema import SCHEMA_VERSION, IndexFormatError
@@ -102,12 +103,21 @@ def _indexed(d: StoredDocument) -> IndexedDocument:
     return IndexedDocument(d.id, d.text, d.meta, d.added, d.date, d.doc)
 
 
-def _as_document(document: Document | tuple[str, str] | str, doc_id: str | None) -> Document:
+def _as_document(
+    document: Document | tuple[str, str] | str, doc_id: str | None, stored: bool
+) -> Document:
+    """The query as a Document; one whose id (or, when `stored`, metadata) cannot be written
+    as JSON is refused."""
     if isinstance(document, Document):
-        return document
-    if isinstance(document, str):
-        return Document(doc_id or "query", document)
-    return Document(str(document[0]), document[1])
+        doc = document
+    elif isinstance(document, str):
+        doc = Document(doc_id or "query", document)
+    else:
+        doc = Document(str(document[0]), document[1])
+    problem = unwritable(doc, stored)
+    if problem is not None:
+        raise InputError(problem)
+    return doc
 
 
 class Index:
@@ -287,7 +297,7 @@ class Index:
             paths = [documents] if isinstance(documents, str | Path) else list(documents)
             readers = open_readers(paths, ReadOptions(id_field, text_field, encoding))
             return iter_items(readers)
-        return documents_as_items(documents)  # type: ignore[arg-type]
+        return documents_as_items(documents, meta_stored=True)  # type: ignore[arg-type]
 
     # -- querying -----------------------------------------------------------------------------
 
@@ -300,7 +310,7 @@ class Index:
     ) -> QueryResult:
         """The matches of a text (or Document, or (id, text) pair) against the index; with
         `add`, the document is added after it is queried, in one transaction."""
-        doc = _as_document(document, id)
+        doc = _as_document(document, id, stored=add)
         self._kernels()
         if add:
             with self._writing():

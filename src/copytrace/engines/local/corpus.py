@@ -55,7 +55,15 @@ def provenance_of(
         author = str(value).strip().lower() or None if value is not None else None
     elif post is not None:
         author = post.author
-    return Provenance(host_of(meta), author)
+    return Provenance(_valid(host_of(meta)), _valid(author))
+
+
+def _valid(name: str | None) -> str | None:
+    """`name` as valid Unicode: a lone surrogate (only the Python API can pass one) becomes
+    "?", so that a host or author can be stored and written like any other."""
+    if name is None or name.isascii():
+        return name
+    return name.encode("utf-8", "replace").decode("utf-8")
 
 
 def host_of(meta: dict[str, Any]) -> str | None:

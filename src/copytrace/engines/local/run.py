@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 import numba
+import orjson
 
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.corpus import Corpus
@@ -75,13 +76,32 @@ def set_jobs(jobs: int | None) -> int:
     return n
 
 
-def documents_as_items(documents: Iterable[Document | tuple[str, str]]) -> Iterator[Item]:
-    """Wrap in-memory documents (or (id, text) pairs) as reader items."""
+def documents_as_items(
+    documents: Iterable[Document | tuple[str, str]], *, meta_stored: bool = False
+) -> Iterator[Item]:
+    """Wrap in-memory documents (or (id, text) pairs) as reader items. A document whose id
+    (or, with `meta_stored`, metadata) cannot be written as JSON is a bad record."""
     for number, doc in enumerate(documents, start=1):
         if not isinstance(doc, Document):
             doc_id, text = doc
             doc = Document(str(doc_id), text)
-        yield Origin(0, "documents", "document", number), doc
+        origin = Origin(0, "documents", "document", number)
+        problem = unwritable(doc, meta_stored)
+        yield origin, doc if problem is None else BadRecord(origin, problem)
+
+
+def unwritable(doc: Document, meta_stored: bool) -> str | None:
+    """Why a document's id or stored metadata cannot go into the outputs, or None. A file
+    reader never yields such a document; the Python API can (a str may hold a lone surrogate)."""
+    parts: list[tuple[str, object]] = [("id", doc.id)]
+    if meta_stored and doc.meta:
+        parts.append(("metadata", doc.meta))
+    for what, value in parts:
+        try:
+            orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            return f"document {doc.id!r}: its {what} cannot be written as JSON ({exc})."
+    return None
 
 
 class LocalRun:
