@@ -4,9 +4,9 @@ copytrace's kernels are numba functions cached beside their sources. Compiling t
 about a minute of CPU; without this step a user's first run would spend it. `build_py` copies
 the package into the build tree as usual, then runs `python -m copytrace.engines.kernels` on
 that tree, so the wheel carries numba's cache files (and copytrace's stamp) next to the
-sources. numba keys its cache on the sources' contents, numba's version and the CPU: a wheel
-installed where it was built (`pip install .`) loads them at once; anywhere else numba compiles
-what does not fit, as it would without this step.
+sources. numba (0.68) keys its cache on the sources' contents, numba's version and the CPU: a
+wheel installed where it was built (`pip install .`) loads them at once; anywhere else numba
+compiles what does not fit, as it would without this step.
 
 The rest of the build is configured in pyproject.toml. Set `COPYTRACE_COMPILE_AT_BUILD=0` to
 skip this step (building a wheel for other machines). A failed compile does not fail the

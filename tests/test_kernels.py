@@ -55,19 +55,29 @@ def test_compiling_ahead_compiles_every_group_and_writes_the_stamp(
     assert kernels.kernels_cached()
 
 
-def test_the_stamp_follows_the_sources_contents_not_their_times(tmp_path: Path) -> None:
-    """An install copies the sources a wheel's build compiled, with new times: still cached."""
+@pytest.mark.parametrize("by_content", [True, False])
+def test_the_stamp_follows_the_sources_as_numba_keys_them(
+    by_content: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install copies the sources a wheel's build compiled, with new times: the cache stays
+    good where numba keys sources by content (0.68), and not where it keys them by time."""
     import importlib
     import os
 
+    monkeypatch.setattr(kernels, "_numba_keys_sources_by_content", lambda: by_content)
     before = kernels._stamp_key()
     source = Path(str(importlib.import_module(kernels.KERNEL_MODULES[0]).__file__))
     times = source.stat()
     try:
         os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns + 10**10))
-        assert kernels._stamp_key() == before
+        assert (kernels._stamp_key() == before) is by_content
     finally:
         os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+def test_this_numba_keys_sources_by_content() -> None:
+    """The numba this project pins in CI does (the build step's premise)."""
+    assert kernels._numba_keys_sources_by_content()
 
 
 #: Kernels compiled in more than one version on purpose: for arrays of other element types, or

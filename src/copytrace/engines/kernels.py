@@ -273,12 +273,26 @@ def _stamp_key() -> str:
 
     parts: list[Any] = [numba.__version__, sys.version]
     parts.append(repr(cpu_target.target_context.codegen().magic_tuple()))
+    by_content = _numba_keys_sources_by_content()
     for name in KERNEL_MODULES:
-        # The sources' contents, not their times: an install copies the files a wheel's build
-        # compiled (numba's own cache index also keys on content since 0.63).
         source = Path(str(importlib.import_module(name).__file__))
-        parts.append([name, hashlib.sha256(source.read_bytes()).hexdigest()])
+        if by_content:  # an install copies the sources a wheel's build compiled, with new times
+            parts.append([name, hashlib.sha256(source.read_bytes()).hexdigest()])
+        else:
+            stat = source.stat()
+            parts.append([name, stat.st_mtime_ns, stat.st_size])
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _numba_keys_sources_by_content() -> bool:
+    """Whether numba's cache index keys a source file on its contents (as numba 0.68 does),
+    not on its modification time: only then do a wheel's cached kernels outlive an install."""
+    try:
+        from numba.core import caching
+
+        return hasattr(caching, "_hash_source_file")
+    except ImportError:
+        return False
 
 
 def kernels_cached() -> bool:
