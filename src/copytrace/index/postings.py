@@ -77,6 +77,15 @@ def _check_blocks(buf: np.ndarray, starts: np.ndarray, ids: np.ndarray) -> None:
         )
 
 
+def highest_upto(t_owner: np.ndarray, t_upto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The tombstoned owners (`t_owner` sorted) and the highest `upto` of each, which covers
+    the owner's other tombstones."""
+    if t_owner.shape[0] == 0:
+        return t_owner, t_upto
+    starts = np.flatnonzero(np.r_[True, t_owner[1:] != t_owner[:-1]])
+    return t_owner[starts], np.maximum.reduceat(t_upto, starts)
+
+
 def covered_upto(uniq: np.ndarray, top: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """For each owner, the run up to which a tombstone removes its postings (-1: none);
     `uniq` are the tombstoned owners, sorted, and `top` their highest `upto`."""
@@ -145,12 +154,25 @@ class _Tombstones:
         self.seq = 0
         self.rows: dict[str, list[tuple[int, int, int]]] = {k: [] for k in KINDS}
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._covering: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
 
     def add(self, rows: list[tuple[int, str, int, int]]) -> None:
         for seq, kind, owner, upto in rows:
             self.rows[kind].append((owner, upto, seq))
             self._arrays.pop(kind, None)
+            self._covering.pop(kind, None)
             self.seq = max(self.seq, seq)
+
+    def covering(self, kind: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """(owners, highest upto of each, newest seq) of all of a kind's tombstones: what every
+        snapshot that sees them all applies (kept, as lookups ask for it again and again)."""
+        found = self._covering.get(kind)
+        if found is None:
+            t_owner, t_upto, t_seq = self.arrays(kind)
+            uniq, top = highest_upto(t_owner, t_upto)
+            found = (uniq, top, int(t_seq.max()) if t_seq.shape[0] else 0)
+            self._covering[kind] = found
+        return found
 
     def arrays(self, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(owners, upto, seq), sorted by owner."""
@@ -400,24 +422,23 @@ class PostingRuns:
         """Which postings no tombstone covers (None: all of them)."""
         with self._lock:
             t_owner, t_upto, t_seq = self._tombs.arrays(kind)
+            uniq, top, newest = self._tombs.covering(kind)
         mine = [(o, u) for k, o, u in txn.removed if k == kind]
         if t_owner.shape[0] == 0 and not mine:
             return None
-        if t_seq.shape[0] and int(t_seq.max()) > txn.seq:  # read after this snapshot began
-            visible = t_seq <= txn.seq
-            t_owner, t_upto = t_owner[visible], t_upto[visible]
-        if mine:
-            extra = np.asarray(mine, dtype=np.int64).reshape(-1, 2)
-            t_owner = np.concatenate([t_owner, extra[:, 0]])
-            t_upto = np.concatenate([t_upto, extra[:, 1]])
-            order = np.argsort(t_owner, kind="stable")
-            t_owner, t_upto = t_owner[order], t_upto[order]
-        if t_owner.shape[0] == 0 or owners.shape[0] == 0:
+        if mine or newest > txn.seq:  # this transaction's own, or some this snapshot must not see
+            if newest > txn.seq:
+                visible = t_seq <= txn.seq
+                t_owner, t_upto = t_owner[visible], t_upto[visible]
+            if mine:
+                extra = np.asarray(mine, dtype=np.int64).reshape(-1, 2)
+                t_owner = np.concatenate([t_owner, extra[:, 0]])
+                t_upto = np.concatenate([t_upto, extra[:, 1]])
+                order = np.argsort(t_owner, kind="stable")
+                t_owner, t_upto = t_owner[order], t_upto[order]
+            uniq, top = highest_upto(t_owner, t_upto)
+        if uniq.shape[0] == 0 or owners.shape[0] == 0:
             return None
-        # The highest `upto` of each owner's tombstones covers the others.
-        starts = np.flatnonzero(np.r_[True, t_owner[1:] != t_owner[:-1]])
-        uniq = t_owner[starts]
-        top = np.maximum.reduceat(t_upto, starts)
         dead = runs <= covered_upto(uniq, top, owners)
         return None if not dead.any() else ~dead
 
