@@ -217,6 +217,37 @@ def test_a_reader_keeps_its_snapshot_while_a_writer_removes(tmp_path: Path) -> N
     reader.close()
 
 
+def test_a_snapshot_ignores_tombstones_another_thread_read_after_it_began(
+    tmp_path: Path,
+) -> None:
+    """Threads share one store's tombstones (and their cover, kept between lookups): a reader
+    whose snapshot began before a removal keeps seeing the removed postings."""
+    import threading
+
+    store = SQLiteStorage(tmp_path / "i.db")
+    with store.write():
+        store.add_postings("band", terms(1, 2), 1)
+        store.add_postings("band", terms(1), 2)
+        store.add_postings("band", terms(1), 3)
+        store.remove_owner("band", 3)
+
+    def remove_and_read() -> None:
+        with store.write():
+            store.remove_owner("band", 2)
+        with store.read():  # reads the new tombstone into the shared ones
+            assert store.term_stats("band", terms(1))[1].count == 1
+
+    with store.read():
+        assert store.term_stats("band", terms(1))[1].count == 2  # the cover is kept from here
+        worker = threading.Thread(target=remove_and_read)
+        worker.start()
+        worker.join()
+        assert store.term_stats("band", terms(1))[1].count == 2  # still its snapshot
+    with store.read():
+        assert store.term_stats("band", terms(1))[1].count == 1
+    store.close()
+
+
 def test_chrome_keys_are_read_incrementally(store: Storage) -> None:
     with store.write():
         store.add_chrome([5, 3])
