@@ -18,13 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(copytrace.__file__).resolve().parent
 
 
-def _build_step():  # type: ignore[no-untyped-def]
-    """setup.py's `compile_kernels`, imported without running setuptools."""
+def _setup_module():  # type: ignore[no-untyped-def]
+    """setup.py as a module, imported without running setuptools."""
     spec = importlib.util.spec_from_file_location("copytrace_setup", ROOT / "setup.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.compile_kernels
+    return module
 
 
 def _copy_sources(to: Path) -> None:
@@ -36,7 +36,7 @@ def _copy_sources(to: Path) -> None:
 def test_a_built_package_scans_the_demo_without_compiling(tmp_path: Path) -> None:
     build_lib = tmp_path / "build"
     _copy_sources(build_lib)
-    _build_step()(build_lib)
+    _setup_module().compile_kernels(build_lib)
     cached = list((build_lib / "copytrace").rglob("*.nbi"))
     assert len(cached) > 50
     assert not list((build_lib / "copytrace").rglob("*.pyc"))  # bytecode is the installer's
@@ -65,10 +65,7 @@ def test_a_built_package_scans_the_demo_without_compiling(tmp_path: Path) -> Non
 
 
 def test_the_build_step_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("copytrace_setup", ROOT / "setup.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _setup_module()
     from setuptools import Distribution
 
     ran: list[Path] = []

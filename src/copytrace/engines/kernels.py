@@ -323,26 +323,23 @@ def ensure_kernels(jobs: int, report: Report | None = None) -> None:
     processes, telling `report` ("compile", groups done, groups in all) as groups finish."""
     if _compiling or kernels_cached():
         return
-    names = list(GROUPS)
-    if report is not None:
-        report("compile", 0, len(names))
-    if jobs <= 1 or not can_fork() or _threads_started():
-        for done, name in enumerate(names, start=1):
-            compile_group(name)
-            if report is not None:
-                report("compile", done, len(names))
-    else:
-        try:
-            _compile_in_workers(names, min(jobs, len(names)), report)
-        except BrokenProcessPool:  # a worker died (out of memory?): compile where first called
-            return
+    try:
+        _compile_groups(list(GROUPS), jobs, report)
+    except BrokenProcessPool:  # a worker died (out of memory?): compile where first called
+        return
     _write_stamp()
 
 
 def compile_ahead(jobs: int, report: Report | None = None) -> None:
     """Compile every group, those of a first run and `AHEAD_GROUPS`, into the cache (as a
     wheel's build does), on up to `jobs` processes, and stamp the cache."""
-    names = list(ALL_GROUPS)
+    _compile_groups(list(ALL_GROUPS), jobs, report)
+    _write_stamp()
+
+
+def _compile_groups(names: list[str], jobs: int, report: Report | None) -> None:
+    """Compile the named groups: in up to `jobs` worker processes where this process may
+    fork, else one after another here; `report` hears of each finished group."""
     if report is not None:
         report("compile", 0, len(names))
     if jobs <= 1 or not can_fork() or _threads_started():
@@ -352,7 +349,6 @@ def compile_ahead(jobs: int, report: Report | None = None) -> None:
                 report("compile", done, len(names))
     else:
         _compile_in_workers(names, min(jobs, len(names)), report)
-    _write_stamp()
 
 
 def _threads_started() -> bool:
