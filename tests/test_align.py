@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -153,3 +157,42 @@ def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
     (p,) = align_tokens(ta.hashes, tb.hashes, settings, 40)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 110, 20, 80)
     assert p.similarity == 1.0  # the same words, some in another order
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 4095, 4096, 4097, 20_000])
+def test_stable_argsort_is_numpys_stable_argsort(n: int) -> None:
+    rng = np.random.default_rng(n)
+    words = rng.integers(0, 2**64 - 1, size=max(1, n // 4), dtype=np.uint64)
+    values = words[rng.integers(0, words.shape[0], size=n)]
+    values[: n // 10] = words[0]  # one word in a tenth of the places: a long run
+    expected = np.argsort(values, kind="stable")
+    assert np.array_equal(sentence_aligner.stable_argsort(values), expected)
+
+
+SEEDS_IN_A_CHILD = """
+import numpy as np
+from copytrace.align.sentence import sentence_index, sentence_seeds
+from copytrace.text import sentence_ids, tokenize
+
+def index(text):
+    t = tokenize(text)
+    return sentence_index(t.hashes, sentence_ids(text, t.starts, t.ends))
+
+filler = " ".join(f"Filler{k} sentence number {k} stands alone here today." for k in range(8))
+# The first sentence of A shares words with both sentences of B (all of B's sentences are
+# touched by one row of A), and then more words with the first of them.
+a = "Velbrook harbour ferries carried grain and timber past Ostmere. " + filler
+b = "Velbrook harbour ferries carried grain and timber past Ostmere. Ostmere timber stays."
+print(sentence_seeds(index(a), index(b))[:, :2].tolist())
+"""
+
+
+def test_sentence_seeds_stay_within_their_arrays(tmp_path: Path) -> None:
+    """Every sentence of B touched by one row of A, then again: checked by numba's bounds
+    checks in a child process (compiled apart from the cached kernels)."""
+    env = {**os.environ, "NUMBA_BOUNDSCHECK": "1", "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", SEEDS_IN_A_CHILD], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[[0, 0]]"

@@ -122,6 +122,8 @@ class Summary(Mapping[str, Any]):
     jobs: int = 1
     inputs: list[str] = field(default_factory=list)
     dedup: dict[str, Any] | None = None
+    #: Bytes of text the engine kept for verification, by where: {"memory_bytes", "disk_bytes"}.
+    temporary_texts: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The plain-JSON form: summary.json."""
@@ -173,6 +175,8 @@ class Summary(Mapping[str, Any]):
             "encodings": dict(sorted(r.encodings.items(), key=lambda kv: -kv[1])),
             "inputs": list(self.inputs),
         }
+        if self.temporary_texts:
+            out["temporary_texts"] = dict(self.temporary_texts)
         if self.dedup is not None:
             out["dedup"] = dict(self.dedup)
         return out

@@ -165,6 +165,8 @@ class LocalRun:
         read = ReadStage(corpus, report)
         read.run(items, readers, names)
         summary.records = read.counts
+        use = self._store.use
+        summary.temporary_texts = {"memory_bytes": use.memory_bytes, "disk_bytes": use.disk_bytes}
         release_free_memory()  # each stage starts without the last one's garbage
         timings["read"] = time.perf_counter() - t
 
