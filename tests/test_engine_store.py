@@ -47,9 +47,7 @@ def test_texts_past_the_budget_go_to_disk_and_read_back_across_the_boundary(
         assert [store.get(i) for i in range(len(texts))] == texts
         for first, last in [(0, 300), (5, 150), (140, 160), (299, 300), (10, 10)]:
             data, offsets = store.get_encoded(first, last)
-            got = [
-                bytes(data[offsets[k] : offsets[k + 1]]).decode() for k in range(last - first)
-            ]
+            got = [bytes(data[offsets[k] : offsets[k + 1]]).decode() for k in range(last - first)]
             assert got == texts[first:last]
 
 
