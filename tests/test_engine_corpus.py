@@ -6,6 +6,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from copytrace import Settings
 from copytrace.boilerplate import Provenance
 from copytrace.io.base import Origin
@@ -52,3 +55,33 @@ def test_verification_reads_texts_blanked_as_they_were_sketched(tmp_path: Path) 
         finder = corpus.boilerplate
         for k, text in enumerate(texts):
             assert corpus.sketch_text(k) == finder.mask(Provenance(), text)[0] != text
+
+
+def test_prepared_documents_are_kept_within_a_budget_of_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from copytrace.engines.local import stages
+    from copytrace.engines.local.corpus import Corpus
+    from copytrace.engines.local.run import documents_as_items
+    from copytrace.engines.local.store import TextStore
+
+    rng = random.Random(8)
+    words = [f"w{i}" for i in range(500)]
+    docs = [(f"d{i}", " ".join(rng.choices(words, k=100 * (i + 1)))) for i in range(6)]
+    with TextStore() as store:
+        settings = Settings()
+        corpus = Corpus(settings, store, "fail")
+        for origin, record in documents_as_items(docs):
+            corpus.add(origin, record)
+        sketches = corpus.sketches()
+        per_token = stages.PREPARED_BYTES_PER_TOKEN
+        # Room for the two largest documents (600 and 500 tokens), not for a third.
+        monkeypatch.setattr(stages, "PREPARED_BYTES", per_token * 1150)
+        prepared = stages.Prepared(corpus, sketches, settings)
+        first = {i: prepared(i).shingled.tokens.copy() for i in range(6)}
+        assert list(prepared._kept) == [4, 5]  # the latest that fit
+        assert prepared._bytes == per_token * 1100 <= stages.PREPARED_BYTES
+        assert prepared(5) is prepared(5)  # kept: not prepared again
+        for i in range(6):  # prepared again after eviction: the same document
+            assert np.array_equal(prepared(i).shingled.tokens, first[i])
+            assert prepared._bytes <= stages.PREPARED_BYTES
