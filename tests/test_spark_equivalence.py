@@ -21,8 +21,9 @@ import spark_corpus
 import copytrace
 import copytrace.spark
 
-#: summary.json keys that say how a run went, not what it found.
-RUN_KEYS = ("timings_s", "jobs", "engine")
+#: summary.json keys that say how a run went, not what it found (the local engine also says
+#: where it kept its texts).
+RUN_KEYS = ("timings_s", "jobs", "engine", "temporary_texts")
 
 
 def _found(summary: dict[str, Any]) -> dict[str, Any]:
