@@ -196,3 +196,34 @@ def test_sentence_seeds_stay_within_their_arrays(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[[0, 0]]"
+
+
+def test_count_common_counts_shared_values_with_multiplicity() -> None:
+    from collections import Counter
+
+    from copytrace.align import count_common
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a = np.sort(rng.integers(0, 30, size=rng.integers(0, 40))).astype(np.uint64)
+        b = np.sort(rng.integers(0, 30, size=rng.integers(0, 40))).astype(np.uint64)
+        expected = sum((Counter(a.tolist()) & Counter(b.tolist())).values())
+        assert count_common(a, b) == expected
+
+
+def test_seed_join_pairs_every_position_of_each_shared_gram_but_repetitive_ones() -> None:
+    from copytrace.align.token import MAX_SEED_REPEATS, _join
+
+    rng = np.random.default_rng(6)
+    for _ in range(100):
+        ha = np.sort(rng.integers(0, 25, size=rng.integers(0, 60))).astype(np.uint64)
+        hb = np.sort(rng.integers(0, 25, size=rng.integers(0, 60))).astype(np.uint64)
+        pa, pb = rng.permutation(ha.shape[0]), rng.permutation(hb.shape[0])
+        expected = [
+            (int(pa[u]), int(pb[v]))
+            for h in sorted(set(ha.tolist()) & set(hb.tolist()))
+            if (ha == h).sum() <= MAX_SEED_REPEATS and (hb == h).sum() <= MAX_SEED_REPEATS
+            for u in np.flatnonzero(ha == h)
+            for v in np.flatnonzero(hb == h)
+        ]
+        assert [tuple(s) for s in _join(ha, pa, hb, pb).tolist()] == expected

@@ -50,41 +50,44 @@ def seed_grams(tokens: np.ndarray) -> np.ndarray:
 def _join(ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray) -> np.ndarray:
     """Seeds (i, j) for equal hashes of two sorted gram arrays, skipping repetitive grams.
 
-    Two passes, counting then filling: an output array grown inside the walk made it
-    several times slower.
+    One merge walk notes the runs of equal hashes (at most one per gram of the shorter side),
+    then the seeds are written from them: an output array grown inside the walk made it
+    several times slower, and walking twice (counting, then filling) cost twice the walk.
     """
-    out = np.empty((0, 2), dtype=np.int64)
-    for filling in (False, True):
-        n = 0
-        x = 0
-        y = 0
-        while x < ha.shape[0] and y < hb.shape[0]:
-            hx = ha[x]
-            hy = hb[y]
-            if hx < hy:
-                x += 1
-            elif hx > hy:
-                y += 1
-            else:
-                xe = x + 1
-                while xe < ha.shape[0] and ha[xe] == hx:
-                    xe += 1
-                ye = y + 1
-                while ye < hb.shape[0] and hb[ye] == hy:
-                    ye += 1
-                if xe - x <= MAX_SEED_REPEATS and ye - y <= MAX_SEED_REPEATS:
-                    if filling:
-                        for u in range(x, xe):
-                            for v in range(y, ye):
-                                out[n, 0] = pa[u]
-                                out[n, 1] = pb[v]
-                                n += 1
-                    else:
-                        n += (xe - x) * (ye - y)
-                x = xe
-                y = ye
-        if not filling:
-            out = np.empty((n, 2), dtype=np.int64)
+    runs = np.empty((min(ha.shape[0], hb.shape[0]), 4), dtype=np.int64)
+    n_runs = 0
+    n = 0
+    x = 0
+    y = 0
+    while x < ha.shape[0] and y < hb.shape[0]:
+        hx = ha[x]
+        hy = hb[y]
+        if hx < hy:
+            x += 1
+        elif hx > hy:
+            y += 1
+        else:
+            xe = x + 1
+            while xe < ha.shape[0] and ha[xe] == hx:
+                xe += 1
+            ye = y + 1
+            while ye < hb.shape[0] and hb[ye] == hy:
+                ye += 1
+            if xe - x <= MAX_SEED_REPEATS and ye - y <= MAX_SEED_REPEATS:
+                runs[n_runs, 0], runs[n_runs, 1] = x, xe
+                runs[n_runs, 2], runs[n_runs, 3] = y, ye
+                n_runs += 1
+                n += (xe - x) * (ye - y)
+            x = xe
+            y = ye
+    out = np.empty((n, 2), dtype=np.int64)
+    n = 0
+    for r in range(n_runs):
+        for u in range(runs[r, 0], runs[r, 1]):
+            for v in range(runs[r, 2], runs[r, 3]):
+                out[n, 0] = pa[u]
+                out[n, 1] = pb[v]
+                n += 1
     return out
 
 
