@@ -26,8 +26,14 @@ INTRO = (
 )
 
 
+#: A line in a section of RESULTS.md below which the text stays when a benchmark rewrites the
+#: section: notes written by hand (what a run showed, what was tried and dropped).
+KEPT_NOTES = "<!-- kept: the notes below this line stay when the section is rewritten -->"
+
+
 def upsert_section(heading: str, section: str, path: Path = RESULTS) -> None:
-    """Put `section` (which starts with `heading`) into RESULTS.md, replacing its old copy."""
+    """Put `section` (which starts with `heading`) into RESULTS.md, replacing its old copy; the
+    old copy's notes below a KEPT_NOTES line follow the new section."""
     if not path.exists():
         path.write_text(f"{TITLE}\n\n{INTRO}\n\n{section}", encoding="utf-8")
         return
@@ -42,6 +48,10 @@ def upsert_section(heading: str, section: str, path: Path = RESULTS) -> None:
         (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "# "))),
         len(lines),
     )
+    marks = [i for i in range(start, end) if lines[i].rstrip("\n") == KEPT_NOTES]
+    if marks and KEPT_NOTES not in section:
+        notes = "".join(lines[marks[0] : end]).rstrip("\n")
+        section = section.rstrip("\n") + "\n\n" + notes + "\n"
     after = "".join(lines[end:])
     path.write_text("".join(lines[:start]) + section + ("\n" + after if after else ""), "utf-8")
 
