@@ -85,3 +85,10 @@ def test_prepared_documents_are_kept_within_a_budget_of_bytes(
         for i in range(6):  # prepared again after eviction: the same document
             assert np.array_equal(prepared(i).shingled.tokens, first[i])
             assert prepared._bytes <= stages.PREPARED_BYTES
+        # Small documents: at most PREPARED_DOCS of them, whatever room the bytes leave.
+        monkeypatch.setattr(stages, "PREPARED_BYTES", 1 << 30)
+        monkeypatch.setattr(stages, "PREPARED_DOCS", 3)
+        prepared = stages.Prepared(corpus, sketches, settings)
+        for i in range(6):
+            prepared(i)
+        assert list(prepared._kept) == [3, 4, 5]
