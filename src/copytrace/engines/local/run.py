@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import TracebackType
 
 import numba
@@ -165,8 +165,7 @@ class LocalRun:
         read = ReadStage(corpus, report)
         read.run(items, readers, names)
         summary.records = read.counts
-        use = self._store.use
-        summary.temporary_texts = {"memory_bytes": use.memory_bytes, "disk_bytes": use.disk_bytes}
+        summary.temporary_texts = asdict(self._store.use)
         release_free_memory()  # each stage starts without the last one's garbage
         timings["read"] = time.perf_counter() - t
 

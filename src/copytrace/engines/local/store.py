@@ -92,7 +92,7 @@ class TextStore:
         """Bytes held in memory and on disk so far."""
         end = self._offsets[-1]
         in_memory = end if self._spilled_at is None else self._spilled_at
-        return StoreUse(in_memory if self._memory is not None else 0, end - in_memory)
+        return StoreUse(in_memory, end - in_memory)
 
     def add_encoded(self, data: np.ndarray, offsets: np.ndarray) -> None:
         """Store texts given as UTF-8 bytes (uint8): text i is data[offsets[i]:offsets[i + 1]]."""
@@ -104,8 +104,8 @@ class TextStore:
 
     def _write(self, chunk: memoryview, start: int) -> None:
         """Write bytes at position `start`: in memory while they fit, else on disk."""
-        if self._spilled_at is None and self._memory is not None:
-            if start + len(chunk) <= self._budget:
+        if self._spilled_at is None:
+            if self._memory is not None and start + len(chunk) <= self._budget:
                 try:
                     _write_all(self._memory.fileno(), chunk, start)
                     return
@@ -113,12 +113,10 @@ class TextStore:
                     if exc.errno not in (errno.ENOSPC, errno.ENOMEM, errno.EFBIG):
                         raise
                     os.ftruncate(self._memory.fileno(), start)
-            self._spilled_at = start
-        if self._disk is None:
+            self._spilled_at = start  # 0 when there is no memory file
             self._disk = tempfile.TemporaryFile(prefix="copytrace-texts-", dir=self.directory)  # noqa: SIM115
-            if self._spilled_at is None:
-                self._spilled_at = 0
-        _write_all(self._disk.fileno(), chunk, start - (self._spilled_at or 0))
+        assert self._disk is not None
+        _write_all(self._disk.fileno(), chunk, start - self._spilled_at)
 
     def _read(self, start: int, end: int) -> bytes:
         """Bytes start .. end - 1 of the sequence, from whichever file holds them."""
