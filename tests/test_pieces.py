@@ -577,9 +577,14 @@ def test_a_reworded_passage_sharing_only_phrases_the_corpus_repeats_has_no_wordi
     assert sim < SETTINGS.rewrite_similarity and verbatim == 0 and verdict == KEEP
     found = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=common, large=True)
     assert [p[4] for p in found] == [OWNLESS]
-    # One shared fingerprint in fewer than min_df documents is wording of the two's own.
+    # One shared fingerprint of their own among phrases that mostly recur is not enough ...
     own = common.copy()
     own[0] = MIN_DF - 1
+    found = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=own, large=True)
+    assert [p[4] for p in found] == [OWNLESS]
+    # ... most of them their own (fewer than RECURRING_MIN and RECURRING_SHARE recur) is.
+    own[: len(shared) - RECURRING_MIN + 1] = MIN_DF - 1
+    assert (own >= MIN_DF).sum() < max(RECURRING_MIN, RECURRING_SHARE * len(own))
     found = _refine(HARBOUR_A, HARBOUR_B, frequent=shared, df=own, large=True)
     assert [p[4] for p in found] == [KEEP]
     # Nothing known of the corpus's fingerprints: nothing told.
@@ -591,6 +596,38 @@ def test_a_reworded_passage_sharing_only_phrases_the_corpus_repeats_has_no_wordi
         large=True,
     )  # fmt: skip
     assert [p[4] for p in found] == [KEEP]
+
+
+QUESTION = (
+    "Does anybody know why the shop lists every model of the new laptop with the note that "
+    "the battery is optional, when all of them ship with one? Why would they be so unclear "
+    "about this in their price list?"
+)
+
+
+def test_a_quote_answered_in_other_words_is_the_quote_alone() -> None:
+    # Two replies quote one question (other quote marks, other line breaks) and answer it in
+    # words of their own that share a few ("and price lists"): the passage is the quote.
+    a = (
+        "> " + QUESTION.replace("the note that ", "the note that\n> ") + "\n\nPerhaps the reason "
+        "is simple: maybe the sales people who put together the leaflets and price lists were "
+        "not clear on it."
+    )
+    b = (
+        ">> " + QUESTION.replace("the new laptop", "the new\n>> laptop") + "\n\n  I think it's "
+        "mostly the fault of copywriters, who write up catalogues and price lists in a hurry, "
+        "confused themselves."
+    )
+    ((piece_a, piece_b, verbatim, sim, verdict),) = _refine(a, b, large=True)
+    assert piece_a.endswith("in their price list") and piece_b.endswith("in their price list")
+    assert sim == 1.0 and verbatim == len(QUESTION.split()) and verdict == KEEP
+    # An answer reworded from the other (what is besides the quote shares much) stays with it.
+    reworded = (
+        ">> " + QUESTION + "\n\nProbably the explanation is plain: the staff in sales who "
+        "assembled those leaflets and the price lists were unclear about it."
+    )
+    ((piece_a, _, _, sim, _),) = _refine(a, reworded, large=True)
+    assert piece_a.endswith("not clear on it") and sim < SETTINGS.rewrite_similarity
 
 
 STANDINGS_TEAMS = (
