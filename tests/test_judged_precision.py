@@ -26,26 +26,36 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: fresh sample 64 pairs, 8 per corpus and relation (seeds 20261205, 20261206). What this code's
 #: scan measures on their judged items (reuse / judged items it still reports by that relation).
 #: Since reworded passages whose shared wording mostly recurs are frames and quotes answered in
-#: other words are cut to the quote (`align.pieces`), the judged pairs reported and not reuse
-#: went from 135 to 127 with no pair judged reuse lost; quotes and recycled sentences moved from
-#: rewrite to passage_reuse (verbatim labels below rose), and so did six Reuters notices that
-#: share a frame sentence word for word, which lowered news passage_reuse (131/154 before) and,
-#: with the quotes gone from it, newsgroups rewrite (60/75 before).
-SAMPLES = {"after-3d2f1d3", "after2-4d12d8b", "after3-9771188", "after4-51296a5", "after5-6afaaee"}
+#: other words are cut to the quote (`align.pieces`, 831fbc1), the judged pairs of the earlier
+#: samples reported and not reuse went from 135 to 127 with no pair judged reuse lost; quotes
+#: and recycled sentences moved from rewrite to passage_reuse (verbatim labels rose), and so did
+#: six Reuters notices sharing a frame sentence word for word, which lowered news passage_reuse
+#: (131/154 before) and, with the quotes gone from it, newsgroups rewrite (60/75 before). A
+#: fresh sample of that output (after6-831fbc1, seed 20261207, 64 pairs, 8 per corpus and
+#: relation, judged blind; 22 of its 23 pairs judged before got the same verdict) is included.
+SAMPLES = {
+    "after-3d2f1d3",
+    "after2-4d12d8b",
+    "after3-9771188",
+    "after4-51296a5",
+    "after5-6afaaee",
+    "after6-831fbc1",
+}
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (137, 165),
-    ("news", "rewrite"): (65, 88),
-    ("newsgroups", "passage_reuse"): (183, 192),
-    ("newsgroups", "rewrite"): (47, 62),
-    ("wikipedia", "passage_reuse"): (72, 93),
-    ("wikipedia", "rewrite"): (33, 53),
+    ("news", "passage_reuse"): (152, 181),
+    ("news", "rewrite"): (77, 104),
+    ("newsgroups", "passage_reuse"): (191, 200),
+    ("newsgroups", "rewrite"): (53, 70),
+    ("wikipedia", "passage_reuse"): (77, 101),
+    ("wikipedia", "rewrite"): (39, 61),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
 #: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
 #: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
-#: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before).
-VERBATIM_LABEL_FLOORS = {"news": 0.874, "newsgroups": 0.890, "wikipedia": 0.929}
+#: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before; after6-831fbc1 added
+#: verbatim pairs).
+VERBATIM_LABEL_FLOORS = {"news": 0.874, "newsgroups": 0.893, "wikipedia": 0.916}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
