@@ -532,7 +532,7 @@ def refine_boxes(
             reordered = multiset_dice(ta, tb) - in_order >= MAX_REORDERING
             ia, ib = _anchored(ia, ib)
             anchored = ia.shape[0]
-            anchored_share = 2.0 * ia.shape[0] / (ta.shape[0] + tb.shape[0])
+            anchored_share = 2.0 * anchored / (ta.shape[0] + tb.shape[0])
             words_share = word_share(ia, shapes_a[a0:a1])
             cuts = _pieces(ia, ib)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
@@ -548,8 +548,8 @@ def refine_boxes(
                 first, last = cuts[k, 0], cuts[k, 1] - 1
                 length = min(ia[last] - ia[first], ib[last] - ib[first]) + 1
                 reworded |= length >= rewrite_min_tokens
-        whole = reordered or cuts.shape[0] == 0 or verbatim < MIN_KEPT_SHARE * shared
-        if whole and not reordered and cuts.shape[0] > 0:
+        whole = reordered or cuts.shape[0] == 0
+        if not whole and verbatim < MIN_KEPT_SHARE * shared:
             whole = not _quote(cuts, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
         if whole:
             # The passage stays whole: reworded, its first and last words may be any. Its
