@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from copytrace.engines.local import store as store_module
-from copytrace.engines.local.store import TextStore, memory_budget
+from copytrace.engines.local.store import TextStore
+from copytrace.io import memory as memory_module
+from copytrace.io.memory import memory_budget
 
 
 def _encoded(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -96,12 +98,12 @@ def test_a_full_tmpfs_moves_the_rest_to_disk_without_losing_a_text(
 
 def test_memory_budget_is_a_share_of_what_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TMPDIR", raising=False)
-    monkeypatch.setattr(store_module, "_memory_available", lambda: 8 << 30)
+    monkeypatch.setattr(memory_module, "_memory_available", lambda: 8 << 30)
     budget = memory_budget()
-    memory_dir = store_module.MEMORY_DIR
+    memory_dir = memory_module.MEMORY_DIR
     if not (memory_dir.is_dir() and os.access(memory_dir, os.W_OK | os.X_OK)):
         assert budget == 0
         return
     stat = os.statvfs(memory_dir)
     free = min(stat.f_bavail * stat.f_frsize, 8 << 30)
-    assert budget == free // store_module.MEMORY_SHARE
+    assert budget == free // memory_module.MEMORY_SHARE

@@ -16,6 +16,7 @@ from copytrace.lines import (
     encode_texts,
     find_lines,
     line_key,
+    text_hash,
 )
 from copytrace.text import char_tables
 
@@ -100,6 +101,31 @@ def test_hashes_tell_texts_apart_and_are_the_same_in_every_process() -> None:
     # Fixed values: unlike Python's hash, the same in every process and on every machine.
     assert int(hashes[0]) == 6631284634009755897
     assert line_key("Share this story") == -3447622026586767472
+
+
+def _text_hash_by_bytes(data: bytes) -> int:
+    """The text hash by its definition: little-endian 64-bit words of the bytes, then the
+    zero-padded tail, folded in one by one (a slow reference)."""
+    mask = (1 << 64) - 1
+    p1, p2 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
+    h = len(data) * p1 & mask
+    whole = len(data) - len(data) % 8
+    for at in range(0, whole, 8):
+        h = (h ^ (int.from_bytes(data[at : at + 8], "little") * p2 & mask)) * p1 & mask
+        h ^= h >> 29
+    tail = int.from_bytes(data[whole:], "little")
+    x = h ^ (tail * p2 & mask)
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & mask
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & mask
+    return x ^ (x >> 31)
+
+
+def test_text_hashes_read_words_at_any_offset_as_defined() -> None:
+    data = bytes(random.Random(7).randrange(256) for _ in range(64))
+    buf = np.frombuffer(data, dtype=np.uint8)
+    for lo in range(9):  # word loads at every alignment
+        for hi in range(lo, len(data) + 1, 3):
+            assert int(text_hash(buf, lo, hi)) == _text_hash_by_bytes(data[lo:hi]), (lo, hi)
 
 
 @settings(max_examples=200, deadline=None)

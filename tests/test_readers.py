@@ -24,8 +24,10 @@ import pytest
 import zstandard
 
 from copytrace.errors import InputError
+from copytrace.io import jsonl as jsonl_module
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.inputs import iter_items, open_reader, open_readers
+from copytrace.io.memory import memory_file
 from copytrace.model import Document
 
 # Records in deliberately unsorted id order, with text that stresses each format: newlines,
@@ -405,6 +407,36 @@ def test_truncated_gzip_is_one_bad_record_for_the_file(tmp_path: Path) -> None:
         f"{path}: truncated gzip file: it ends at byte {len(full) // 2} inside the stream "
         "starting at byte 0; nothing was read from this file."
     )
+
+
+@pytest.mark.parametrize("kind", ["jsonl.gz", "jsonl.zst"])
+def test_a_compressed_file_is_decompressed_once_when_it_fits_in_memory(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _big_input(tmp_path, kind)
+    opened: list[Path] = []
+    real_open = jsonl_module.open_binary
+
+    def counting_open(p: Path) -> Any:
+        opened.append(p)
+        return real_open(p)
+
+    monkeypatch.setattr(jsonl_module, "open_binary", counting_open)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 1 << 30)
+    kept = list(open_reader(path, ReadOptions()))
+    probe = memory_file("copytrace-test-")
+    if probe is not None:  # a writable tmpfs: the reader read the bytes the check kept
+        probe.close()
+        assert opened == []
+    # Without room in memory (or with TMPDIR set) the file is decompressed again to be read.
+    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 0)
+    again = list(open_reader(path, ReadOptions()))
+    assert opened[-1:] == [path]
+    assert kept == again and len(kept) == N_BIG
+    # A budget smaller than the file: the kept bytes are dropped half way, nothing is lost.
+    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 4096)
+    assert list(open_reader(path, ReadOptions())) == kept
 
 
 # --- opening inputs ----------------------------------------------------------------------------

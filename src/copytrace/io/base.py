@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import zstandard
 from isal import igzip, isal_zlib
 
+from copytrace.io.memory import memory_file
 from copytrace.model import Document
 
 
@@ -147,22 +148,79 @@ def compressed_problem(path: Path) -> str | None:
     by the checksum at the end of the stream: readers check the whole file first, so that no
     record decoded from corrupt data is ever yielded.
     """
+    return check_compressed(path).problem
+
+
+@dataclass
+class CheckedFile:
+    """A compressed file checked whole: why it cannot be read, or None; and, when they fitted
+    in memory, its decompressed bytes, for reading without decompressing it a second time."""
+
+    problem: str | None
+    spool: BinaryIO | None = None
+    spooled_bytes: int = 0
+
+
+def check_compressed(path: Path, keep_bytes: int = 0) -> CheckedFile:
+    """`compressed_problem`, keeping the decompressed bytes of a sound file in a memory file
+    (`copytrace.io.memory`) when they are at most `keep_bytes`; the caller closes `spool`."""
     name = path.name.lower()
-    with open(path, "rb") as raw:
-        if name.endswith(".gz"):
-            if _gzip_intact(raw):
-                return None
-            raw.seek(0)
-            return _gzip_problem(raw)
-        if name.endswith((".zst", ".zstd")):
-            return _zstd_problem(raw)
-    return None
+    spool = _Spool(keep_bytes)
+    try:
+        with open(path, "rb") as raw:
+            problem: str | None = None
+            if name.endswith(".gz"):
+                if not _gzip_intact(raw, spool):
+                    spool.drop()
+                    raw.seek(0)
+                    problem = _gzip_problem(raw)
+            elif name.endswith((".zst", ".zstd")):
+                problem = _zstd_problem(raw, spool)
+    except BaseException:
+        spool.drop()
+        raise
+    if problem is not None or spool.file is None:
+        spool.drop()
+        return CheckedFile(problem)
+    spool.file.seek(0)
+    return CheckedFile(None, spool.file, spool.size)
 
 
-def _gzip_intact(raw: BinaryIO) -> bool:
+class _Spool:
+    """Decompressed bytes written to a memory file while they fit in a budget; beyond it (or
+    when the memory file cannot take them) the file is dropped and the bytes are not kept."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.file: BinaryIO | None = memory_file("copytrace-input-") if budget > 0 else None  # type: ignore[assignment]
+
+    def write(self, data: bytes) -> None:
+        """Keep `data` after what was kept before, if it fits."""
+        if self.file is None or not data:
+            return
+        if self.size + len(data) > self.budget:
+            self.drop()
+            return
+        try:
+            self.file.write(data)
+        except OSError:  # the tmpfs filled up meanwhile: the file will be decompressed again
+            self.drop()
+            return
+        self.size += len(data)
+
+    def drop(self) -> None:
+        """Stop keeping bytes, and free those kept."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def _gzip_intact(raw: BinaryIO, spool: _Spool) -> bool:
     """Whether every gzip member of the file decompresses and passes its checks, with ISA-L's
-    inflate (several times faster than zlib's). Only a sound file passes: anything else
-    is examined again by `_gzip_problem`, which says what is wrong in zlib's words."""
+    inflate (several times faster than zlib's); what it decompresses goes to `spool`. Only a
+    sound file passes: anything else is examined again by `_gzip_problem`, which says what is
+    wrong in zlib's words."""
     member: Any = None
     seen = False
     while True:
@@ -179,8 +237,10 @@ def _gzip_intact(raw: BinaryIO) -> bool:
                 member, seen = isal_zlib.decompressobj(wbits=31), True
             try:
                 out = member.decompress(data, _CHECK_OUT)
+                spool.write(out)
                 while not member.eof and (member.unconsumed_tail or len(out) == _CHECK_OUT):
                     out = member.decompress(member.unconsumed_tail, _CHECK_OUT)
+                    spool.write(out)
             except _ISAL_ERROR:
                 return False
             if member.eof:
@@ -241,7 +301,7 @@ def _zlib_reason(exc: zlib.error) -> str:
     return text.split(": ", 1)[-1]
 
 
-def _zstd_problem(raw: BinaryIO) -> str | None:
+def _zstd_problem(raw: BinaryIO, spool: _Spool) -> str | None:
     pos = 0
     frame: Any = None
     frame_start = 0
@@ -255,7 +315,7 @@ def _zstd_problem(raw: BinaryIO) -> str | None:
                 frame, frame_start = zstandard.ZstdDecompressor().decompressobj(), pos
             fed = len(data)
             try:
-                frame.decompress(data)
+                spool.write(frame.decompress(data))
             except zstandard.ZstdError as exc:
                 return (
                     f"corrupt zstd data in the frame starting at byte {frame_start}, detected by "

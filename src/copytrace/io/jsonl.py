@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 import zstandard
@@ -12,16 +12,18 @@ import zstandard
 from copytrace.io.base import (
     EMPTY_FILE,
     BadRecord,
+    CheckedFile,
     FileReader,
     Item,
     Origin,
     ReadOptions,
-    compressed_problem,
+    check_compressed,
     file_problem,
     is_compressed,
     open_binary,
     record_to_document,
 )
+from copytrace.io.memory import memory_budget
 
 
 def utf8_problem(data: bytes) -> str | None:
@@ -38,29 +40,41 @@ class JsonlReader(FileReader):
     """Streams records from a JSON Lines file (always UTF-8), plain or compressed.
 
     A compressed file is checked whole before its first record is read (see
-    `compressed_problem`): a corrupt or truncated one is a single BadRecord for the file.
+    `compressed_problem`): a corrupt or truncated one is a single BadRecord for the file. The
+    bytes decompressed by that check are kept in memory when they fit (`copytrace.io.memory`)
+    and read from there, so such a file is decompressed once.
     """
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
         super().__init__(path, options, input_index)
-        self._raw: io.BufferedReader | None = None
+        self._raw: BinaryIO | None = None
+        self._spooled_bytes = 0  # decompressed bytes read from memory, when they are
         self._closed_bytes = 0
 
     def bytes_done(self) -> int:
-        """Compressed bytes consumed so far."""
+        """Compressed bytes consumed so far (in proportion, when reading kept bytes)."""
         if self._raw is None or self._raw.closed:
             return self._closed_bytes
+        if self._spooled_bytes:
+            return self.total_bytes * self._raw.tell() // self._spooled_bytes
         return self._raw.tell()
 
     def __iter__(self) -> Iterator[Item]:
         self.encodings = {}
-        problem = compressed_problem(self.path) if is_compressed(self.path) else None
-        if problem is not None:
+        checked = CheckedFile(None)
+        if is_compressed(self.path):
+            # Checked whole first; decompressed once when the bytes fit in memory.
+            checked = check_compressed(self.path, memory_budget())
+        if checked.problem is not None:
             self._closed_bytes = self.total_bytes
-            yield file_problem(self.input_index, self.path, problem)
+            yield file_problem(self.input_index, self.path, checked.problem)
             return
-        stream, raw = open_binary(self.path)
-        self._raw = raw  # type: ignore[assignment]
+        if checked.spool is not None:
+            stream = raw = checked.spool
+            self._spooled_bytes = checked.spooled_bytes
+        else:
+            stream, raw = open_binary(self.path)
+        self._raw = raw
         name = str(self.path)
         records = 0
         try:
