@@ -28,7 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the slow tests, saying how to run them, unless --run-slow is given."""
+    """Mark the tests that start a Spark session slow (a JVM: tens of seconds), then skip the
+    slow tests, saying how to run them, unless --run-slow is given."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow (CI does)")

@@ -187,6 +187,7 @@ print(sentence_seeds(index(a), index(b))[:, :2].tolist())
 """
 
 
+@pytest.mark.slow  # compiles the kernels again, with bounds checks (about 15 s)
 def test_sentence_seeds_stay_within_their_arrays(tmp_path: Path) -> None:
     """Every sentence of B touched by one row of A, then again: checked by numba's bounds
     checks in a child process (compiled apart from the cached kernels)."""

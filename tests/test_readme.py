@@ -20,7 +20,14 @@ def test_readme_has_a_python_example() -> None:
     assert _python_blocks()
 
 
-@pytest.mark.parametrize("block", _python_blocks())
+@pytest.mark.parametrize(
+    "block",
+    [
+        # The Spark example starts a JVM (about 45 s): slow.
+        pytest.param(b, marks=pytest.mark.slow) if "copytrace.spark" in b else b
+        for b in _python_blocks()
+    ],
+)
 def test_readme_python_example_runs(
     block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
