@@ -25,6 +25,7 @@ import zstandard
 
 from copytrace.errors import InputError
 from copytrace.io import jsonl as jsonl_module
+from copytrace.io import tabular as tabular_module
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.inputs import iter_items, open_reader, open_readers
 from copytrace.io.memory import memory_file
@@ -409,35 +410,45 @@ def test_truncated_gzip_is_one_bad_record_for_the_file(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", ["jsonl.gz", "jsonl.zst"])
+@pytest.mark.parametrize("kind", ["jsonl.gz", "jsonl.zst", "csv.gz"])
 def test_a_compressed_file_is_decompressed_once_when_it_fits_in_memory(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    records = [{"id": f"d{i}", "text": f"text {i} " * 30} for i in range(400)]
-    path = _write_jsonl_lines(tmp_path / f"in.{kind}", [json.dumps(r).encode() for r in records])
+    records = [{"id": f"d{i}", "text": f"text {i} é " * 30} for i in range(400)]
+    path = tmp_path / f"in.{kind}"
+    if kind.startswith("jsonl"):
+        module: Any = jsonl_module
+        _write_jsonl_lines(path, [json.dumps(r).encode() for r in records])
+    else:
+        module = tabular_module
+        _write_csv(tmp_path / "in.csv", ["id", "text"], [[r["id"], r["text"]] for r in records])
+        path.write_bytes(gzip.compress((tmp_path / "in.csv").read_bytes()))
     opened: list[Path] = []
-    real_open = jsonl_module.open_binary
+    real_open = module.open_binary
 
     def counting_open(p: Path) -> Any:
         opened.append(p)
         return real_open(p)
 
-    monkeypatch.setattr(jsonl_module, "open_binary", counting_open)
+    monkeypatch.setattr(module, "open_binary", counting_open)
     monkeypatch.delenv("TMPDIR", raising=False)
-    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 1 << 30)
-    kept = list(open_reader(path, ReadOptions()))
+    monkeypatch.setattr(module, "memory_budget", lambda: 1 << 30)
+    reader = open_reader(path, ReadOptions())
+    kept = list(reader)
+    assert reader.bytes_done() == reader.total_bytes
     probe = memory_file("copytrace-test-")
     if probe is not None:  # a writable tmpfs: the reader read the bytes the check kept
         probe.close()
         assert opened == []
     # Without room in memory (or with TMPDIR set) the file is decompressed again to be read.
-    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 0)
+    monkeypatch.setattr(module, "memory_budget", lambda: 0)
     again = list(open_reader(path, ReadOptions()))
     assert opened[-1:] == [path]
     assert kept == again
-    assert [doc.id for _, doc in kept if isinstance(doc, Document)] == [r["id"] for r in records]
+    docs = [doc for _, doc in kept if isinstance(doc, Document)]
+    assert [(d.id, d.text) for d in docs] == [(r["id"], r["text"]) for r in records]
     # A budget smaller than the file: the kept bytes are dropped half way, nothing is lost.
-    monkeypatch.setattr(jsonl_module, "memory_budget", lambda: 4096)
+    monkeypatch.setattr(module, "memory_budget", lambda: 4096)
     assert list(open_reader(path, ReadOptions())) == kept
 
 

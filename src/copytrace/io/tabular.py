@@ -15,11 +15,12 @@ import zstandard
 from copytrace.io.base import (
     EMPTY_FILE,
     BadRecord,
+    CheckedFile,
     FileReader,
     Item,
     Origin,
     ReadOptions,
-    compressed_problem,
+    check_compressed,
     file_problem,
     is_compressed,
     one_line,
@@ -27,6 +28,7 @@ from copytrace.io.base import (
     record_to_document,
 )
 from copytrace.io.encoding import stream_encoding
+from copytrace.io.memory import memory_budget
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -52,8 +54,13 @@ def open_csv_text(path: Path, encoding: str, bom: int) -> tuple[io.TextIOWrapper
     a bad row is found exactly and the rows around it still read.
     """
     stream, raw = open_binary(path)
+    return csv_text(stream, encoding, bom), raw
+
+
+def csv_text(stream: BinaryIO, encoding: str, bom: int) -> io.TextIOWrapper:
+    """CSV bytes as text in `encoding`, after the `bom` bytes at the stream's start."""
     stream.read(bom)
-    return io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline=""), raw
+    return io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
 
 
 def _bad_bytes(row: list[str]) -> str:
@@ -148,28 +155,43 @@ class CsvReader(FileReader):
 
     def __init__(self, path: Path, options: ReadOptions, input_index: int = 0) -> None:
         super().__init__(path, options, input_index)
-        self._raw: io.BufferedReader | None = None
+        self._raw: BinaryIO | None = None
+        self._spooled_bytes = 0  # decompressed bytes read from memory, when they are
 
     def bytes_done(self) -> int:
-        """Bytes consumed so far."""
+        """Bytes consumed so far (in proportion, when reading kept bytes)."""
         if self._raw is None or self._raw.closed:
             return self.total_bytes if self._raw is not None else 0
+        if self._spooled_bytes:
+            return self.total_bytes * self._raw.tell() // self._spooled_bytes
         return self._raw.tell()
 
     def __iter__(self) -> Iterator[Item]:
         csv.field_size_limit(sys.maxsize)
         self.encodings = {}
-        problem = compressed_problem(self.path) if is_compressed(self.path) else None
-        if problem is not None:
-            yield file_problem(self.input_index, self.path, problem)
+        checked = CheckedFile(None)
+        if is_compressed(self.path):
+            # Checked whole first; decompressed once when the bytes fit in memory.
+            checked = check_compressed(self.path, memory_budget())
+        if checked.problem is not None:
+            yield file_problem(self.input_index, self.path, checked.problem)
             return
         try:
-            encoding, bom = csv_encoding(self.path, self.options.encoding)
-            text, raw = open_csv_text(self.path, encoding, bom)
+            if checked.spool is not None:
+                raw = checked.spool
+                encoding, bom = stream_encoding(raw.read(CSV_SAMPLE_BYTES), self.options.encoding)
+                raw.seek(0)
+                text = csv_text(raw, encoding, bom)
+                self._spooled_bytes = checked.spooled_bytes
+            else:
+                encoding, bom = csv_encoding(self.path, self.options.encoding)
+                text, raw = open_csv_text(self.path, encoding, bom)
         except (OSError, EOFError, zstandard.ZstdError, LookupError) as exc:
+            if checked.spool is not None:
+                checked.spool.close()
             yield file_problem(self.input_index, self.path, f"cannot read the file: {exc}")
             return
-        self._raw = raw  # type: ignore[assignment]
+        self._raw = raw
         name = str(self.path)
         label = "UTF-8" if encoding == "utf-8" else encoding
         reader = csv.reader(text)
