@@ -32,10 +32,10 @@ QUOTE_CHARS = (ord(">"), ord("|"), ord(":"))
 MAX_COUNTED_WORDS = 255
 
 _TEXT_P1 = U64(0x9E3779B97F4A7C15)
+_TEXT_P2 = U64(0xC2B2AE3D27D4EB4F)
 #: Whether 64-bit words load as little-endian (the hash's definition): then bytes load eight
 #: at a time.
 _LITTLE_ENDIAN = sys.byteorder == "little"
-_TEXT_P2 = U64(0xC2B2AE3D27D4EB4F)
 
 
 @numba.njit(inline="always", cache=True)
