@@ -27,6 +27,7 @@ from copytrace.align.pieces import (
     OWNLESS,
     RECURRING_MIN,
     RECURRING_SHARE,
+    REPLACED_LINES,
     STOCK,
     STOCK_MAX_WORDS,
     TABLE,
@@ -64,6 +65,13 @@ def _words(prefix: str, n: int) -> str:
 
 def _ints(values: list[int]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
+
+
+def _no_lines(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shapes for the regions of an alignment with no token starting a line."""
+    size_a = int(np.max(ia)) + 1 if len(ia) else 0
+    size_b = int(np.max(ib)) + 1 if len(ib) else 0
+    return np.zeros(size_a, dtype=np.uint8), np.zeros(size_b, dtype=np.uint8)
 
 
 # lcs_pairs: a longest common subsequence, as positions.
@@ -118,15 +126,19 @@ def test_pieces_break_at_gaps_of_break_gap_tokens() -> None:
     small = BREAK_GAP - 1
     ia = _ints(run + [x + MIN_PIECE + small for x in run])
     ib = _ints(run + [x + MIN_PIECE for x in run])
-    assert _pieces(ia, ib).tolist() == [[0, 2 * MIN_PIECE, 2 * MIN_PIECE, small]]
+    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+        [0, 2 * MIN_PIECE, 2 * MIN_PIECE, small]
+    ]
     # Gaps on both sides: what one side has more than the other is unpaired.
     ib = _ints(run + [x + MIN_PIECE + 4 for x in run])
-    assert _pieces(ia, ib).tolist() == [[0, 2 * MIN_PIECE, 2 * MIN_PIECE, small - 4]]
+    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+        [0, 2 * MIN_PIECE, 2 * MIN_PIECE, small - 4]
+    ]
     # A gap of BREAK_GAP tokens on either side cuts it in two.
     for gap_a, gap_b in ((BREAK_GAP, 0), (0, BREAK_GAP), (BREAK_GAP, BREAK_GAP)):
         ia = _ints(run + [x + MIN_PIECE + gap_a for x in run])
         ib = _ints(run + [x + MIN_PIECE + gap_b for x in run])
-        assert _pieces(ia, ib).tolist() == [
+        assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
             [0, MIN_PIECE, MIN_PIECE, 0],
             [MIN_PIECE, 2 * MIN_PIECE, MIN_PIECE, 0],
         ]
@@ -136,13 +148,20 @@ def test_pieces_of_fewer_than_min_piece_shared_words_are_dropped() -> None:
     short = list(range(MIN_PIECE - 1))
     ia = _ints(short + [x + 100 for x in range(MIN_PIECE)])
     ib = _ints(short + [x + 100 for x in range(MIN_PIECE)])
-    assert _pieces(ia, ib).tolist() == [[MIN_PIECE - 1, 2 * MIN_PIECE - 1, MIN_PIECE, 0]]
-    assert _pieces(_ints(short), _ints(short)).shape == (0, 4)
+    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+        [MIN_PIECE - 1, 2 * MIN_PIECE - 1, MIN_PIECE, 0]
+    ]
+    assert _pieces(
+        _ints(short), _ints(short), *_no_lines(_ints(short), _ints(short)), True
+    ).shape == (
+        0,
+        4,
+    )
 
 
 def _cut_pieces(ia: list[int], ib: list[int]) -> list[list[int]]:
     a, b = _ints(ia), _ints(ib)
-    return _cut(_pieces(a, b), a, b).tolist()
+    return _cut(_pieces(a, b, *_no_lines(a, b), True), a, b).tolist()
 
 
 def test_cut_pieces_end_where_substituted_words_outweigh_the_runs_around_them() -> None:
@@ -275,6 +294,50 @@ def test_reply_lines_between_quotes_cut_the_passage_into_tight_pieces() -> None:
         (len(QUOTE_1.split()), 1.0, KEEP),
         (len(QUOTE_2.split()), 1.0, KEEP),
     ]
+
+
+def test_a_reply_line_where_the_post_had_another_ends_the_piece() -> None:
+    # A reply quotes a post line by line and answers one of its questions in its own line,
+    # where the post had another question: those lines are not a reworded part of the quote.
+    answer = "wasnt it the pirates who won that year"  # fewer than BREAK_GAP tokens
+    question = "who won the pennant in the year the stadium opened"
+    a = f"{QUOTE_1}\n{answer}\n{QUOTE_2}"
+    b = f"{QUOTE_1}\n{question}\n{QUOTE_2}"
+    pieces = _refine(a, b)
+    assert [(p[0], p[1]) for p in pieces] == [(QUOTE_1, QUOTE_1), (QUOTE_2, QUOTE_2)]
+    assert all(p[3] == 1.0 and p[4] == KEEP for p in pieces)
+    # Inside a line, words replaced on both sides stay in the piece, as substitutions.
+    a = f"{QUOTE_1} {answer} {QUOTE_2}"
+    b = f"{QUOTE_1} {question} {QUOTE_2}"
+    ((piece_a, piece_b, _, sim, _),) = _refine(a, b)
+    assert (piece_a, piece_b) == (a, b) and sim < 0.95
+    # Lines replaced by fewer than REPLACED_LINES tokens on a side stay inside too.
+    short = "yes"
+    assert len(short.split()) < REPLACED_LINES
+    lines_b = f"{QUOTE_1}\n{question}\n{QUOTE_2}"
+    ((piece_a, _, _, _, _),) = _refine(f"{QUOTE_1}\n{short}\n{QUOTE_2}", lines_b)
+    assert piece_a.startswith(QUOTE_1) and piece_a.endswith(QUOTE_2)
+
+
+def _canal(backlog: int, north: int, south: int, east: int) -> str:
+    return (
+        "the canal office said in its daily report that there was a backlog of "
+        f"{backlog} ships waiting to enter the canal early today\n"
+        f"{north} north {south} south east {east}\n"
+        "over the next two days it expects the ships to pass through in both directions"
+    )
+
+
+def test_pieces_between_replaced_lines_are_judged_with_those_lines() -> None:
+    # A daily notice: the same frame lines around a line of other figures. Cut at that line,
+    # each frame line alone differs by one figure at most; judged with it, the two notices
+    # give other figures around one frame: a template.
+    pieces = _refine(_canal(39, 31, 29, 12), _canal(41, 18, 22, 7))
+    assert len(pieces) == 2
+    assert [p[4] for p in pieces] == [TEMPLATE, TEMPLATE]
+    # The same notice with its figures: reuse.
+    pieces = _refine(_canal(39, 31, 29, 12), _canal(39, 31, 29, 12))
+    assert [p[4] for p in pieces] == [KEEP]
 
 
 def test_unshared_text_at_the_edges_of_a_passage_is_trimmed() -> None:

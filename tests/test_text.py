@@ -14,6 +14,7 @@ import copytrace.text as text_module
 from copytrace.text import (
     CAPITAL,
     FIGURE_PART,
+    LINE_START,
     MAX_SENTENCE_TOKENS,
     NAME,
     NUMBER,
@@ -159,11 +160,21 @@ def _shapes(text: str) -> list[tuple[str, int]]:
     shapes = token_shapes(text, t.starts, t.ends, sentence_ids(text, t.starts, t.ends))
     assert shapes.dtype == np.uint8 and shapes.shape == t.starts.shape
     words = [text[s:e] for s, e in zip(t.starts.tolist(), t.ends.tolist(), strict=True)]
-    return list(zip(words, shapes.tolist(), strict=True))
+    return list(zip(words, (x & ~LINE_START for x in shapes.tolist()), strict=True))
 
 
 def test_shape_bits_are_distinct() -> None:
-    assert {NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART} == {1, 2, 4, 8, 16}
+    assert {NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART, LINE_START} == {1, 2, 4, 8, 16, 32}
+
+
+def test_tokens_that_start_a_line() -> None:
+    text = "  > Who won\n> the pennant?\n\n  It was\r\nthe Pirates, said Pell"
+    t = tokenize(text)
+    shapes = token_shapes(text, t.starts, t.ends, sentence_ids(text, t.starts, t.ends))
+    starting = [
+        text[s:e] for s, e, x in zip(t.starts, t.ends, shapes, strict=True) if x & LINE_START
+    ]
+    assert starting == ["Who", "the", "It", "the"]
 
 
 def test_words_in_capitals_and_parts_of_figures() -> None:

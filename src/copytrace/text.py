@@ -473,21 +473,22 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 NUMBER, NAME, CAPITAL = 1, 2, 4
 #: More bits: a word of capitals (its first two characters upper case: acronyms, and every word
 #: of a text written in capitals); the part of a figure after its decimal point or thousands
-#: separator ("412.5" is two tokens, one figure).
-SHOUTED, FIGURE_PART = 8, 16
+#: separator ("412.5" is two tokens, one figure); the first token of a line.
+SHOUTED, FIGURE_PART, LINE_START = 8, 16, 32
 
 
 def token_shapes(
     text: str, starts: np.ndarray, ends: np.ndarray, sentences: np.ndarray
 ) -> np.ndarray:
-    """The shape bits (NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART) of each token of a
-    tokenized text (uint8).
+    """The shape bits (NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART, LINE_START) of each token
+    of a tokenized text (uint8).
 
     A token is a NUMBER when it has a digit, a NAME when it has two characters or more, its
     first one an upper- or title-case letter, and it does not start a sentence (`sentences` as
     from `sentence_ids`): single capitals are initials or the English "I". It is SHOUTED when
     its first two characters are upper case, and a FIGURE_PART when it is a NUMBER joined to
-    the NUMBER before it by one "." or ",".
+    the NUMBER before it by one "." or ",". It is a LINE_START when a line break comes between
+    it and the token before it (the text's first token starts a line).
     """
     n = starts.shape[0]
     out = np.zeros(n, dtype=np.uint8)
@@ -499,8 +500,11 @@ def token_shapes(
         lo, hi = int(starts[first]), int(ends[last - 1])
         chars = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         before = int(sentences[first - 1]) if first > 0 else -1
+        # The chunk's first token starts a line when the text's first token does, or when a
+        # line break lies between it and the token before.
+        line = first == 0 or "\n" in text[int(ends[first - 1]) : lo]
         _shapes(chars, lo, starts[first:last], ends[first:last], sentences[first:last], before,
-                table, out[first:last])  # fmt: skip
+                line, table, out[first:last])  # fmt: skip
     return out
 
 
@@ -512,11 +516,13 @@ def _shapes(
     ends: np.ndarray,
     sentences: np.ndarray,
     before: int,
+    line: bool,
     table: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """`token_shapes` of the tokens of one chunk (chars: its text from character `lo`, one
-    code point each); `before` is the sentence of the token before the chunk (-1: none)."""
+    code point each); `before` is the sentence of the token before the chunk (-1: none), and
+    `line` whether the chunk's first token starts a line."""
     last_char = chars.shape[0] - 1
     prev_sentence = before
     prev_number = False
@@ -543,6 +549,15 @@ def _shapes(
             sep = chars[min(prev_end, last_char)]
             if sep == 46 or sep == 44:  # "." or ","
                 bits |= FIGURE_PART
+        # A line starts here when a line break lies between this token and the one before.
+        if k == 0:
+            if line:
+                bits |= LINE_START
+        else:
+            for c in range(prev_end, s):
+                if chars[c] == 10:  # "\n"
+                    bits |= LINE_START
+                    break
         out[k] = bits
         prev_sentence = sentences[k]
         prev_number = number

@@ -4,18 +4,20 @@ The aligners find regions that correspond; they do not say which words of them a
 reply that quotes three paragraphs of a post with its own lines in between, or a copy with a
 clause inserted, is aligned as one region whose token similarity is lowered by text that was
 never copied. Here each passage is aligned word by word (longest common subsequence of its two
-token sequences); its runs of MIN_RUN or more words in the same order on both sides are cut
-into pieces wherever a side has BREAK_GAP tokens or more between runs (the reply's own lines
-between quoted ones). A verbatim piece is then cut again where the two sides stop agreeing
-(`_cut`, EDGE_DICE: an answer in other words after a quote). Smaller differences stay inside a
-piece: what one side has more than the other there (an inserted clause, a deleted word) is
-left out of the piece's similarity, while substitutions (a synonym, a changed figure) count,
-so a verbatim quote with an interjection is verbatim and a spun copy is reworded. Each piece
-starts and ends on a shared word. A passage whose shared words in order are not mostly nearly
-verbatim pieces (a reworded passage; unless, cut to where they agree, its verbatim pieces
-hold a passage's worth and most of its words in runs while the rest shares little: a quote
-answered in other words), or whose words are mostly reordered (shuffled sentences), stays
-whole, as its aligner found it (a reworded sentence may begin and end with
+token sequences); its runs of MIN_RUN or more words in the same order on both sides are cut into
+pieces wherever a side has BREAK_GAP tokens or more between runs (the reply's own lines between
+quoted ones), or where both sides have whole lines of their own (REPLACED_LINES: each reply
+answers a quoted question in its own words before quoting the next; a piece cut there is still
+judged with those lines, which may hold a template's other figures). A verbatim piece is then
+cut again where the two sides stop agreeing (`_cut`, EDGE_DICE: an answer in other words after a
+quote). Smaller differences stay inside a piece: what one side has more than the other there (an
+inserted clause, a deleted word) is left out of the piece's similarity, while substitutions (a
+synonym, a changed figure) count, so a verbatim quote with an interjection is verbatim and a
+spun copy is reworded. Each piece starts and ends on a shared word. A passage whose shared words
+in order are not mostly nearly verbatim pieces (a reworded passage; unless, cut to where they
+agree, its verbatim pieces hold a passage's worth and most of its words in runs while the rest
+shares little: a quote answered in other words), or whose words are mostly reordered (shuffled
+sentences), stays whole, as its aligner found it (a reworded sentence may begin and end with
 other words), with the Dice coefficient of its token multisets as its similarity.
 
 Each piece or passage is then checked for what is not reuse: a *template* (the same sentence
@@ -43,12 +45,17 @@ import numba
 import numpy as np
 
 from copytrace.align.boxes import multiset_dice
-from copytrace.text import CAPITAL, FIGURE_PART, NAME, NUMBER, SHOUTED, mix64
+from copytrace.text import CAPITAL, FIGURE_PART, LINE_START, NAME, NUMBER, SHOUTED, mix64
 
 #: Largest passage (tokens of A x tokens of B) aligned word by word; larger ones stay whole.
 MAX_CELLS = 4_000_000
 #: A piece ends where a side has this many tokens in a row that the other lacks.
 BREAK_GAP = 16
+#: A piece also ends where both sides have whole lines the other lacks, of at least this many
+#: tokens on each side: a reply's own line where the quoted post had another (the answer to a
+#: question it quotes), not a synonym or a reworded clause inside a line. At 5, a four-word
+#: answer line ("This is completely false.") still passed for reworded text of the quote.
+REPLACED_LINES = 3
 #: Pieces are made of runs of at least this many words in the same order on both sides.
 MIN_RUN = 3
 #: Pieces of fewer shared words are dropped.
@@ -191,10 +198,14 @@ def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
-    """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment, cut
-    at gaps of BREAK_GAP tokens; unpaired words are what one side has more than the other in
-    the gaps inside the piece. Pieces of fewer than MIN_PIECE shared words are left out."""
+def _pieces(
+    ia: np.ndarray, ib: np.ndarray, sa: np.ndarray, sb: np.ndarray, replaced_lines: bool
+) -> np.ndarray:
+    """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment of
+    two regions (`sa`, `sb`: their tokens' shapes), cut at gaps of BREAK_GAP tokens and, if
+    `replaced_lines`, at lines replaced on both sides (REPLACED_LINES); unpaired words are
+    what one side has more than the other in the gaps inside the piece. Pieces of fewer than
+    MIN_PIECE shared words are left out."""
     out = np.empty((ia.shape[0], 4), dtype=np.int64)
     n = 0
     start = 0
@@ -203,7 +214,15 @@ def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         if k < ia.shape[0]:
             ga = ia[k] - ia[k - 1] - 1
             gb = ib[k] - ib[k - 1] - 1
-            if max(ga, gb) < BREAK_GAP:
+            replaced = (
+                replaced_lines
+                and min(ga, gb) >= REPLACED_LINES
+                and ((sa[ia[k - 1] + 1] & LINE_START) != 0)
+                and ((sa[ia[k]] & LINE_START) != 0)
+                and ((sb[ib[k - 1] + 1] & LINE_START) != 0)
+                and ((sb[ib[k]] & LINE_START) != 0)
+            )
+            if max(ga, gb) < BREAK_GAP and not replaced:
                 unpaired += abs(ga - gb)
                 continue
         if k - start >= MIN_PIECE:
@@ -215,6 +234,39 @@ def _pieces(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
         start = k
         unpaired = 0
     return out[:n]
+
+
+@numba.njit(cache=True)
+def _reworded(
+    cuts: np.ndarray,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    ta: np.ndarray,
+    tb: np.ndarray,
+    rewrite_similarity: float,
+    rewrite_min_tokens: int,
+) -> bool:
+    """Whether one of the pieces is reworded: less similar than `rewrite_similarity`, over
+    `rewrite_min_tokens` tokens."""
+    sims = _similarities(cuts, ia, ib, ta, tb)
+    for k in range(cuts.shape[0]):
+        if sims[k] < rewrite_similarity:
+            first, last = cuts[k, 0], cuts[k, 1] - 1
+            if min(ia[last] - ia[first], ib[last] - ib[first]) + 1 >= rewrite_min_tokens:
+                return True
+    return False
+
+
+@numba.njit(cache=True)
+def _widen(cut: np.ndarray, wide: np.ndarray) -> None:
+    """Sets the stretch each cut piece is judged on (its columns 4 and 5) to the piece of
+    `wide` that holds it: both are pieces of one alignment, `wide` cut at fewer gaps."""
+    w = 0
+    for k in range(cut.shape[0]):
+        while w < wide.shape[0] - 1 and wide[w, 1] <= cut[k, 4]:
+            w += 1
+        if wide.shape[0] and wide[w, 0] <= cut[k, 4] and cut[k, 5] <= wide[w, 1]:
+            cut[k, 4], cut[k, 5] = wide[w, 0], wide[w, 1]
 
 
 @numba.njit(cache=True)
@@ -534,23 +586,22 @@ def refine_boxes(
             anchored = ia.shape[0]
             anchored_share = 2.0 * anchored / (ta.shape[0] + tb.shape[0])
             words_share = word_share(ia, shapes_a[a0:a1])
-            cuts = _pieces(ia, ib)
+            cuts = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], False)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
         verbatim = 0
         verbatim_words = np.zeros(cuts.shape[0], dtype=np.int64)
-        reworded = False
         for k in range(cuts.shape[0]):
             if piece_sims[k] >= VERBATIM_PIECE:
                 verbatim += cuts[k, 2]
             if piece_sims[k] >= rewrite_similarity:
                 verbatim_words[k] = cuts[k, 2]
-            else:
-                first, last = cuts[k, 0], cuts[k, 1] - 1
-                length = min(ia[last] - ia[first], ib[last] - ib[first]) + 1
-                reworded |= length >= rewrite_min_tokens
+        reworded = _reworded(cuts, ia, ib, ta, tb, rewrite_similarity, rewrite_min_tokens)
         whole = reordered or cuts.shape[0] == 0
+        # The pieces cut at lines replaced on both sides too: two replies quoting one post
+        # with their own answers between its lines share the quoted lines only.
+        lined = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], True)
         if not whole and verbatim < MIN_KEPT_SHARE * shared:
-            whole = not _quote(cuts, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
+            whole = not _quote(lined, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
         if whole:
             # The passage stays whole: reworded, its first and last words may be any. Its
             # verbatim pieces, if any, still count as verbatim words.
@@ -563,7 +614,11 @@ def refine_boxes(
             found_table = np.full(1, anchored_share < TABLE_ANCHORED and words_share < TABLE_WORDS)
             judged = found[:, :4].copy()
         else:
-            if reworded and cuts.shape[0] > 1:
+            if (
+                reworded
+                and cuts.shape[0] > 1
+                and _reworded(lined, ia, ib, ta, tb, rewrite_similarity, rewrite_min_tokens)
+            ):
                 # A reworded passage that keeps some sentences word for word, or leaves some
                 # out, is one passage: one span, whose verbatim pieces still count as such.
                 words = verbatim_words.sum()
@@ -574,8 +629,12 @@ def refine_boxes(
                 verbatim_words = np.full(1, words, dtype=np.int64)
                 cuts = np.hstack((cuts, cuts[:, :2]))  # judged on itself
             else:
-                # Verbatim pieces: each cut to where its two sides agree.
-                cuts = _cut(cuts, ia, ib)
+                # Verbatim pieces: cut at lines replaced on both sides too, each cut to where
+                # its two sides agree, and judged on the piece it was found in: the replaced
+                # lines next to it may hold a template's other figures.
+                wide = cuts
+                cuts = _cut(lined, ia, ib)
+                _widen(cuts, wide)
                 piece_sims = _similarities(cuts, ia, ib, ta, tb)
                 verbatim_words = np.where(piece_sims >= rewrite_similarity, cuts[:, 2], 0)
             found = np.empty((cuts.shape[0], 5), dtype=np.int64)
