@@ -33,6 +33,12 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: (131/154 before) and, with the quotes gone from it, newsgroups rewrite (60/75 before). A
 #: fresh sample of that output (after6-831fbc1, seed 20261207, 64 pairs, 8 per corpus and
 #: relation, judged blind; 22 of its 23 pairs judged before got the same verdict) is included.
+#: Since verbatim pieces also end at lines both sides replace (a418fe3), five matches of the
+#: reference scans changed: four judged quotes and reissues went from rewrite to passage_reuse,
+#: and one pair, two replies quoting one post, is new; it was judged (changed-a418fe3: every
+#: changed match not judged before). The false pairs reported stayed 9 in newsgroups
+#: passage_reuse and 17 in its rewrite, whose precision fell (53/70 before) as its real
+#: quotes left it.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -40,12 +46,13 @@ SAMPLES = {
     "after4-51296a5",
     "after5-6afaaee",
     "after6-831fbc1",
+    "changed-a418fe3",
 }
 PRECISION_FLOORS = {
     ("news", "passage_reuse"): (152, 181),
     ("news", "rewrite"): (77, 104),
-    ("newsgroups", "passage_reuse"): (191, 200),
-    ("newsgroups", "rewrite"): (53, 70),
+    ("newsgroups", "passage_reuse"): (197, 206),
+    ("newsgroups", "rewrite"): (48, 65),
     ("wikipedia", "passage_reuse"): (77, 101),
     ("wikipedia", "rewrite"): (39, 61),
 }
@@ -54,8 +61,8 @@ TARGET_RECALL = 0.95
 #: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
 #: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
 #: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before; after6-831fbc1 added
-#: verbatim pairs).
-VERBATIM_LABEL_FLOORS = {"news": 0.874, "newsgroups": 0.893, "wikipedia": 0.916}
+#: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before).
+VERBATIM_LABEL_FLOORS = {"news": 0.880, "newsgroups": 0.904, "wikipedia": 0.916}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
