@@ -126,19 +126,19 @@ def test_pieces_break_at_gaps_of_break_gap_tokens() -> None:
     small = BREAK_GAP - 1
     ia = _ints(run + [x + MIN_PIECE + small for x in run])
     ib = _ints(run + [x + MIN_PIECE for x in run])
-    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+    assert _pieces(ia, ib, *_no_lines(ia, ib), REPLACED_LINES).tolist() == [
         [0, 2 * MIN_PIECE, 2 * MIN_PIECE, small]
     ]
     # Gaps on both sides: what one side has more than the other is unpaired.
     ib = _ints(run + [x + MIN_PIECE + 4 for x in run])
-    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+    assert _pieces(ia, ib, *_no_lines(ia, ib), REPLACED_LINES).tolist() == [
         [0, 2 * MIN_PIECE, 2 * MIN_PIECE, small - 4]
     ]
     # A gap of BREAK_GAP tokens on either side cuts it in two.
     for gap_a, gap_b in ((BREAK_GAP, 0), (0, BREAK_GAP), (BREAK_GAP, BREAK_GAP)):
         ia = _ints(run + [x + MIN_PIECE + gap_a for x in run])
         ib = _ints(run + [x + MIN_PIECE + gap_b for x in run])
-        assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+        assert _pieces(ia, ib, *_no_lines(ia, ib), REPLACED_LINES).tolist() == [
             [0, MIN_PIECE, MIN_PIECE, 0],
             [MIN_PIECE, 2 * MIN_PIECE, MIN_PIECE, 0],
         ]
@@ -148,7 +148,7 @@ def test_pieces_of_fewer_than_min_piece_shared_words_are_dropped() -> None:
     short = list(range(MIN_PIECE - 1))
     ia = _ints(short + [x + 100 for x in range(MIN_PIECE)])
     ib = _ints(short + [x + 100 for x in range(MIN_PIECE)])
-    assert _pieces(ia, ib, *_no_lines(ia, ib), True).tolist() == [
+    assert _pieces(ia, ib, *_no_lines(ia, ib), REPLACED_LINES).tolist() == [
         [MIN_PIECE - 1, 2 * MIN_PIECE - 1, MIN_PIECE, 0]
     ]
     assert _pieces(
@@ -161,7 +161,7 @@ def test_pieces_of_fewer_than_min_piece_shared_words_are_dropped() -> None:
 
 def _cut_pieces(ia: list[int], ib: list[int]) -> list[list[int]]:
     a, b = _ints(ia), _ints(ib)
-    return _cut(_pieces(a, b, *_no_lines(a, b), True), a, b).tolist()
+    return _cut(_pieces(a, b, *_no_lines(a, b), REPLACED_LINES), a, b).tolist()
 
 
 def test_cut_pieces_end_where_substituted_words_outweigh_the_runs_around_them() -> None:

@@ -56,6 +56,11 @@ BREAK_GAP = 16
 #: question it quotes), not a synonym or a reworded clause inside a line. At 5, a four-word
 #: answer line ("This is completely false.") still passed for reworded text of the quote.
 REPLACED_LINES = 3
+#: The least tokens of replaced lines that end a piece, as `_pieces` takes it: REPLACED_LINES,
+#: or more than any gap (no cut at lines). numba's int64, not literals: a literal argument
+#: compiles the kernel once more for each value.
+CUT_AT_LINES: int = np.int64(REPLACED_LINES)  # type: ignore[assignment]
+NOT_AT_LINES: int = np.int64(1 << 62)  # type: ignore[assignment]
 #: Pieces are made of runs of at least this many words in the same order on both sides.
 MIN_RUN = 3
 #: Pieces of fewer shared words are dropped.
@@ -199,13 +204,13 @@ def _anchored(ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @numba.njit(cache=True)
 def _pieces(
-    ia: np.ndarray, ib: np.ndarray, sa: np.ndarray, sb: np.ndarray, replaced_lines: bool
+    ia: np.ndarray, ib: np.ndarray, sa: np.ndarray, sb: np.ndarray, replaced: int
 ) -> np.ndarray:
     """Pieces [first match, last match + 1, shared words, unpaired words] of an alignment of
-    two regions (`sa`, `sb`: their tokens' shapes), cut at gaps of BREAK_GAP tokens and, if
-    `replaced_lines`, at lines replaced on both sides (REPLACED_LINES); unpaired words are
-    what one side has more than the other in the gaps inside the piece. Pieces of fewer than
-    MIN_PIECE shared words are left out."""
+    two regions (`sa`, `sb`: their tokens' shapes), cut at gaps of BREAK_GAP tokens and at
+    whole lines replaced on both sides by `replaced` tokens or more (CUT_AT_LINES or
+    NOT_AT_LINES); unpaired words are what one side has more than the other in the gaps inside
+    the piece. Pieces of fewer than MIN_PIECE shared words are left out."""
     out = np.empty((ia.shape[0], 4), dtype=np.int64)
     n = 0
     start = 0
@@ -214,15 +219,14 @@ def _pieces(
         if k < ia.shape[0]:
             ga = ia[k] - ia[k - 1] - 1
             gb = ib[k] - ib[k - 1] - 1
-            replaced = (
-                replaced_lines
-                and min(ga, gb) >= REPLACED_LINES
+            lines = (
+                min(ga, gb) >= replaced
                 and ((sa[ia[k - 1] + 1] & LINE_START) != 0)
                 and ((sa[ia[k]] & LINE_START) != 0)
                 and ((sb[ib[k - 1] + 1] & LINE_START) != 0)
                 and ((sb[ib[k]] & LINE_START) != 0)
             )
-            if max(ga, gb) < BREAK_GAP and not replaced:
+            if max(ga, gb) < BREAK_GAP and not lines:
                 unpaired += abs(ga - gb)
                 continue
         if k - start >= MIN_PIECE:
@@ -586,7 +590,7 @@ def refine_boxes(
             anchored = ia.shape[0]
             anchored_share = 2.0 * anchored / (ta.shape[0] + tb.shape[0])
             words_share = word_share(ia, shapes_a[a0:a1])
-            cuts = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], False)
+            cuts = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], NOT_AT_LINES)
         piece_sims = _similarities(cuts, ia, ib, ta, tb)
         verbatim = 0
         verbatim_words = np.zeros(cuts.shape[0], dtype=np.int64)
@@ -599,7 +603,7 @@ def refine_boxes(
         whole = reordered or cuts.shape[0] == 0
         # The pieces cut at lines replaced on both sides too: two replies quoting one post
         # with their own answers between its lines share the quoted lines only.
-        lined = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], True)
+        lined = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], CUT_AT_LINES)
         if not whole and verbatim < MIN_KEPT_SHARE * shared:
             whole = not _quote(lined, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
         if whole:
