@@ -243,16 +243,14 @@ def _pieces(
 @numba.njit(cache=True)
 def _reworded(
     cuts: np.ndarray,
+    sims: np.ndarray,
     ia: np.ndarray,
     ib: np.ndarray,
-    ta: np.ndarray,
-    tb: np.ndarray,
     rewrite_similarity: float,
     rewrite_min_tokens: int,
 ) -> bool:
-    """Whether one of the pieces is reworded: less similar than `rewrite_similarity`, over
-    `rewrite_min_tokens` tokens."""
-    sims = _similarities(cuts, ia, ib, ta, tb)
+    """Whether one of the pieces (with their similarities `sims`) is reworded: less similar
+    than `rewrite_similarity`, over `rewrite_min_tokens` tokens."""
     for k in range(cuts.shape[0]):
         if sims[k] < rewrite_similarity:
             first, last = cuts[k, 0], cuts[k, 1] - 1
@@ -599,13 +597,15 @@ def refine_boxes(
                 verbatim += cuts[k, 2]
             if piece_sims[k] >= rewrite_similarity:
                 verbatim_words[k] = cuts[k, 2]
-        reworded = _reworded(cuts, ia, ib, ta, tb, rewrite_similarity, rewrite_min_tokens)
+        reworded = _reworded(cuts, piece_sims, ia, ib, rewrite_similarity, rewrite_min_tokens)
         whole = reordered or cuts.shape[0] == 0
-        # The pieces cut at lines replaced on both sides too: two replies quoting one post
-        # with their own answers between its lines share the quoted lines only.
-        lined = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], CUT_AT_LINES)
-        if not whole and verbatim < MIN_KEPT_SHARE * shared:
-            whole = not _quote(lined, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
+        lined = cuts
+        if not whole:
+            # The pieces cut at lines replaced on both sides too: two replies quoting one post
+            # with their own answers between its lines share the quoted lines only.
+            lined = _pieces(ia, ib, shapes_a[a0:a1], shapes_b[b0:b1], CUT_AT_LINES)
+            if verbatim < MIN_KEPT_SHARE * shared:
+                whole = not _quote(lined, ia, ib, ta, tb, anchored, min_tokens, rewrite_similarity)
         if whole:
             # The passage stays whole: reworded, its first and last words may be any. Its
             # verbatim pieces, if any, still count as verbatim words.
@@ -621,7 +621,14 @@ def refine_boxes(
             if (
                 reworded
                 and cuts.shape[0] > 1
-                and _reworded(lined, ia, ib, ta, tb, rewrite_similarity, rewrite_min_tokens)
+                and _reworded(
+                    lined,
+                    _similarities(lined, ia, ib, ta, tb),
+                    ia,
+                    ib,
+                    rewrite_similarity,
+                    rewrite_min_tokens,
+                )
             ):
                 # A reworded passage that keeps some sentences word for word, or leaves some
                 # out, is one passage: one span, whose verbatim pieces still count as such.
