@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from copytrace import Settings
 from copytrace.align import multiset_dice
 from copytrace.align.pieces import (
+    ALL_FIGURES_MIN,
     BREAK_GAP,
     EDGE_DICE,
     FIGURES,
@@ -39,6 +40,7 @@ from copytrace.align.pieces import (
     _piece_similarity,
     _pieces,
     _recurs,
+    drops_a_figure,
     lcs_pairs,
     other_figures,
     refine_boxes,
@@ -809,3 +811,23 @@ def test_a_short_piece_none_of_whose_shared_fingerprints_is_the_twos_own_is_a_st
     shared = _shared_shingles(long_a, long_b)
     found = _refine(long_a, long_b, frequent=shared, df=np.full(len(shared), MIN_DF, np.int32))
     assert [p[4] for p in found] == [KEEP]
+
+
+def _drops(a: str, b: str) -> bool:
+    sa, sb = _shingled(a), _shingled(b)
+    return drops_a_figure(sa.tokens, sa.shapes, sb.tokens, sb.shapes)
+
+
+def test_a_region_that_leaves_out_one_figure_of_the_side_with_fewer_drops_a_figure() -> None:
+    assert ALL_FIGURES_MIN == 3
+    a = "Shipments rose to 412.5 tonnes in March from 380 tonnes, with 27 barges loaded."
+    # The same three figures, in other words and another order: nothing dropped.
+    b = "With 27 barges loaded, March shipments reached 412.5 tonnes, up from 380 tonnes."
+    assert not _drops(a, b)
+    # One figure of three changed (a decimal counts as one figure): dropped.
+    assert _drops(a, b.replace("412.5", "398.1"))
+    # More figures on the other side do not matter, only the side with fewer.
+    assert not _drops(a, b + " Rates were 14 and 9 dlrs.")
+    # Under ALL_FIGURES_MIN figures on the side with fewer: nothing is told.
+    few = "Shipments rose to 412.5 tonnes in March from 380 tonnes."
+    assert not _drops(few, "Shipments rose to 398.1 tonnes in March from 371 tonnes.")

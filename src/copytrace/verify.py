@@ -24,6 +24,8 @@ from copytrace.align import (
     seed_index,
     sentence_index,
 )
+from copytrace.align.boxes import Passage
+from copytrace.align.pieces import drops_a_figure
 from copytrace.lsh import NO_STATS, CorpusStats
 from copytrace.model import Match, Relation, Settings, Span
 from copytrace.sketch import Shingled, shingle_text
@@ -54,6 +56,14 @@ class ShingleSet:
         return AlignSide(
             t.tokens, t.shapes, t.hashes, t.width, self.distinct, self.seeds, self.sentences
         )
+
+
+def _drops_a_figure(passages: list[Passage], a: ShingleSet, b: ShingleSet) -> bool:
+    """Whether the passages, taken together, leave out a figure of the side with fewer."""
+    ia = np.concatenate([np.arange(p.a_start, p.a_end) for p in passages])
+    ib = np.concatenate([np.arange(p.b_start, p.b_end) for p in passages])
+    ta, tb = a.shingled, b.shingled
+    return drops_a_figure(ta.tokens[ia], ta.shapes[ia], tb.tokens[ib], tb.shapes[ib])
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
@@ -148,6 +158,7 @@ def verify_pair(
     settings: Settings,
     corpus: CorpusStats | None = None,
     known: Scores | None = None,
+    reworded_only: bool = False,
 ) -> Match | None:
     """A verified Match between two documents, with aligned spans, or None when none holds.
 
@@ -161,6 +172,8 @@ def verify_pair(
     tokens, reworded ones (similarity below `rewrite_similarity`) of at least
     `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
     similarity is below `rewrite_similarity`. `known` is `scores(a, b)` when the caller has it.
+    `reworded_only`: only the reworded-sentence keys proposed the pair; its passages must then
+    keep every figure (`align.pieces.ALL_FIGURES_MIN`).
     """
     corpus = corpus or NO_STATS
     s = known if known is not None else scores(a, b)
@@ -178,6 +191,8 @@ def verify_pair(
         params = AlignParams.from_settings(settings)
         passages = align_passages(a.side(), b.side(), params, corpus)
         if not passages:
+            return None
+        if reworded_only and _drops_a_figure(passages, a, b):
             return None
         # After refinement a passage's `seeds` count its words copied word for word.
         verbatim = sum(p.seeds for p in passages)

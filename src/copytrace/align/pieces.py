@@ -142,6 +142,12 @@ TABLE_WORDS = 0.3
 #: other facts in similar words (a notice or a table of other figures, two reports on one
 #: topic): a rewrite keeps the figures of what it rewords, an updated copy changes one or two.
 KEPT_FIGURES = 0.5
+#: A pair that only the reworded-sentence keys proposed (its documents share no passage
+#: fingerprint: no verbatim run of the winnowing window) must keep, in its passages, every
+#: figure of the side with fewer distinct figures when that side has this many: such pairs are
+#: found by shared content words, which a recurring report (prices, a crop estimate, a monthly
+#: statistic) shares with each of its other issues, changing only the figures.
+ALL_FIGURES_MIN = 3
 #: Verdicts of `refine_boxes`: OWNLESS (a reworded passage with no wording of its own), TABLE
 #: (a table sharing only its layout and some entries) and FIGURES (other figures) as above.
 KEEP, TEMPLATE, LIST, TOPIC, STOCK, OWNLESS, TABLE, FIGURES = 0, 1, 2, 3, 4, 5, 6, 7
@@ -468,6 +474,17 @@ def other_figures(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray
         return False
     shared = multiset_dice(na, nb) * (na.shape[0] + nb.shape[0]) / 2.0
     return fewer - shared >= OTHER_FIGURES and shared < KEPT_FIGURES * fewer
+
+
+def drops_a_figure(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
+    """Whether two regions (tokens and shapes) disagree on a figure: the side with fewer
+    distinct figures has ALL_FIGURES_MIN or more, and one of them is not on the other side."""
+    na = np.unique(figure_keys(ta, sa))
+    nb = np.unique(figure_keys(tb, sb))
+    fewer, more = (na, nb) if na.shape[0] <= nb.shape[0] else (nb, na)
+    if fewer.shape[0] < ALL_FIGURES_MIN:
+        return False
+    return not bool(np.isin(fewer, more, assume_unique=True).all())
 
 
 @numba.njit(cache=True)

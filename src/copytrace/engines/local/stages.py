@@ -368,26 +368,31 @@ class VerifyStage:
     ) -> None:
         """Verify and align every candidate pair (on `jobs` processes), adding to `found`."""
         docs, settings, stats = corpus.docs, self.settings, candidates.stats
+        n = len(docs)
+        only = candidates.only_from_sentences
+
+        def from_sentences_only(i: int, j: int) -> bool:
+            if not only.shape[0]:
+                return False
+            code = np.uint64(i * n + j)
+            k = int(np.searchsorted(only, code))
+            return bool(k < only.shape[0] and only[k] == code)
 
         def check(chunk: np.ndarray) -> list[Found]:
             out = []
             for i, j in chunk.tolist():
                 a, b = prepared(i), prepared(j)
-                match = verify_pair(docs.id(i), a, docs.id(j), b, settings, stats)
+                reworded_only = from_sentences_only(i, j)
+                match = verify_pair(
+                    docs.id(i), a, docs.id(j), b, settings, stats, None, reworded_only
+                )
                 if match is not None:
                     out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
             return out
 
-        n = len(docs)
-        only = candidates.only_from_sentences
-
         def take(chunk_found: list[Found]) -> None:
             for i, j, match in chunk_found:
-                from_sentences = False
-                if only.shape[0]:
-                    code = np.uint64(i * n + j)
-                    k = int(np.searchsorted(only, code))
-                    from_sentences = bool(k < only.shape[0] and only[k] == code)
+                from_sentences = from_sentences_only(i, j)
                 if match.relation is Relation.REWRITE:
                     a_is_i = match.a == docs.id(i)
                     found.held.append(HeldRewrite(i if a_is_i else j, j if a_is_i else i, match))
