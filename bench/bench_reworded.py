@@ -9,9 +9,10 @@ Run from the repository root, in the virtualenv where copytrace is installed:
    warm-up of each, and reports the medians of wall and CPU seconds (workers included), peak
    RSS of the scan process and peak PSS with its workers, the matches of each relation, and
    the pairs and matches only the sentence sketches proposed (summary.json, `passages`).
-2. Precision of what the path adds (no target; issue 11 asks that it adds no false pairs). The
-   matches of the last scan with the path that the last scan without it lacks, against the
-   judged sample of them in tests/data/judged_reworded.jsonl (drawn from such a scan, judged by
+2. Precision of what the path adds (issue 11 asks that it adds no false pairs). The matches of
+   the last scan with the path that the last scan without it lacks, on the news corpus and on
+   the Wikipedia articles (wikipedia_2015_articles, one scan each way, not timed), against the
+   judged samples of them in tests/data/judged_reworded.jsonl (drawn from such scans, judged by
    reading both texts as docs/judging.md says): how many of the judged ones the scan still
    reports, and how many of those are real reuse.
 3. Calibration (no target). How the sentence keys rank paraphrase pairs: for each pair of the
@@ -46,6 +47,7 @@ from copytrace.sentence_sketch import sentence_keys, word_stats
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 NEWS = ("bbc_news.jsonl.gz", "reuters21578.jsonl.gz", "20newsgroups.jsonl.gz")
+WIKI = ("wikipedia_2015_articles.jsonl.gz",)
 HEADING = "## Reworded candidates: cost on the news corpus and paraphrase ranking"
 RELATIONS = ("exact", "near_duplicate", "contained", "passage_reuse", "rewrite")
 JUDGED = REPO / "tests" / "data" / "judged_reworded.jsonl"
@@ -119,25 +121,40 @@ def cost(corpora: Path, repeat: int) -> tuple[list[str], Pairs]:
     return lines, added
 
 
-def judged_precision(added: Pairs) -> list[str]:
-    """The judged sample of the added matches: how many the scan still adds, how many real."""
+def added_by_path(inputs: list[Path]) -> Pairs:
+    """The matches a scan of `inputs` finds with the path and not without it (one scan each)."""
+    found: dict[bool, Pairs] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for reworded in (False, True):
+            out = Path(tmp) / f"reworded-{reworded}"
+            run_scan(inputs, out, reworded)
+            found[reworded] = read_pairs(out)
+    return {k: v for k, v in found[True].items() if k not in found[False]}
+
+
+def judged_precision(added: dict[str, Pairs]) -> list[str]:
+    """The judged samples of the added matches of each corpus: how many the scan still adds,
+    how many of those are real."""
     if not JUDGED.exists():
         return [f"No judged sample ({JUDGED.relative_to(REPO)} is missing)."]
     judged = load_judgments(JUDGED)
     lines = [
-        "| relation | added matches | judged of them | real reuse | precision |",
-        "|---|--:|--:|--:|--:|",
+        "| corpus | relation | added matches | judged of them | real reuse | precision |",
+        "|---|---|--:|--:|--:|--:|",
     ]
-    for relation in ("passage_reuse", "rewrite", "all"):
-        pairs = {k for k, v in added.items() if relation in ("all", v)}
-        mine = [j for j in judged if (j.a, j.b) in pairs]
-        real = sum(j.verdict == "reuse" for j in mine)
-        share = f"{real / len(mine):.2f}" if mine else "–"
-        lines.append(f"| {relation} | {len(pairs):,} | {len(mine)} | {real} | {share} |")
     kinds: dict[str, int] = {}
-    for j in judged:
-        if (j.a, j.b) in added and j.verdict != "reuse":
-            kinds[j.kind] = kinds.get(j.kind, 0) + 1
+    for corpus, pairs_of in added.items():
+        for relation in ("passage_reuse", "rewrite", "all"):
+            pairs = {k for k, v in pairs_of.items() if relation in ("all", v)}
+            mine = [j for j in judged if (j.a, j.b) in pairs]
+            real = sum(j.verdict == "reuse" for j in mine)
+            share = f"{real / len(mine):.2f}" if mine else "–"
+            lines.append(
+                f"| {corpus} | {relation} | {len(pairs):,} | {len(mine)} | {real} | {share} |"
+            )
+        for j in judged:
+            if (j.a, j.b) in pairs_of and j.verdict != "reuse":
+                kinds[j.kind] = kinds.get(j.kind, 0) + 1
     samples = ", ".join(sorted({j.sample for j in judged}))
     lines += [
         "",
@@ -280,15 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if not args.skip_cost:
         lines, added = cost(args.corpora, args.repeat)
+        wiki_added = added_by_path([args.corpora / f for f in WIKI])
         section += [
             "Cost on the news corpus (" + ", ".join(NEWS) + "):",
             "",
             *lines,
             "",
-            "Matches only the path found (in the last scan with it, not in the last without it), "
-            "and the judged sample of them:",
+            "Matches only the path found (in the last scan with it, not in the last without it; "
+            "the Wikipedia articles in one scan each way), and the judged samples of them:",
             "",
-            *judged_precision(added),
+            *judged_precision({"news": added, "wikipedia": wiki_added}),
             "",
         ]
     section += [
