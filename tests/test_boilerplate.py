@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import copytrace.boilerplate as boilerplate
-from copytrace.boilerplate import BoilerplateFinder, Provenance
+from copytrace.boilerplate import BoilerplateFinder, Provenance, _first_of_each
 from copytrace.lines import line_key
 from copytrace.messages import message_parts
 
@@ -281,3 +281,18 @@ def test_only_blanks_is_true_when_what_is_left_strips_to_nothing() -> None:
             text[hi:lo] for (_, hi), (lo, _) in zip(runs, [*runs[1:], (len(text), 0)], strict=True)
         ]
         assert only_blanks(text, runs) == (not any(piece.strip() for piece in kept))
+
+
+def test_each_line_key_counts_once_per_text() -> None:
+    rng = np.random.default_rng(7)
+    key = rng.integers(-40, 40, 50_000).astype(np.int64) * 0x1234567890ABC
+    owner = rng.integers(0, 200, 50_000).astype(np.int64)
+    first = _first_of_each(key, owner)
+    pairs = list(zip(key.tolist(), owner.tolist(), strict=True))
+    # The first occurrence of each (owner, key) pair is kept, and only it.
+    seen: set[tuple[int, int]] = set()
+    expected = []
+    for pair in pairs:
+        expected.append(pair not in seen)
+        seen.add(pair)
+    assert first.tolist() == expected

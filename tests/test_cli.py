@@ -156,7 +156,7 @@ def test_installed_entry_point_scans(tmp_path: Path) -> None:
 
 def test_real_process_bad_input_has_no_traceback(tmp_path: Path) -> None:
     path = _jsonl_with(tmp_path, b'{"id": "n1", "text": null}\n', at=2)
-    entry = [sys.executable, "-c", "from copytrace.cli import main; main()"]
+    entry = [sys.executable, "-c", "from copytrace.cli import command; command()"]
     proc = subprocess.run(
         [*entry, "scan", str(path), "--out", str(tmp_path / "out")],
         capture_output=True,
@@ -178,7 +178,7 @@ def test_real_process_bad_input_has_no_traceback(tmp_path: Path) -> None:
 
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     a, b = _compare_files(tmp_path)
-    entry = [sys.executable, "-c", "from copytrace.cli import main; main()"]
+    entry = [sys.executable, "-c", "from copytrace.cli import command; command()"]
     proc = subprocess.Popen(
         [*entry, "compare", str(a), str(b)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

@@ -1,4 +1,5 @@
-"""The command line starts without numba's probe for SciPy's BLAS (copytrace.engines.startup)."""
+"""The command line starts without numba's probe for SciPy's BLAS and ends without the
+interpreter's tear-down (copytrace.engines.startup)."""
 
 from __future__ import annotations
 
@@ -94,3 +95,43 @@ def test_keep_freed_memory_says_whether_it_could() -> None:
     assert said == str(_glibc())
     if _glibc():
         assert int(faults) < 40
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message"),
+    [(None, 0, ""), (3, 3, ""), ("it went wrong", 1, "it went wrong\n")],
+)
+def test_leaving_runs_the_exit_handlers_flushes_and_keeps_the_status(
+    tmp_path: Path, code: object, status: int, message: str
+) -> None:
+    marker = tmp_path / "handler-ran"
+    program = (
+        "import atexit, pathlib, sys\n"
+        "from copytrace.engines.startup import leave\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "sys.stdout.write('unflushed output')\n"  # no newline: still in the buffer
+        f"leave({code!r})\n"
+        "print('never reached')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == status
+    assert done.stdout == "unflushed output"
+    assert done.stderr == message
+    assert marker.read_text() == "yes"
+
+
+def test_the_installed_command_writes_its_outputs_before_it_leaves(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "copytrace"
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(exe), "scan", str(DEMO), "--out", str(out), "-j", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("25 documents: ") and done.stdout.endswith("summary.json.\n")
+    summary = (out / "summary.json").read_text()
+    assert summary.rstrip().endswith("}")  # written whole
+    lines = (out / "matches.jsonl").read_text().splitlines()
+    assert lines and all(line.endswith("}") for line in lines)

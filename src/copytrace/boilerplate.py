@@ -95,11 +95,15 @@ MAX_GROUPS = 3
 
 
 @lru_cache(maxsize=1 << 14)
-def _group_row(p: Provenance, post: bool) -> tuple[tuple[int, bool, bool, bool], ...]:
-    """A text's groups as MAX_GROUPS (salt, in use, short lines only, tail only) entries."""
+def _group_row(p: Provenance, post: bool) -> np.ndarray:
+    """A text's groups as MAX_GROUPS (salt, in use, short lines only, tail only) entries
+    (int64, read-only: it is shared by every text of that provenance)."""
     groups = _groups(p, post)
     pad = [(0, False, False, False)] * (MAX_GROUPS - len(groups))
-    return tuple((g.salt, True, g.short_only, g.tail_only) for g in groups) + tuple(pad)
+    rows = [(g.salt, True, g.short_only, g.tail_only) for g in groups] + pad
+    row = np.array(rows, dtype=np.int64)
+    row.flags.writeable = False
+    return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +119,7 @@ class _GroupTable:
     def of(cls, provenances: Sequence[Provenance], posts: Sequence[bool]) -> _GroupTable:
         """The groups of text i (of provenance i, a post or not)."""
         rows = [_group_row(p, bool(post)) for p, post in zip(provenances, posts, strict=True)]
-        table = np.array(rows, dtype=np.int64).reshape(len(rows), MAX_GROUPS, 4)
+        table = np.stack(rows) if rows else np.empty((0, MAX_GROUPS, 4), dtype=np.int64)
         return cls(
             table[:, :, 0].copy(),
             table[:, :, 1] != 0,
@@ -163,12 +167,37 @@ def _line_keys(lines: Lines, groups: _GroupTable, posts: np.ndarray, new: np.nda
         keys.append(base[take] ^ groups.salt[doc[take], g])
         docs.append(doc[take])
     key, owner = np.concatenate(keys), np.concatenate(docs)
-    # Each text counts each of its lines once.
-    order = np.lexsort((key, owner))
-    key, owner = key[order], owner[order]
-    first = np.ones(key.shape[0], dtype=bool)
-    first[1:] = (key[1:] != key[:-1]) | (owner[1:] != owner[:-1])
-    return key[first]
+    # Each text counts each of its lines once (the order of the keys does not matter).
+    return key[_first_of_each(key, owner)]
+
+
+#: Mixes the owner of a line key into its hash (the golden ratio's odd 64-bit multiplier).
+_OWNER_MIX = U64(0x9E3779B97F4A7C15)
+
+
+@numba.njit(cache=True)
+def _first_of_each(key: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Whether each (owner, key) pair is the first of its kind: one pass over a hash table,
+    where sorting the pairs took several times longer."""
+    n = key.shape[0]
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = size - 1
+    slots = np.full(size, -1, dtype=np.int64)
+    first = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        h = np.int64(mix64(U64(key[i]) ^ (U64(owner[i]) * _OWNER_MIX)) & U64(mask))
+        while True:
+            j = slots[h]
+            if j < 0:
+                slots[h] = i
+                first[i] = True
+                break
+            if key[j] == key[i] and owner[j] == owner[i]:
+                break
+            h = (h + 1) & mask
+    return first
 
 
 @numba.njit(cache=True)

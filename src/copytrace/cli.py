@@ -24,7 +24,7 @@ from copytrace.api import scan as scan_corpus
 from copytrace.engines.kernels import ensure_kernels
 from copytrace.engines.local.run import Report, jobs_used_for, set_jobs
 from copytrace.engines.spark.options import check_engine_options, engine_options, format_option
-from copytrace.engines.startup import keep_freed_memory, skip_blas_probe
+from copytrace.engines.startup import keep_freed_memory, leave, skip_blas_probe
 from copytrace.errors import BadRecordError, CopytraceError, InputError, SettingsError
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
@@ -265,6 +265,16 @@ def main() -> None:
     reused passages and rewrites, with scores and aligned passages at character offsets."""
     skip_blas_probe()
     keep_freed_memory()
+
+
+def command() -> None:
+    """The `copytrace` command: `main`, then an exit without the interpreter's tear-down
+    (`engines.startup.leave`)."""
+    try:
+        main()
+    except SystemExit as exc:
+        leave(exc.code)
+    leave(0)
 
 
 @main.command()

@@ -1,9 +1,12 @@
-"""What the command line does before its first kernel is loaded, to start sooner."""
+"""What the command line does before its first kernel is loaded, to start sooner, and after
+its last output is written, to stop sooner."""
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import importlib
+import os
 import sys
 
 _LINALG = "scipy.linalg"
@@ -53,3 +56,30 @@ def keep_freed_memory(keep: int = KEEP_FREED_BYTES) -> bool:
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
     return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, keep))
+
+
+def leave(code: int | str | None) -> None:
+    """End the command's process with `code` (as `sys.exit` takes it), skipping the tear-down of
+    the interpreter.
+
+    After a scan of 57,600 documents, tearing the interpreter down (freeing every object one by
+    one, the corpus's tables and the kernels' machine code among them) took 0.2-0.4 s of a 8.5 s
+    run. By the time the command returns, its files are written and closed; the exit handlers
+    still run (temporary directories, Spark), then the standard streams are flushed and the
+    process ends at once. As with `sys.exit`, a message is printed to stderr with status 1, and
+    a failed flush of stdout (a closed pipe) gives status 120.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120
+    os._exit(status)

@@ -25,6 +25,9 @@ from copytrace.io.base import (
 )
 from copytrace.io.memory import memory_budget
 
+#: Bytes read at a time from decompressed bytes kept in memory.
+SPOOL_BUFFER = 1 << 20
+
 
 def utf8_problem(data: bytes) -> str | None:
     """A message locating the first invalid UTF-8 byte, or None when the bytes are valid."""
@@ -69,8 +72,11 @@ class JsonlReader(FileReader):
             self._closed_bytes = self.total_bytes
             yield file_problem(self.input_index, self.path, checked.problem)
             return
-        if checked.spool is not None:
-            stream = raw = checked.spool
+        spool = checked.spool
+        if spool is not None:
+            # A read-only reader of the kept bytes: the spool's own buffered file, opened for
+            # writing too, seeks before each read, which made reading its lines 3-4 times slower.
+            stream = raw = open(spool.fileno(), "rb", buffering=SPOOL_BUFFER, closefd=False)  # noqa: SIM115
             self._spooled_bytes = checked.spooled_bytes
         else:
             stream, raw = open_binary(self.path)
@@ -105,3 +111,5 @@ class JsonlReader(FileReader):
             self._closed_bytes = self.total_bytes
             stream.close()
             raw.close()
+            if spool is not None:
+                spool.close()
