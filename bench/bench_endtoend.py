@@ -249,7 +249,8 @@ def command(name: str, paths: Sequence[Path], work: Path) -> list[str]:
     """The child's command line."""
     if name in ("scan", "scan-np"):
         flag = "--passages" if name == "scan" else "--no-passages"
-        main = "import sys; from copytrace.cli import main; sys.argv[0] = 'copytrace'; main()"
+        # What the installed `copytrace` command runs (its entry point).
+        main = "import sys; from copytrace.cli import command; sys.argv[0] = 'copytrace'; command()"
         out = work / f"out-{name}"
         files = [str(p) for p in paths]
         return [
