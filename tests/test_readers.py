@@ -22,13 +22,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copytrace.errors import InputError
+from copytrace.io import base as base_module
 from copytrace.io import jsonl as jsonl_module
 from copytrace.io import tabular as tabular_module
 from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.inputs import iter_items, open_reader, open_readers
-from copytrace.io.memory import memory_file
 from copytrace.model import Document
 
 # Records in deliberately unsorted id order, with text that stresses each format: newlines,
@@ -431,24 +433,20 @@ def test_a_compressed_file_is_decompressed_once_when_it_fits_in_memory(
         return real_open(p)
 
     monkeypatch.setattr(module, "open_binary", counting_open)
-    monkeypatch.delenv("TMPDIR", raising=False)
-    monkeypatch.setattr(module, "memory_budget", lambda: 1 << 30)
+    monkeypatch.setattr(module, "keep_budget", lambda: 1 << 30)
     reader = open_reader(path, ReadOptions())
     kept = list(reader)
     assert reader.bytes_done() == reader.total_bytes
-    probe = memory_file("copytrace-test-")
-    if probe is not None:  # a writable tmpfs: the reader read the bytes the check kept
-        probe.close()
-        assert opened == []
-    # Without room in memory (or with TMPDIR set) the file is decompressed again to be read.
-    monkeypatch.setattr(module, "memory_budget", lambda: 0)
+    assert opened == []  # the reader read the bytes the check kept
+    # Without room in memory the file is decompressed again to be read.
+    monkeypatch.setattr(module, "keep_budget", lambda: 0)
     again = list(open_reader(path, ReadOptions()))
     assert opened[-1:] == [path]
     assert kept == again
     docs = [doc for _, doc in kept if isinstance(doc, Document)]
     assert [(d.id, d.text) for d in docs] == [(r["id"], r["text"]) for r in records]
     # A budget smaller than the file: the kept bytes are dropped half way, nothing is lost.
-    monkeypatch.setattr(module, "memory_budget", lambda: 4096)
+    monkeypatch.setattr(module, "keep_budget", lambda: 4096)
     assert list(open_reader(path, ReadOptions())) == kept
 
 
@@ -575,3 +573,19 @@ def test_textdir_reader_streams_file_by_file(tmp_path: Path) -> None:
     rest = [r.id for _, r in it]
     assert rest == sorted(files)[1:]
     assert reader.bytes_done() == reader.total_bytes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=40), max_size=12), st.integers(0, 600))
+def test_kept_chunks_read_as_one_file(chunks: list[bytes], seek_to: int) -> None:
+    spool = base_module._Spool(1 << 20)
+    for chunk in chunks:
+        spool.write(chunk)
+    whole = b"".join(chunks)
+    reader = spool.reader()
+    assert list(reader) == io.BytesIO(whole).readlines()  # lines cross the chunks' edges
+    assert reader.tell() == len(whole)
+    reader.seek(seek_to)
+    assert reader.read() == whole[seek_to:]
+    reader.seek(0)
+    assert reader.read(7) == whole[:7] and reader.tell() == min(7, len(whole))

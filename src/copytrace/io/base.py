@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import zlib
 from collections.abc import Iterator
@@ -12,7 +13,6 @@ from typing import Any, BinaryIO
 import zstandard
 from isal import igzip, isal_zlib
 
-from copytrace.io.memory import memory_file
 from copytrace.model import Document
 
 
@@ -179,41 +179,90 @@ def check_compressed(path: Path, keep_bytes: int = 0) -> CheckedFile:
     except BaseException:
         spool.drop()
         raise
-    if problem is not None or spool.file is None:
+    if problem is not None or spool.chunks is None:
         spool.drop()
         return CheckedFile(problem)
-    spool.file.seek(0)
-    return CheckedFile(None, spool.file, spool.size)
+    return CheckedFile(None, spool.reader(), spool.size)
 
 
 class _Spool:
-    """Decompressed bytes written to a memory file while they fit in a budget; beyond it (or
-    when the memory file cannot take them) the file is dropped and the bytes are not kept."""
+    """Decompressed bytes kept in memory, as the decompressor made them, while they fit in a
+    budget; beyond it the bytes are dropped and the file will be decompressed again.
+
+    The chunks stay the bytes objects the decompressor returned: keeping them copies nothing,
+    and their memory goes back to the process's heap for the later stages once the file is read
+    (a file in a tmpfs took a page of the kernel's per 4 kB written, and gave them back at close).
+    """
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self.file: BinaryIO | None = memory_file("copytrace-input-") if budget > 0 else None  # type: ignore[assignment]
+        self.chunks: list[bytes] | None = [] if budget > 0 else None
 
     def write(self, data: bytes) -> None:
         """Keep `data` after what was kept before, if it fits."""
-        if self.file is None or not data:
+        if self.chunks is None or not data:
             return
         if self.size + len(data) > self.budget:
             self.drop()
             return
-        try:
-            self.file.write(data)
-        except OSError:  # the tmpfs filled up meanwhile: the file will be decompressed again
-            self.drop()
-            return
+        self.chunks.append(data)
         self.size += len(data)
 
     def drop(self) -> None:
         """Stop keeping bytes, and free those kept."""
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        self.chunks = None
+
+    def reader(self) -> BinaryIO:
+        """The kept bytes as a buffered binary file (seekable), read without copying them first."""
+        assert self.chunks is not None
+        raw = _ChunksFile(self.chunks)
+        return io.BufferedReader(raw, buffer_size=SPOOL_BUFFER)
+
+
+#: Bytes a reader of kept decompressed bytes reads at a time.
+SPOOL_BUFFER = 1 << 20
+
+
+class _ChunksFile(io.RawIOBase):
+    """A read-only, seekable raw file over a list of bytes objects, one after the other."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._starts = [0]
+        for chunk in chunks:
+            self._starts.append(self._starts[-1] + len(chunk))
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._starts[-1]}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        if self._pos >= self._starts[-1]:
+            return 0
+        k = bisect.bisect_right(self._starts, self._pos) - 1
+        at = self._pos - self._starts[k]
+        chunk = self._chunks[k]
+        n = min(len(buffer), len(chunk) - at)
+        memoryview(buffer).cast("B")[:n] = memoryview(chunk)[at : at + n]
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        self._chunks = []
+        super().close()
 
 
 def _gzip_intact(raw: BinaryIO, spool: _Spool) -> bool:

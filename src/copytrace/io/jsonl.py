@@ -23,10 +23,7 @@ from copytrace.io.base import (
     open_binary,
     record_to_document,
 )
-from copytrace.io.memory import memory_budget
-
-#: Bytes read at a time from decompressed bytes kept in memory.
-SPOOL_BUFFER = 1 << 20
+from copytrace.io.memory import keep_budget
 
 
 def utf8_problem(data: bytes) -> str | None:
@@ -67,16 +64,13 @@ class JsonlReader(FileReader):
         checked = CheckedFile(None)
         if is_compressed(self.path):
             # Checked whole first; decompressed once when the bytes fit in memory.
-            checked = check_compressed(self.path, memory_budget())
+            checked = check_compressed(self.path, keep_budget())
         if checked.problem is not None:
             self._closed_bytes = self.total_bytes
             yield file_problem(self.input_index, self.path, checked.problem)
             return
-        spool = checked.spool
-        if spool is not None:
-            # A read-only reader of the kept bytes: the spool's own buffered file, opened for
-            # writing too, seeks before each read, which made reading its lines 3-4 times slower.
-            stream = raw = open(spool.fileno(), "rb", buffering=SPOOL_BUFFER, closefd=False)  # noqa: SIM115
+        if checked.spool is not None:
+            stream = raw = checked.spool
             self._spooled_bytes = checked.spooled_bytes
         else:
             stream, raw = open_binary(self.path)
@@ -111,5 +105,3 @@ class JsonlReader(FileReader):
             self._closed_bytes = self.total_bytes
             stream.close()
             raw.close()
-            if spool is not None:
-                spool.close()

@@ -1,11 +1,11 @@
 """Temporary files in memory: a tmpfs (`/dev/shm` on Linux), within a share of what is free.
 
-The text store keeps the scan's texts there, and a compressed input keeps its decompressed
-bytes there between checking it and reading it. Writing to a tmpfs is several times faster
-than to a disk file's page cache (on a 2-core VM, 294 MB took 0.12 s against 0.7-2.1 s), the
-kernel can still swap it out, and the budget keeps a large corpus from filling memory. A
-directory given by the caller, or by TMPDIR, turns memory files off: the user said where
-temporary files go.
+The text store keeps the scan's texts there. (A compressed input keeps its decompressed bytes
+between checking it and reading it in the process's own memory, within `keep_budget`.)
+Writing to a tmpfs is several times faster than to a disk file's page cache (on a 2-core VM,
+294 MB took 0.12 s against 0.7-2.1 s), the kernel can still swap it out, and the budget keeps
+a large corpus from filling memory. A directory given by the caller, or by TMPDIR, turns memory
+files off: the user said where temporary files go.
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ def memory_budget(directory: str | None = None) -> int:
     if available is not None:
         free = min(free, available)
     return free // MEMORY_SHARE
+
+
+def keep_budget() -> int:
+    """Bytes a reader may keep in the process's memory: a quarter of what is available, or 0
+    where that is not known."""
+    available = _memory_available()
+    return 0 if available is None else available // MEMORY_SHARE
 
 
 def _memory_available() -> int | None:

@@ -28,7 +28,7 @@ from copytrace.io.base import (
     record_to_document,
 )
 from copytrace.io.encoding import stream_encoding
-from copytrace.io.memory import memory_budget
+from copytrace.io.memory import keep_budget
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 
@@ -172,7 +172,7 @@ class CsvReader(FileReader):
         checked = CheckedFile(None)
         if is_compressed(self.path):
             # Checked whole first; decompressed once when the bytes fit in memory.
-            checked = check_compressed(self.path, memory_budget())
+            checked = check_compressed(self.path, keep_budget())
         if checked.problem is not None:
             yield file_problem(self.input_index, self.path, checked.problem)
             return
