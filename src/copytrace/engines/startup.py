@@ -63,7 +63,7 @@ def leave(code: int | str | None) -> None:
     the interpreter.
 
     After a scan of 57,600 documents, tearing the interpreter down (freeing every object one by
-    one, the corpus's tables and the kernels' machine code among them) took 0.2-0.4 s of a 8.5 s
+    one, the corpus's tables and the kernels' machine code among them) took 0.2-0.5 s of an 8.5 s
     run. By the time the command returns, its files are written and closed; the exit handlers
     still run (temporary directories, Spark), then the standard streams are flushed and the
     process ends at once. As with `sys.exit`, a message is printed to stderr with status 1, and

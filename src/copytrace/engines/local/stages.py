@@ -384,7 +384,7 @@ class VerifyStage:
                 a, b = prepared(i), prepared(j)
                 reworded_only = from_sentences_only(i, j)
                 match = verify_pair(
-                    docs.id(i), a, docs.id(j), b, settings, stats, None, reworded_only
+                    docs.id(i), a, docs.id(j), b, settings, stats, reworded_only=reworded_only
                 )
                 if match is not None:
                     out.append((i, j, orient(match, docs.date(i), docs.date(j), settings)))
