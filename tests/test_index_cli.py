@@ -91,6 +91,13 @@ def test_other_settings_are_refused_with_the_reason(tmp_path: Path) -> None:
     assert code == 0 and "unchanged 25" in out
 
 
+def test_the_reworded_path_is_refused_not_ignored(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    code, _, err = run("index", "add", db, DEMO, "--reworded-candidates", "true")
+    assert code == 1 and err.startswith("Error: ") and "reworded-candidate path" in err
+    assert not db.exists()  # nothing half made
+
+
 def test_errors_are_one_line(tmp_path: Path) -> None:
     code, _, err = run("index", "stats", tmp_path / "missing.db")
     assert code == 1 and err.startswith("Error: ") and "no such index" in err

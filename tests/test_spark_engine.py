@@ -271,13 +271,3 @@ def test_the_master_of_spark_defaults_is_used(
         "# cluster\nspark.executor.memory 4g\nspark.master   spark://head:7077\n"
     )
     assert _defaults_master() == "spark://head:7077"
-
-
-def test_settings_the_spark_engine_lacks_are_refused() -> None:
-    from types import SimpleNamespace
-
-    from copytrace.engines.spark.core import check_spark_settings
-
-    check_spark_settings(copytrace.Settings())  # every setting of this version is implemented
-    with pytest.raises(CopytraceError, match="'reworded_candidates' setting is not implemented"):
-        check_spark_settings(SimpleNamespace(reworded_candidates=True))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ About 2,200 documents of ../shared/corpora (skipped when absent) with copies of 
 (`spark_corpus`), in a JSON Lines file Spark reads in several splits and a gzip one: the local
 engine's matches.jsonl and clusters.jsonl must come out of Spark (local[2]) byte for byte, and
 its summary.json with the same counts; then `dedup` with Spark, reusing the scan's stages, must
-drop the same documents.
+drop the same documents; and with the reworded path on, both engines must find the same again.
 """
 
 from __future__ import annotations
@@ -102,3 +102,19 @@ def test_spark_dedup_drops_what_the_local_dedup_drops(runs: dict[str, Any]) -> N
     for summary in (local_summary, spark_summary):
         del summary["dedup"]["output"], summary["dedup"]["dropped_list"]
     assert spark_summary == local_summary
+
+
+def test_the_reworded_path_finds_on_spark_what_it_finds_locally(runs: dict[str, Any]) -> None:
+    """With the sentence keys on (`reworded_candidates`), Spark's word sample, keys, pairs and
+    the stricter rule for pairs only the keys proposed give the local engine's outputs."""
+    root, inputs = runs["root"], runs["inputs"]
+    settings = copytrace.Settings(reworded_candidates=True)
+    local, spark = root / "local-reworded", root / "spark-reworded"
+    copytrace.scan(inputs, settings=settings, on_error="skip", out=local)
+    copytrace.spark.scan(inputs, spark, settings=settings, on_error="skip")
+    for name in ("matches.jsonl", "clusters.jsonl"):
+        assert (spark / name).read_bytes() == (local / name).read_bytes()
+    local_summary = _found(json.loads((local / "summary.json").read_text()))
+    assert local_summary["passages"]["pairs_only_from_sentences"] > 0
+    assert local_summary["passages"]["matches_only_from_sentences"] > 0
+    assert _found(json.loads((spark / "summary.json").read_text())) == local_summary

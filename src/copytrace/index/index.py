@@ -30,7 +30,7 @@ from copytrace.index.core import (
 )
 from copytrace.index.query import QueryResult, Searcher
 from copytrace.index.schema import SCHEMA_VERSION, IndexFormatError
-from copytrace.index.settings import check_settings
+from copytrace.index.settings import check_settings, check_supported
 from copytrace.index.state import ChromeCache
 from copytrace.index.storage import SQLiteStorage, Storage, StoredDocument
 from copytrace.index.writer import LISTED, AddCounts, Writer
@@ -138,6 +138,8 @@ class Index:
         storage: Storage | None = None,
     ) -> None:
         self.path = str(path)
+        if settings is not None:
+            check_supported(self.path, settings)  # before any file is made
         if storage is None and not create and not Path(self.path).exists():
             raise InputError(f"{self.path}: no such index (copytrace index add creates one).")
         self.storage: Storage = storage or SQLiteStorage(self.path)

@@ -14,6 +14,16 @@ def differences(stored: Settings, wanted: Settings) -> list[str]:
     ]
 
 
+def check_supported(path: str, wanted: Settings) -> None:
+    """Raise a SettingsError for a setting the index does not implement, rather than answer
+    otherwise than a scan with it would."""
+    if wanted.reworded_candidates:
+        raise SettingsError(
+            f"{path}: the index does not run the reworded-candidate path (sentence sketches) "
+            "yet; leave --reworded-candidates out, or use copytrace scan with it."
+        )
+
+
 def check_settings(path: str, stored: Settings, wanted: Settings) -> None:
     """Raise a SettingsError naming every difference when `wanted` is not the index's own."""
     names = differences(stored, wanted)

@@ -15,7 +15,6 @@ from copytrace.engines.spark.core import (
     InputError,
     ReadOptions,
     Settings,
-    check_spark_settings,
     dropped_path_for,
     ensure_kernels,
     jobs_used_for,
@@ -111,7 +110,6 @@ def scan(
 
     _check(on_error)
     settings = settings or Settings()
-    check_spark_settings(settings)
     options = options or SparkOptions()
     names = _inputs(inputs)
     out_name = _name(out)
@@ -180,7 +178,6 @@ def dedup(
 
     _check(on_error)
     settings = settings or Settings()
-    check_spark_settings(settings)
     options = options or SparkOptions()
     names = _inputs(inputs)
     target = _name(output)

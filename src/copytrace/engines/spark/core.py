@@ -61,6 +61,15 @@ from copytrace.lsh import (
 from copytrace.messages import message_parts
 from copytrace.model import LINKED, SOURCE, Cluster, Match, Member, Relation, Settings, Span
 from copytrace.pipeline import LISTED
+from copytrace.sentence_sketch import (
+    REWORDED_MIN_PAIRS,
+    WORD_SAMPLE,
+    WordStats,
+    keyed_sentences,
+    sentence_candidates,
+    sentence_keys,
+    word_stats,
+)
 from copytrace.sketch import _shingle_hashes, seed_mix, shingle_text, sketch_batch
 from copytrace.text import tokenize
 from copytrace.verify import load_kernels, orient, shingle_set, verify_pair
@@ -74,11 +83,12 @@ __all__ = [
     "LARGE_CLUSTER",
     "LINKED",
     "LISTED",
-    "NOT_IN_SPARK",
     "RELATION_NAMES",
+    "REWORDED_MIN_PAIRS",
     "SIGNATURE_MIN_POSTS",
     "SOURCE",
     "WHOLE_DOCUMENT",
+    "WORD_SAMPLE",
     "BadRecord",
     "BadRecordError",
     "BoilerplateFinder",
@@ -100,11 +110,11 @@ __all__ = [
     "SettingsError",
     "Span",
     "UnionFind",
+    "WordStats",
     "__version__",
     "band_keys",
     "blank",
     "check_output_path",
-    "check_spark_settings",
     "choose_banding",
     "choose_source",
     "chrome_lookup_keys",
@@ -113,6 +123,7 @@ __all__ = [
     "dropped_path_for",
     "ensure_kernels",
     "jobs_used_for",
+    "keyed_sentences",
     "line_keys",
     "load_kernels",
     "make_out_dir",
@@ -125,6 +136,8 @@ __all__ = [
     "recurring_frames",
     "recurring_regions",
     "remove_if_empty",
+    "sentence_candidates",
+    "sentence_keys",
     "shingle_set",
     "shingle_text",
     "sketch_batch",
@@ -132,22 +145,8 @@ __all__ = [
     "thread_key",
     "utf8_problem",
     "verify_pair",
+    "word_stats",
 ]
-
-
-#: Settings (of later versions) that add work the Spark engine does not do: it refuses them rather
-#: than give other answers than the local engine.
-NOT_IN_SPARK = ("reworded_candidates",)
-
-
-def check_spark_settings(settings: Settings) -> None:
-    """Fail with a SettingsError on a setting the Spark engine does not implement."""
-    for name in NOT_IN_SPARK:
-        if getattr(settings, name, False):
-            raise SettingsError(
-                f"The {name!r} setting is not implemented by the Spark engine; use the local "
-                "engine for it."
-            )
 
 
 def line_keys(text: str, provenance: Provenance, post: bool) -> tuple[np.ndarray, int]:

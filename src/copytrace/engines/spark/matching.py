@@ -220,7 +220,9 @@ def run_verified(
             known = done.where(F.floor(F.col("rank") / CHUNK_PAIRS) <= first - LAG)
             state = components(copies.unionByName(whole_edges(known)), rounds_written)
             todo = todo.join(_left_out(todo, state), ["i", "j"], "left_anti")
-        found = verify_pairs(todo, docs, settings, documents, shared, hits)
+        found = verify_pairs(
+            todo, docs, settings, documents, shared, hits, candidates.sentences_only
+        )
         found.write.mode("append").parquet(checked_path)
     checked = spark.read.parquet(checked_path)
     describe("verified: components")
@@ -271,5 +273,9 @@ def run_verified(
         "pairs_verified_by_spark": checked.count(),
         "rounds": rounds,
     }
+    if candidates.sentences_only is not None:
+        counts["matches_only_from_sentences"] = kept.join(
+            candidates.sentences_only, ["i", "j"]
+        ).count()
     store.finish(STAGE, counts)
     return _read(store, counts)

@@ -91,7 +91,15 @@ def run_stages(
     )
     timings["sketches"] = time.perf_counter() - t
     t = time.perf_counter()
-    candidates = run_candidates(spark, store, sketches.docs, settings, options, in_group(STAGES[1]))
+    candidates = run_candidates(
+        spark,
+        store,
+        sketches.docs,
+        int(sketches.counts["documents"]),
+        settings,
+        options,
+        in_group(STAGES[1]),
+    )
     timings["candidates"] = time.perf_counter() - t
     t = time.perf_counter()
     documents = int(sketches.counts["nonempty"])

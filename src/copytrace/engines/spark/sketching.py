@@ -30,6 +30,7 @@ from copytrace.engines.spark.core import (
     Provenance,
     ReadOptions,
     Settings,
+    WordStats,
     blank,
     sketch_batch,
 )
@@ -43,6 +44,7 @@ from copytrace.engines.spark.inputs import (
     numbering,
     read_parsed,
 )
+from copytrace.engines.spark.sentences import packed_keys, sampled_word_stats, words_maker
 from copytrace.engines.spark.stages import StageStore
 
 STAGE = "sketches"
@@ -63,6 +65,7 @@ SKETCH_SCHEMA = pa.schema(
         ("ex1", pa.int64()),
         ("sig", pa.binary()),
         ("fps", pa.binary()),
+        ("sks", pa.binary()),
         ("c_lines", pa.int64()),
         ("c_runs", pa.int64()),
         ("c_post", pa.int64()),
@@ -73,7 +76,8 @@ SKETCH_SCHEMA = pa.schema(
 SKETCH_DDL = (
     "key long, id string, where string, date string, thread long, stext string, "
     "n_tokens int, n_shingles int, span0 long, span1 long, ex0 long, ex1 long, sig binary, "
-    "fps binary, c_lines long, c_runs long, c_post long, c_signature long, c_attributions long"
+    "fps binary, sks binary, c_lines long, c_runs long, c_post long, c_signature long, "
+    "c_attributions long"
 )
 CHROME_COUNTS = {
     "line_occurrences_masked": "c_lines",
@@ -88,10 +92,12 @@ def sketch_documents(
     batches: Iterator[pa.RecordBatch],
     settings: Settings,
     finder: Callable[[], BoilerplateFinder] | None,
+    words: Callable[[], WordStats] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Executor side: documents to their sketches, their texts as sketched (chrome blanked)
     and what was blanked. Chrome is blanked by `finder`'s marked keys or, when the rows bring
-    their own (`chrome`), by those; without either (`keep_boilerplate`) nothing is blanked."""
+    their own (`chrome`), by those; without either (`keep_boilerplate`) nothing is blanked.
+    With `words` (the reworded path), each text as sketched also gets its sentence keys."""
     for batch in batches:
         data = batch.to_pydict()
         texts: list[str] = data["text"]
@@ -123,6 +129,7 @@ def sketch_documents(
         sigs = np.ascontiguousarray(sk.signatures, dtype=np.uint32)  # low 32 bits, as locally
         exact = sk.exact.view(np.int64)
         fps = [sk.fp_hash[sk.fp_offsets[k] : sk.fp_offsets[k + 1]].tobytes() for k in range(n)]
+        sks = packed_keys(masked, words) if words is not None else [b""] * n
         columns: list[Any] = [
             batch.column("key"),
             batch.column("id"),
@@ -138,6 +145,7 @@ def sketch_documents(
             pa.array(exact[:, 1]),
             pa.array([row.tobytes() for row in sigs], pa.binary()),
             pa.array(fps, pa.binary()),
+            pa.array(sks, pa.binary()),
             *(pa.array(counts[:, c]) for c in range(5)),
         ]
         yield pa.RecordBatch.from_arrays(columns, schema=SKETCH_SCHEMA)
@@ -230,9 +238,13 @@ def run_sketches(
         else:  # too many to send everywhere: each document gets its own
             accepted = accepted.join(chrome_hits(accepted, marked), "key", "left")
             columns.append("chrome")
+    words = None
+    if settings.passages and settings.reworded_candidates:
+        describe("sketches: counting words for sentence keys")
+        words = words_maker(spark, sampled_word_stats(spark, accepted))
     describe("sketches: sketching")
     sketched = accepted.select(*columns).mapInArrow(
-        partial(sketch_documents, settings=settings, finder=finder), SKETCH_DDL
+        partial(sketch_documents, settings=settings, finder=finder, words=words), SKETCH_DDL
     )
     # An exact copy points at the first document with its normalized text (empty ones at
     # themselves); signatures and fingerprints are kept for those first documents only.
@@ -243,6 +255,7 @@ def run_sketches(
         sketched.withColumn("rep", rep)
         .withColumn("sig", F.when(is_rep, F.col("sig")))
         .withColumn("fps", F.when(is_rep, F.col("fps")))
+        .withColumn("sks", F.when(is_rep, F.col("sks")))
     )
     docs = store.write(STAGE, "docs", docs)
     totals = docs.agg(

@@ -16,6 +16,8 @@ PASSAGE_KEYS = (
     "pairs_verified_in_all",
     "fingerprints_shared",
 )
+#: ... and of those of the reworded path, when it ran.
+SENTENCE_KEYS = ("sentence_keys", "pairs_from_sentences", "pairs_only_from_sentences")
 
 
 def build_summary(
@@ -34,6 +36,11 @@ def build_summary(
     in_clusters = int(clusters["in_clusters"])
     passages = candidates.get("passages") or {}
     passage_counts = {k: passages[k] for k in PASSAGE_KEYS} if passages else {}
+    if "pairs_only_from_sentences" in passages:
+        passage_counts |= {k: passages[k] for k in SENTENCE_KEYS}
+        passage_counts["matches_only_from_sentences"] = int(
+            verified.get("matches_only_from_sentences", 0)
+        )
     if passages:
         passage_counts["rewrites_taken_for_recurring_frames"] = int(
             verified.get("rewrites_taken_for_recurring_frames", 0)

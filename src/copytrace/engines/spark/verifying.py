@@ -147,7 +147,8 @@ def verify_rows(
     """Executor side: pair rows with both texts to one row per pair with its match (or nulls).
 
     `shared` gives the whole table of shared fingerprints (sent to every executor); without
-    it each row brings its first document's entries (`hh`, `hdf`).
+    it each row brings its first document's entries (`hh`, `hdf`). A pair only the sentence
+    keys proposed (`only_sentences`) is held to the reworded path's rule, as locally.
     """
     if settings not in _LOADED:
         load_kernels(settings)  # compiled once per install, loaded once per process
@@ -161,7 +162,10 @@ def verify_rows(
             b = sets.get(row["j"], row["text_j"], row["ex0_j"], row["ex1_j"])
             table = whole_table if whole_table is not None else _frequency_of(row)
             stats = CorpusStats(table, documents)
-            match = verify_pair(row["id_i"], a, row["id_j"], b, settings, stats)
+            reworded_only = bool(row.get("only_sentences"))
+            match = verify_pair(
+                row["id_i"], a, row["id_j"], b, settings, stats, reworded_only=reworded_only
+            )
             if match is not None:
                 match = orient(match, row["date_i"], row["date_j"], settings)
             found = match_row(match)
@@ -170,9 +174,12 @@ def verify_rows(
         yield pa.RecordBatch.from_pylist(out, schema=CHECKED_SCHEMA)
 
 
-def pair_rows(pairs: DataFrame, docs: DataFrame, hits: DataFrame | None) -> DataFrame:
+def pair_rows(
+    pairs: DataFrame, docs: DataFrame, hits: DataFrame | None, only: DataFrame | None = None
+) -> DataFrame:
     """Pairs (i, j, rank) with both documents' ids, texts, exact hashes and dates joined in
-    (and the first document's shared fingerprints, with `hits`)."""
+    (and the first document's shared fingerprints, with `hits`; and whether only the sentence
+    keys proposed the pair, with `only`)."""
     side = docs.select("key", "id", "stext", "ex0", "ex1", "date")
 
     def named(suffix: str) -> DataFrame:
@@ -185,7 +192,11 @@ def pair_rows(pairs: DataFrame, docs: DataFrame, hits: DataFrame | None) -> Data
             F.col("date").alias(f"date_{suffix}"),
         )
 
-    rows = pairs.select("i", "j", "rank").join(named("i"), "i")
+    rows = pairs.select("i", "j", "rank")
+    if only is not None:
+        flagged = only.select("i", "j", F.lit(True).alias("only_sentences"))
+        rows = rows.join(flagged, ["i", "j"], "left")
+    rows = rows.join(named("i"), "i")
     if hits is not None:
         rows = rows.join(hits.withColumnRenamed("doc", "i"), "i", "left")
     return rows.join(named("j"), "j")
@@ -198,9 +209,10 @@ def verify_pairs(
     documents: int,
     shared: Callable[[], FingerprintFrequency] | None,
     hits: DataFrame | None,
+    only: DataFrame | None = None,
 ) -> DataFrame:
     """One row per pair: (i, j, rank, a, b) and its match's columns (null when none holds)."""
-    rows = pair_rows(pairs, docs, hits)
+    rows = pair_rows(pairs, docs, hits, only)
     verify = partial(verify_rows, settings=settings, documents=documents, shared=shared)
     return rows.mapInArrow(verify, CHECKED_DDL)
 
