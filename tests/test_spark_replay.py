@@ -31,7 +31,7 @@ def _local_skips(
 
     def check(chunk: np.ndarray) -> list[tuple[int, int, Match]]:
         out = []
-        for i, j in chunk.tolist():
+        for i, j in chunk[:, :2].tolist():
             checked.add((i, j))
             relation = Relation.NEAR_DUPLICATE if whole[(i, j)] else Relation.PASSAGE_REUSE
             out.append((i, j, Match(str(i), str(j), relation, 0.9, 0.9, 0.9)))

@@ -12,9 +12,9 @@ what is local here is where the data lives: columns in memory, texts in a tempor
 
 from __future__ import annotations
 
+import heapq
 import time
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,7 +25,7 @@ import numpy as np
 from copytrace.cluster import UnionFind, choose_source
 from copytrace.engines.local.corpus import Corpus, CorpusSketches
 from copytrace.engines.local.memory import release_free_memory
-from copytrace.engines.local.verifying import Found, verify_in_chunks
+from copytrace.engines.local.verifying import NEVER, Found, verify_in_chunks
 from copytrace.engines.local.views import RELATION_CODE, ClusterArrays
 from copytrace.errors import InputError
 from copytrace.frames import HeldRewrite, recurring_frames
@@ -235,38 +235,88 @@ def _pairs(codes: np.ndarray, n: int) -> np.ndarray:
 PREPARED_DOCS = 512
 PREPARED_BYTES = 128 << 20
 PREPARED_BYTES_PER_TOKEN = 84
+#: The calls of a verification are numbered below this (two a pair); calls that do not say
+#: when they come next count down from UNSAID_CALLS: later than any of those, before NEVER.
+CALLS_BELOW = 1 << 60
+UNSAID_CALLS = 1 << 61
 
 
 class Prepared:
-    """Documents prepared for verification (shingles, seed and sentence indexes), the most
-    recently used kept, up to PREPARED_DOCS of them and PREPARED_BYTES: candidate pairs come
-    sorted by their first document, and their second documents recur. The bytes bound large
-    documents (512 prepared documents of a megabyte each would take 43 GB); the count bounds
-    small ones, whose extra hits cost more memory than they save time (a budget in bytes alone
-    took the news scan's memory with its workers from 273 to 542 MB, for 0.5% fewer
-    preparations on news and Wikipedia)."""
+    """Documents prepared for verification (shingles, seed and sentence indexes), up to
+    PREPARED_DOCS of them and PREPARED_BYTES: candidate pairs come sorted by their first
+    document, and their second documents recur. The bytes bound large documents (512 prepared
+    documents of a megabyte each would take 43 GB); the count bounds small ones, whose extra
+    hits cost more memory than they save time (a budget in bytes alone took the news scan's
+    memory with its workers from 273 to 542 MB, for 0.5% fewer preparations on news and
+    Wikipedia).
+
+    Verification knows when each document is called for next (`verifying.next_calls`): the
+    document kept is dropped first whose next call is the latest, and one not called for again
+    is not kept (Belady's rule; on the Wikipedia articles 27% fewer preparations than dropping
+    the least recently used). Calls that do not say (after verification) count as later than
+    any that do, the least recent first.
+    """
 
     def __init__(self, corpus: Corpus, sketches: CorpusSketches, settings: Settings) -> None:
         self._corpus, self._sketches, self._settings = corpus, sketches, settings
-        self._kept: OrderedDict[int, tuple[ShingleSet, int]] = OrderedDict()
+        #: Per document kept: its preparation, its cost in bytes and its next call.
+        self._kept: dict[int, tuple[ShingleSet, int, int]] = {}
+        #: (-next call, document) of every keeping; entries whose call changed are skipped.
+        self._order: list[tuple[int, int]] = []
         self._bytes = 0
+        self._unsaid = UNSAID_CALLS
 
-    def __call__(self, i: int) -> ShingleSet:
+    def __call__(self, i: int, next_call: int | None = None) -> ShingleSet:
+        """Document i prepared; `next_call`: the number of the next call for it (NEVER when
+        there is none, None when not known)."""
+        if next_call is None:
+            self._unsaid -= 1
+            next_call = self._unsaid
         found = self._kept.get(i)
         if found is not None:
-            self._kept.move_to_end(i)
+            self._keep(i, found[0], found[1], next_call)
             return found[0]
         text = self._corpus.sketch_text(i)
         exact = tuple(self._sketches.exact[i].tolist())
         doc = shingle_set(shingle_text(text, self._settings), exact)
         cost = PREPARED_BYTES_PER_TOKEN * doc.shingled.tokens.shape[0]
-        while self._kept and (
-            len(self._kept) >= PREPARED_DOCS or self._bytes + cost > PREPARED_BYTES
-        ):
-            self._bytes -= self._kept.popitem(last=False)[1][1]
-        self._kept[i] = (doc, cost)
-        self._bytes += cost
+        if next_call != NEVER:
+            while self._kept and (
+                len(self._kept) >= PREPARED_DOCS or self._bytes + cost > PREPARED_BYTES
+            ):
+                self._drop_latest()
+            self._keep(i, doc, cost, next_call)
         return doc
+
+    def passed(self, call: int) -> None:
+        """Calls before `call` are done: a document kept for one of them (a pair left out)
+        counts as not known when it is called for next, so it does not stay for ever."""
+        for i, (doc, cost, next_call) in list(self._kept.items()):
+            if next_call < call:
+                self._unsaid -= 1
+                self._keep(i, doc, cost, self._unsaid)
+
+    def _keep(self, i: int, doc: ShingleSet, cost: int, next_call: int) -> None:
+        old = self._kept.pop(i, None)
+        if old is not None:
+            self._bytes -= old[1]
+        if next_call == NEVER:
+            return
+        self._kept[i] = (doc, cost, next_call)
+        self._bytes += cost
+        heapq.heappush(self._order, (-next_call, i))
+        if len(self._order) > 4 * len(self._kept) + 1024:  # mostly stale entries: rebuild
+            self._order = [(-c, k) for k, (_, _, c) in self._kept.items()]
+            heapq.heapify(self._order)
+
+    def _drop_latest(self) -> None:
+        while self._order:
+            call, i = heapq.heappop(self._order)
+            found = self._kept.get(i)
+            if found is not None and found[2] == -call:
+                del self._kept[i]
+                self._bytes -= found[1]
+                return
 
 
 @dataclass
@@ -327,6 +377,7 @@ class VerifyStage:
         self.timings["exact"] = time.perf_counter() - t
         t = time.perf_counter()
         self._pairs(candidates, found, corpus, prepared)
+        prepared.passed(CALLS_BELOW)  # what is kept now is kept for later calls that do not say
         release_free_memory()
         self.timings["verify"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -380,8 +431,10 @@ class VerifyStage:
 
         def check(chunk: np.ndarray) -> list[Found]:
             out = []
-            for i, j in chunk.tolist():
-                a, b = prepared(i), prepared(j)
+            if chunk.shape[0]:
+                prepared.passed(int(chunk[0, 4]))
+            for i, j, next_i, next_j, _ in chunk.tolist():
+                a, b = prepared(i, next_i), prepared(j, next_j)
                 reworded_only = from_sentences_only(i, j)
                 match = verify_pair(
                     docs.id(i), a, docs.id(j), b, settings, stats, reworded_only=reworded_only

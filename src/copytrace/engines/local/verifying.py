@@ -29,8 +29,25 @@ LAG = 4
 
 #: One verified pair: its two document indexes and the match found.
 Found = tuple[int, int, Match]
-#: Verifies a chunk of pairs (an (n, 2) array) and returns what it found, in pair order.
+#: Verifies a chunk of pairs and returns what it found, in pair order. A chunk is an (n, 5)
+#: array of rows (i, j, next call of i, next call of j, call of i): documents are called for
+#: in pair order, i then j, and a document's next call is the number of its next one, or NEVER.
 Check = Callable[[np.ndarray], list[Found]]
+#: The next call of a document that is not called for again.
+NEVER = np.iinfo(np.int64).max
+
+
+def next_calls(pairs: np.ndarray) -> np.ndarray:
+    """For each pair (i, j) of `pairs`, the numbers of the next calls for i and for j when the
+    pairs are checked in order (call 2k is pair k's i, call 2k + 1 its j), or NEVER: what a
+    cache of prepared documents needs to keep those needed soonest."""
+    calls = pairs.reshape(-1)
+    order = np.argsort(calls, kind="stable")
+    out = np.full(calls.shape[0], NEVER, dtype=np.int64)
+    same = calls[order[1:]] == calls[order[:-1]]
+    out[order[:-1][same]] = order[1:][same]
+    return out.reshape(-1, 2)
+
 
 # The chunk checker of the running verification; forked workers inherit it (a closure over the
 # corpus cannot be sent to them).
@@ -86,7 +103,8 @@ def verify_in_chunks(
     warm_up: Callable[[], None],
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Check every pair of `pairs` (n, 2) and hand each chunk's findings to `take`, in order.
+    """Check every pair of `pairs` (n, 2) and hand each chunk's findings to `take`, in order
+    (`check` gets each chunk's rows with their documents' next calls: see `Check`).
 
     Pairs whose documents already share a set of at least `large_cluster` in `joined` are not
     checked; returns how many were skipped so. Before workers are forked, `warm_up()` loads
@@ -94,6 +112,7 @@ def verify_in_chunks(
     """
     global _check
     starts = iter(range(0, pairs.shape[0], CHUNK_PAIRS))
+    following = next_calls(pairs)
     workers = jobs if jobs > 1 and pairs.shape[0] > CHUNK_PAIRS and can_fork() else 1
     skipped = 0
     pool = None
@@ -112,7 +131,9 @@ def verify_in_chunks(
             start = next(starts, None)
             if start is None:
                 return
-            chunk = pairs[start : start + CHUNK_PAIRS]
+            end = min(start + CHUNK_PAIRS, pairs.shape[0])
+            calls = 2 * np.arange(start, end, dtype=np.int64)
+            chunk = np.column_stack((pairs[start:end], following[start:end], calls))
             sizes = joined.joined_sizes(chunk[:, 0], chunk[:, 1])
             keep = sizes < large_cluster
             skipped += int(chunk.shape[0] - np.count_nonzero(keep))
