@@ -17,8 +17,8 @@ import pytest
 from copytrace import Settings
 from copytrace.sentence_sketch import (
     KEYS_PER_SENTENCE,
-    REWORDED_MIN_PAIRS,
     keyed_sentences,
+    pair_budget,
     sentence_candidates,
 )
 
@@ -45,7 +45,7 @@ def test_spark_keeps_the_local_kernels_sentence_pairs(spark: Any, seed: int) -> 
     settings = Settings(passages=True, reworded_candidates=True, max_fingerprint_df=6)
     counts = np.array([d.shape[0] for d in docs], dtype=np.int64)
     keys = np.concatenate(docs)
-    budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * n))
+    budget = pair_budget(settings.reworded_pairs_per_document, n)
     all_codes, _ = sentence_candidates(
         keys, np.repeat(np.arange(n), counts), keyed_sentences(counts), n, 6, 10**9
     )

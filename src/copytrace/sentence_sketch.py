@@ -63,6 +63,18 @@ _EMPTY = U64(0)
 _STOP = -1
 
 
+def word_sample_step(documents: int) -> int:
+    """Every how many documents, in input order from the first, the word statistics count one:
+    up to WORD_SAMPLE of them, spread over the corpus (every engine samples the same ones)."""
+    return max(1, documents // WORD_SAMPLE)
+
+
+def pair_budget(per_document: float, documents: int) -> int:
+    """How many of the best-supported pairs the sentence keys may add to a corpus of
+    `documents`: `per_document` of them a document, and at least REWORDED_MIN_PAIRS."""
+    return max(REWORDED_MIN_PAIRS, int(per_document * documents))
+
+
 @dataclass(frozen=True, slots=True)
 class WordStats:
     """How common words are in a sample of the corpus, as an open-addressing table: `keys`

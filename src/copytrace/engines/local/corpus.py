@@ -32,7 +32,12 @@ from copytrace.lines import encode_texts
 from copytrace.messages import MessageParts, message_parts
 from copytrace.model import Document, Settings
 from copytrace.pipeline import ChromeCounts, OnError
-from copytrace.sentence_sketch import WORD_SAMPLE, WordStats, sentence_keys_encoded, word_stats
+from copytrace.sentence_sketch import (
+    WordStats,
+    sentence_keys_encoded,
+    word_sample_step,
+    word_stats,
+)
 from copytrace.sketch import sketch_encoded
 from copytrace.urls import host_of as url_host
 
@@ -261,10 +266,9 @@ class Corpus:
         return self.settings.passages and self.settings.reworded_candidates
 
     def _word_stats(self) -> WordStats:
-        """How common words are, from up to WORD_SAMPLE documents spread over the corpus."""
+        """How common words are, from the documents `word_sample_step` picks."""
         n = len(self.docs)
-        step = max(1, n // WORD_SAMPLE)
-        return word_stats([self.store.get(i) for i in range(0, n, step)])
+        return word_stats([self.store.get(i) for i in range(0, n, word_sample_step(n))])
 
     def _masked(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         """UTF-8 bytes of documents first .. last - 1 with their chrome blanked, and offsets."""

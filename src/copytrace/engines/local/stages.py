@@ -39,7 +39,7 @@ from copytrace.lsh import (
 )
 from copytrace.model import LINKED, SOURCE, Match, Relation, Settings, Span
 from copytrace.pipeline import CandidateCounts, DocumentCounts, RecordCounts, RunOptions
-from copytrace.sentence_sketch import REWORDED_MIN_PAIRS, keyed_sentences, sentence_candidates
+from copytrace.sentence_sketch import keyed_sentences, pair_budget, sentence_candidates
 from copytrace.sketch import shingle_text
 from copytrace.verify import ShingleSet, load_kernels, orient, shingle_set, verify_pair
 
@@ -197,7 +197,7 @@ class CandidateStage:
         }
         if sk_hash.shape[0]:
             sk_doc, sk_sentence = np.repeat(sig_doc, sk_count), keyed_sentences(sk_count)
-            budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * n))
+            budget = pair_budget(settings.reworded_pairs_per_document, n)
             sentence_codes, _ = sentence_candidates(
                 sk_hash, sk_doc, sk_sentence, n, settings.max_fingerprint_df, budget
             )

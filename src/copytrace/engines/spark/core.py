@@ -62,12 +62,11 @@ from copytrace.messages import message_parts
 from copytrace.model import LINKED, SOURCE, Cluster, Match, Member, Relation, Settings, Span
 from copytrace.pipeline import LISTED
 from copytrace.sentence_sketch import (
-    REWORDED_MIN_PAIRS,
-    WORD_SAMPLE,
     WordStats,
     keyed_sentences,
-    sentence_candidates,
+    pair_budget,
     sentence_keys,
+    word_sample_step,
     word_stats,
 )
 from copytrace.sketch import _shingle_hashes, seed_mix, shingle_text, sketch_batch
@@ -84,11 +83,9 @@ __all__ = [
     "LINKED",
     "LISTED",
     "RELATION_NAMES",
-    "REWORDED_MIN_PAIRS",
     "SIGNATURE_MIN_POSTS",
     "SOURCE",
     "WHOLE_DOCUMENT",
-    "WORD_SAMPLE",
     "BadRecord",
     "BadRecordError",
     "BoilerplateFinder",
@@ -129,6 +126,7 @@ __all__ = [
     "make_out_dir",
     "message_parts",
     "orient",
+    "pair_budget",
     "pair_floor",
     "parse_date",
     "provenance_of",
@@ -136,7 +134,6 @@ __all__ = [
     "recurring_frames",
     "recurring_regions",
     "remove_if_empty",
-    "sentence_candidates",
     "sentence_keys",
     "shingle_set",
     "shingle_text",
@@ -145,6 +142,7 @@ __all__ = [
     "thread_key",
     "utf8_problem",
     "verify_pair",
+    "word_sample_step",
     "word_stats",
 ]
 

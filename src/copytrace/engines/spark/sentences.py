@@ -1,12 +1,13 @@
 """The reworded path on Spark: word statistics, sentence keys and the pairs they propose.
 
 As the local engine does (`copytrace.sentence_sketch`): how common words are is counted in up
-to WORD_SAMPLE documents spread evenly over the corpus in input order (their texts as read);
+to 5,000 documents spread evenly over the corpus in input order (`word_sample_step`; their
+texts as read);
 each distinct document's text as sketched gives its sentence keys; two documents sharing a key
 held by at most `max_fingerprint_df` documents are a pair, supported by the distinct sentences
-of the first that such keys join to the second; the best-supported pairs, at most
-`reworded_pairs_per_document` per document (and REWORDED_MIN_PAIRS in all), ties to the smaller
-pair, are verified. The local kernel's pairs and the ones here are the same (a test checks it).
+of the first that such keys join to the second; the best-supported pairs (`pair_budget`), ties
+to the smaller pair, are verified. The local kernel's pairs and the ones here are the same (a
+test checks it).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from copytrace.engines.spark.core import (
-    REWORDED_MIN_PAIRS,
-    WORD_SAMPLE,
     Settings,
     WordStats,
     keyed_sentences,
+    pair_budget,
     sentence_keys,
+    word_sample_step,
     word_stats,
 )
 from copytrace.engines.spark.ranks import ranked
@@ -39,8 +40,7 @@ _POSTINGS = pa.schema([("h", pa.int64()), ("doc", pa.int64()), ("s", pa.int32())
 def sampled_word_stats(spark: SparkSession, accepted: DataFrame) -> WordStats:
     """How common words are, from the texts (key, text) of every `step`-th document in key
     order, `step` chosen as the local engine chooses it."""
-    n = accepted.count()
-    step = max(1, n // WORD_SAMPLE)
+    step = word_sample_step(accepted.count())
     positions = ranked(spark, accepted.select("key"), ["key"], "pos")
     sample = positions.where(F.col("pos") % step == 0).select("key")
     rows = accepted.select("key", "text").join(sample, "key").orderBy("key").collect()
@@ -111,6 +111,6 @@ def sentence_pairs(reps: DataFrame, documents: int, settings: Settings) -> Sente
         .groupBy("i", "j")
         .agg(F.countDistinct("s").alias("support"))
     )
-    budget = max(REWORDED_MIN_PAIRS, int(settings.reworded_pairs_per_document * documents))
+    budget = pair_budget(settings.reworded_pairs_per_document, documents)
     best = support.orderBy(F.desc("support"), "i", "j").limit(budget).select("i", "j")
     return SentencePairs(best.localCheckpoint(eager=True), n_keys)
