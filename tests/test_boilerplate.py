@@ -187,6 +187,35 @@ def test_the_same_last_lines_of_two_authors_are_not_a_signature() -> None:
     assert not set(SIGNATURE) & set(_blanked(finder, Provenance(None, TOMAS), one))
 
 
+BOXED = [
+    "+--------------------------------+-----------------------------+",
+    "| Tomas Veerhuis                 | Polder Institute of Ostmere |",
+    "| Room 214, Dijkstraat 9         | phone 555 0192              |",
+    "+--------------------------------+-----------------------------+",
+]
+
+
+def test_a_boxed_signature_is_chrome_though_its_lines_start_as_quotes_do() -> None:
+    # '|' also quotes a reply's lines; at the end of two posts of one author it is a box.
+    author = Provenance(None, TOMAS)
+    one = _post(TOMAS, "Pumps", _body(1), BOXED)
+    two = _post(TOMAS, "Eels", _body(2), BOXED)
+    blanked = _blanked(_finder(5, [(author, one), (author, two)]), author, one)
+    assert set(BOXED) <= set(blanked)
+    assert not any(line in blanked for line in _body(1))
+    # The same box ending posts of two authors is no one's signature.
+    other = Provenance(None, "ina@velbrook.example")
+    theirs = _post("ina@velbrook.example", "Eels", _body(2), BOXED)
+    blanked = _blanked(_finder(5, [(author, one), (other, theirs)]), author, one)
+    assert not set(BOXED[1:3]) & set(blanked)
+    # Quoted with '>', or with '|' above a post's last lines, it counts nowhere.
+    reply = [f"> {x}" for x in BOXED[1:3]] + _body(3, lines=boilerplate.SIGNATURE_LINES)
+    early = [BOXED[1], BOXED[2], *_body(4, lines=boilerplate.SIGNATURE_LINES)]
+    posts = [_post(TOMAS, f"Re: Pumps {k}", body) for k, body in enumerate([reply, early] * 3)]
+    finder = _finder(2, [(author, p) for p in posts])
+    assert not set(BOXED[1:3]) & set(_blanked(finder, author, posts[1]))
+
+
 def test_signature_lines_need_posts_and_count_only_at_the_end() -> None:
     author = Provenance(None, TOMAS)
     # Texts that are not posts (an author from an origin field) need min_docs like any line.

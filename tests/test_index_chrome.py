@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copytrace.boilerplate import (
+    BOX_MARK,
     MAX_CORPUS_LINE_WORDS,
     MAX_LINE_CHARS,
     NOTHING,
@@ -92,8 +93,6 @@ def _reference_counted_keys(text: str, provenance: Provenance, post: bool) -> li
     tail = set(all_lines[-SIGNATURE_LINES:])
     lines = set(all_lines)
     lines.discard("")
-    if post:
-        lines = {x for x in lines if x[:1] not in QUOTE_MARKS}
     keys: set[int] = set()
     for g in groups_of(provenance, post):
         keys.update(
@@ -102,6 +101,8 @@ def _reference_counted_keys(text: str, provenance: Provenance, post: bool) -> li
             if len(x) <= MAX_LINE_CHARS
             and (not g.short_only or len(x.split()) <= MAX_CORPUS_LINE_WORDS)
             and (not g.tail_only or x in tail)
+            # A post's quoted lines count nowhere, but a box's border in its signature tail.
+            and (not post or x[:1] not in QUOTE_MARKS or (g.tail_only and x[:1] == BOX_MARK))
         )
     return sorted(keys)
 
@@ -153,6 +154,10 @@ _TRICKY = [
     "😀 An Emoji LINE\nÅngström ÉCOLE Straße ﬁ\n" * 8,
     "Menu | Home\nWORDS " * 20 + "\n-- \nSignature Line\nwww.example.org\n",
     "\u00a0\u3000 wide spaces \u2003\n\u1680ogham\u200a\n",
+    # A boxed signature below quoted and own lines: its '|' lines count in the tail only.
+    "| quoted early\n> quoted\n"
+    + "body line\n" * 14
+    + "+---+\n| Name | Phone |\n| Town |\n+---+\n",
 ]
 
 

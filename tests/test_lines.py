@@ -39,8 +39,8 @@ piece = st.one_of(
 texts = st.lists(piece, max_size=40).map("".join)
 
 
-def reference(text: str) -> list[tuple[int, int, int, int, int, int, bool]]:
-    """(start, end, stop, key, length, words, quoted) of each line, the slow way."""
+def reference(text: str) -> list[tuple[int, int, int, int, int, int, int]]:
+    """(start, end, stop, key, length, words, quote mark) of each line, the slow way."""
     out = []
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -55,7 +55,7 @@ def reference(text: str) -> list[tuple[int, int, int, int, int, int, bool]]:
                 line_key(content),
                 len(x) if short else MAX_KEYED_CHARS + 1,
                 min(len(x.split()), MAX_COUNTED_WORDS) if short else MAX_COUNTED_WORDS,
-                short and x[:1] in (">", "|", ":"),
+                ord(x[0]) if short and x[:1] in (">", "|", ":") else 0,
             )
         )
         pos += len(line)
@@ -77,7 +77,7 @@ def test_lines_are_what_python_finds(batch: list[str]) -> None:
                 int(lines.key[k]),
                 int(lines.length[k]),
                 int(lines.words[k]),
-                bool(lines.quoted[k]),
+                int(lines.quote[k]),
             )
             for k in range(lines.first[i], lines.first[i + 1])
         ]

@@ -136,6 +136,10 @@ def _provenance_key(p: Provenance) -> int:
 
 #: Line prefixes of quoted text in posts (`lines.QUOTE_CHARS`, which the line kernel finds).
 QUOTE_MARKS = (">", "|", ":")
+#: ... of which this one is also a box's left border: a post's last lines led by it count
+#: towards its author's signature (boxed signatures, with no `-- ` line above them, recur at
+#: the end of one author's posts), while a reply's quoted lines count nowhere.
+BOX_MARK = "|"
 #: A post's last lines that recur at the end of another post of its author are its signature.
 SIGNATURE_LINES = 12
 #: Signature lines are chrome once they end this many distinct posts of their author.
@@ -151,19 +155,22 @@ def _in_tail(lines: Lines, doc: np.ndarray, index: np.ndarray) -> np.ndarray:
 def _line_keys(lines: Lines, groups: _GroupTable, posts: np.ndarray, new: np.ndarray) -> np.ndarray:
     """Keys of the distinct lines that may be chrome, one per text, line and group, of the texts
     marked `new`: lines of 1 to MAX_LINE_CHARS stripped characters, a post's quoted lines left
-    out (they are another text)."""
+    out (they are another text) but for the box lines of its signature tail (`BOX_MARK`)."""
     doc = lines.doc()
     ok = new[doc] & (lines.length >= 1) & (lines.length <= MAX_LINE_CHARS)
-    ok &= ~(posts[doc] & lines.quoted)
     index = np.flatnonzero(ok)
     doc = doc[index]
     base = lines.key[index] & np.int64(_NO_FLAG)
     short = lines.words[index] <= MAX_CORPUS_LINE_WORDS
     tail = _in_tail(lines, doc, index)
+    quote = lines.quote[index]
+    quoted = posts[doc] & (quote != 0)
+    boxed = quote == ord(BOX_MARK)
     keys, docs = [], []
     for g in range(MAX_GROUPS):
         take = groups.used[doc, g] & (~groups.short_only[doc, g] | short)
         take &= ~groups.tail_only[doc, g] | tail
+        take &= ~quoted | (groups.tail_only[doc, g] & boxed)
         keys.append(base[take] ^ groups.salt[doc[take], g])
         docs.append(doc[take])
     key, owner = np.concatenate(keys), np.concatenate(docs)

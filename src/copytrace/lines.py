@@ -203,7 +203,7 @@ def _scan_lines(
     key = np.empty(capacity, dtype=np.int64)
     length = np.empty(capacity, dtype=np.int32)
     words = np.empty(capacity, dtype=np.uint8)
-    quoted = np.empty(capacity, dtype=np.bool_)
+    quote = np.empty(capacity, dtype=np.uint8)
     k = 0
     for d in range(n):
         pos = offsets[d]
@@ -219,7 +219,7 @@ def _scan_lines(
                 key = _grow(key, size)
                 length = _grow(length, size)
                 words = _grow(words, size)
-                quoted = _grow(quoted, size)
+                quote = _grow(quote, size)
             line_pos = pos
             start[k] = char
             pos, char, brk = line_end(buf, pos, hi, char)
@@ -231,7 +231,7 @@ def _scan_lines(
                 key[k] = 0
                 length[k] = MAX_KEYED_CHARS + 1
                 words[k] = MAX_COUNTED_WORDS
-                quoted[k] = False
+                quote[k] = 0
             else:
                 at = line_pos
                 c = 0
@@ -245,11 +245,11 @@ def _scan_lines(
                     key[k] = 0
                     length[k] = 0
                     words[k] = 0
-                    quoted[k] = False
+                    quote[k] = 0
                 else:
                     first_ns = c
                     cp, _ = decode_utf8(buf, at)
-                    quoted[k] = cp == 62 or cp == 124 or cp == 58
+                    quote[k] = cp if cp == 62 or cp == 124 or cp == 58 else 0
                     # Every character is hashed; the key is the hash after the last non-space.
                     h = FNV_OFFSET
                     h_last = h
@@ -291,7 +291,7 @@ def _scan_lines(
         key[:k].copy(),
         length[:k].copy(),
         words[:k].copy(),
-        quoted[:k].copy(),
+        quote[:k].copy(),
     )
 
 
@@ -303,7 +303,8 @@ class Lines:
     content and of the end of its line break. key: the hash of the stripped, case-folded line
     (0 for a line of white space only, or longer than MAX_KEYED_CHARS stripped characters, which
     `length` then gives as MAX_KEYED_CHARS + 1). words: white-space separated words (capped at
-    MAX_COUNTED_WORDS); quoted: the stripped line starts with > | or :. text_hashes: a 64-bit
+    MAX_COUNTED_WORDS); quote: the character > | or : that the stripped line starts with, as
+    its code (0 for other lines). text_hashes: a 64-bit
     hash of each text's bytes.
     """
 
@@ -315,7 +316,7 @@ class Lines:
     key: np.ndarray
     length: np.ndarray
     words: np.ndarray
-    quoted: np.ndarray
+    quote: np.ndarray
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
@@ -336,10 +337,10 @@ def find_lines(buf: np.ndarray, offsets: np.ndarray, text_hashes: bool = True) -
     _, fold = char_tables()
     n = offsets.shape[0] - 1
     capacity = int(offsets[-1] - offsets[0]) // 48 + n + 16
-    first, hashes, start, end, stop, key, length, words, quoted = _scan_lines(
+    first, hashes, start, end, stop, key, length, words, quote = _scan_lines(
         buf, offsets, fold, capacity, text_hashes
     )
-    return Lines(first, hashes, start, end, stop, key, length, words, quoted)
+    return Lines(first, hashes, start, end, stop, key, length, words, quote)
 
 
 def encode_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

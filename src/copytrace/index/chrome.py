@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copytrace.index.core import (
+    BOX_MARK,
     MAX_CORPUS_LINE_WORDS,
     MAX_LINE_CHARS,
     NOTHING,
@@ -171,8 +172,10 @@ def counted_keys_in(b: LineBatch) -> list[list[int]]:
     """`counted_keys` of each text of a batch."""
     texts, posts, groups, t = b.texts, b.posts, b.groups, b.table
     is_post = np.asarray(posts, dtype=bool)[b.text]
-    valid = t.keyed & ~(is_post & np.isin(t.lead, _QUOTE_POINTS))
-    ok = valid[:, None] & b.columns[b.text]
+    quoted = is_post & np.isin(t.lead, _QUOTE_POINTS)
+    ok = (t.keyed & ~quoted)[:, None] & b.columns[b.text]
+    # A box's left border is no quote in a post's signature tail (`BOX_MARK`).
+    ok[:, 2] |= t.keyed & quoted & (t.lead == ord(BOX_MARK)) & b.columns[b.text, 2]
     ok[:, 0] &= ~b.short[b.text] | (t.words <= MAX_CORPUS_LINE_WORDS)
     # Signature lines count only when the same line is among the post's last lines: a line is
     # when its key in the signature group is, paired with its text.
@@ -187,10 +190,13 @@ def counted_keys_in(b: LineBatch) -> list[list[int]]:
     for row in np.flatnonzero(~t.keyed & (t.chars > 0) & (t.chars <= MAX_LINE_CHARS)).tolist():
         i = int(b.text[row])
         x = b.line(row)
-        if len(x) > MAX_LINE_CHARS or (posts[i] and x[:1] in QUOTE_MARKS):
+        if len(x) > MAX_LINE_CHARS:
             continue
+        quoted = posts[i] and x[:1] in QUOTE_MARKS
         for group in groups[i]:
             if group.short_only and len(x.split()) > MAX_CORPUS_LINE_WORDS:
+                continue
+            if quoted and not (group.tail_only and x[:1] == BOX_MARK):
                 continue
             key = line_key(group, x)
             if group.tail_only and _pair(np.array([i]), np.array([key]))[0] not in last:

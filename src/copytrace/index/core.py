@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from copytrace.boilerplate import (
+    BOX_MARK,
     MAX_CORPUS_LINE_WORDS,
     MAX_LINE_CHARS,
     NOTHING,
@@ -71,6 +72,7 @@ from copytrace.verify import (
 )
 
 __all__ = [
+    "BOX_MARK",
     "LINKED",
     "MAX_CORPUS_LINE_WORDS",
     "MAX_LINE_CHARS",
