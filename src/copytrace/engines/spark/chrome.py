@@ -29,6 +29,7 @@ from copytrace.engines.spark.core import (
     chrome_lookup_keys,
     line_keys,
 )
+from copytrace.engines.spark.once import once_per_process
 
 _KEYS = pa.schema([("sight", pa.int64()), ("lkey", pa.int64())])
 
@@ -117,18 +118,15 @@ def batch_finder(hits: list[list[int] | None], settings: Settings) -> Boilerplat
     return found
 
 
-#: Per executor process: the finder of each broadcast of marked keys, by a token of the run.
-_FINDERS: dict[str, BoilerplateFinder] = {}
-
-
 def finder_for(marked: Broadcast[Any], settings: Settings, token: str) -> BoilerplateFinder:
     """The boilerplate finder of a broadcast of marked keys (made once per process)."""
-    found = _FINDERS.get(token)
-    if found is None:
+
+    def make() -> BoilerplateFinder:
         found = BoilerplateFinder(settings.boilerplate_min_docs)
         found.use_marked(marked.value)
-        _FINDERS[token] = found
-    return found
+        return found
+
+    return once_per_process(token, make)
 
 
 def finder_maker(marked: Broadcast[Any], settings: Settings) -> partial[BoilerplateFinder]:

@@ -32,6 +32,7 @@ from copytrace.engines.spark.core import (
     word_sample_step,
     word_stats,
 )
+from copytrace.engines.spark.once import once_per_process
 from copytrace.engines.spark.ranks import ranked
 
 _POSTINGS = pa.schema([("h", pa.int64()), ("doc", pa.int64()), ("s", pa.int32())])
@@ -47,17 +48,9 @@ def sampled_word_stats(spark: SparkSession, accepted: DataFrame) -> WordStats:
     return word_stats([r["text"] for r in rows])
 
 
-#: Per executor process: the word statistics of each broadcast, by a token of the run.
-_WORDS: dict[str, WordStats] = {}
-
-
 def words_for(keys: Broadcast[np.ndarray], df: Broadcast[np.ndarray], token: str) -> WordStats:
     """The word statistics of a broadcast (made once per process)."""
-    found = _WORDS.get(token)
-    if found is None:
-        found = WordStats(keys.value, df.value)
-        _WORDS[token] = found
-    return found
+    return once_per_process(token, lambda: WordStats(keys.value, df.value))
 
 
 def words_maker(spark: SparkSession, stats: WordStats) -> partial[WordStats]:

@@ -31,6 +31,7 @@ from copytrace.engines.spark.core import (
     shingle_text,
     verify_pair,
 )
+from copytrace.engines.spark.once import once_per_process
 
 SPAN = pa.struct(
     [
@@ -219,11 +220,4 @@ def verify_pairs(
 
 def shared_table(hashes: Any, df: Any, token: str) -> FingerprintFrequency:
     """The table of shared fingerprints from broadcast arrays (made once per process)."""
-    found = _SHARED.get(token)
-    if found is None:
-        found = FingerprintFrequency(hashes.value, df.value)
-        _SHARED[token] = found
-    return found
-
-
-_SHARED: dict[str, FingerprintFrequency] = {}
+    return once_per_process(token, lambda: FingerprintFrequency(hashes.value, df.value))
