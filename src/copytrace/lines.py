@@ -303,9 +303,8 @@ class Lines:
     content and of the end of its line break. key: the hash of the stripped, case-folded line
     (0 for a line of white space only, or longer than MAX_KEYED_CHARS stripped characters, which
     `length` then gives as MAX_KEYED_CHARS + 1). words: white-space separated words (capped at
-    MAX_COUNTED_WORDS); quote: the character > | or : that the stripped line starts with, as
-    its code (0 for other lines). text_hashes: a 64-bit
-    hash of each text's bytes.
+    MAX_COUNTED_WORDS); quote: the code of the character > | or : that the stripped line starts
+    with (0 for other lines). text_hashes: a 64-bit hash of each text's bytes.
     """
 
     first: np.ndarray

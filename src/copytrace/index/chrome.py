@@ -192,11 +192,11 @@ def counted_keys_in(b: LineBatch) -> list[list[int]]:
         x = b.line(row)
         if len(x) > MAX_LINE_CHARS:
             continue
-        quoted = posts[i] and x[:1] in QUOTE_MARKS
+        a_quote = posts[i] and x[:1] in QUOTE_MARKS
         for group in groups[i]:
             if group.short_only and len(x.split()) > MAX_CORPUS_LINE_WORDS:
                 continue
-            if quoted and not (group.tail_only and x[:1] == BOX_MARK):
+            if a_quote and not (group.tail_only and x[:1] == BOX_MARK):
                 continue
             key = line_key(group, x)
             if group.tail_only and _pair(np.array([i]), np.array([key]))[0] not in last:
