@@ -38,7 +38,13 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: and one pair, two replies quoting one post, is new; it was judged (changed-a418fe3: every
 #: changed match not judged before). The false pairs reported stayed 9 in newsgroups
 #: passage_reuse and 17 in its rewrite, whose precision fell (53/70 before) as its real
-#: quotes left it.
+#: quotes left it. Since a post's last lines led by `|` count towards its author's signature
+#: (34338f8, boxed signatures), 242 newsgroup passage_reuse pairs and 20 contained ones are gone
+#: (a random 20 of them judged: all signatures, gone-34338f8) and 4 false pairs are new (every
+#: new or relabelled pair judged: changed-34338f8); newsgroups passage_reuse went from 197/206 to
+#: 197/202 on the samples above. A fresh sample of that output (after7-34338f8, seed 20261208,
+#: 64 pairs, 8 per corpus and relation, judged blind by four readers; its 22 pairs judged before
+#: got the same verdicts) is included: its Reuters notices (4/8 and 3/8) lowered news's rows.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -46,23 +52,27 @@ SAMPLES = {
     "after4-51296a5",
     "after5-6afaaee",
     "after6-831fbc1",
+    "after7-34338f8",
     "changed-a418fe3",
+    "changed-34338f8",
+    "gone-34338f8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (152, 181),
-    ("news", "rewrite"): (77, 104),
-    ("newsgroups", "passage_reuse"): (197, 206),
-    ("newsgroups", "rewrite"): (48, 65),
-    ("wikipedia", "passage_reuse"): (77, 101),
-    ("wikipedia", "rewrite"): (39, 61),
+    ("news", "passage_reuse"): (164, 197),
+    ("news", "rewrite"): (87, 120),
+    ("newsgroups", "passage_reuse"): (206, 215),
+    ("newsgroups", "rewrite"): (56, 73),
+    ("wikipedia", "passage_reuse"): (85, 109),
+    ("wikipedia", "rewrite"): (44, 69),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
 #: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
 #: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
 #: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before; after6-831fbc1 added
-#: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before).
-VERBATIM_LABEL_FLOORS = {"news": 0.880, "newsgroups": 0.904, "wikipedia": 0.916}
+#: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before; after7-34338f8
+#: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia).
+VERBATIM_LABEL_FLOORS = {"news": 0.879, "newsgroups": 0.904, "wikipedia": 0.906}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
