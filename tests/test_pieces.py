@@ -16,6 +16,7 @@ from copytrace.align.pieces import (
     BREAK_GAP,
     EDGE_DICE,
     FIGURES,
+    ITEM_SHARE,
     KEEP,
     KEPT_FIGURES,
     LIST,
@@ -29,6 +30,7 @@ from copytrace.align.pieces import (
     RECURRING_MIN,
     RECURRING_SHARE,
     REPLACED_LINES,
+    SHOUTED_SHARE,
     STOCK,
     STOCK_MAX_WORDS,
     TABLE,
@@ -48,7 +50,7 @@ from copytrace.align.pieces import (
     word_share,
 )
 from copytrace.sketch import Shingled, shingle_text
-from copytrace.text import CAPITAL, NAME, NUMBER
+from copytrace.text import CAPITAL, ITEM_END, NAME, NUMBER, SHOUTED
 from copytrace.verify import sorted_unique
 
 SETTINGS = Settings()
@@ -522,6 +524,18 @@ def test_prose_in_capitals_is_not_a_list() -> None:
         "THREE DAYS WHILE DIVERS REMOVE THE WRECK OF A GRAIN BARGE THAT SANK IN THE STORM"
     )
     assert _verdict_of(shouted, shouted) == KEEP
+
+
+def test_a_list_of_acronyms_is_a_list_though_it_is_in_capitals() -> None:
+    # Mostly SHOUTED tokens, as a text in capitals, but each an item of a list.
+    a = "Ostmere is a member of ACP, AfDB, BDEAC, FAO, G-77, IBRD, ICAO, IDA, ILO, IMF, UPU, WHO"
+    b = "Velbrook is a member of ACP, AfDB, CCC, FAO, G-24, IBRD, ICAO, IFC, ILO, IMF, UPU, WMO"
+    shapes = _shingled(a).shapes
+    assert np.mean((shapes & SHOUTED) != 0) >= SHOUTED_SHARE
+    assert np.mean((shapes & ITEM_END) != 0) >= ITEM_SHARE
+    assert _verdict_of(a, b) == LIST
+    # Without the commas it reads as a text in capitals: no list.
+    assert _verdict_of(a.replace(",", ""), b.replace(",", "")) == KEEP
 
 
 def test_a_reworded_passage_of_other_figures_and_names_in_a_large_corpus_is_a_topic() -> None:

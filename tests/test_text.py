@@ -14,6 +14,7 @@ import copytrace.text as text_module
 from copytrace.text import (
     CAPITAL,
     FIGURE_PART,
+    ITEM_END,
     LINE_START,
     MAX_SENTENCE_TOKENS,
     NAME,
@@ -164,7 +165,17 @@ def _shapes(text: str) -> list[tuple[str, int]]:
 
 
 def test_shape_bits_are_distinct() -> None:
-    assert {NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART, LINE_START} == {1, 2, 4, 8, 16, 32}
+    bits = {NUMBER, NAME, CAPITAL, SHOUTED, FIGURE_PART, LINE_START, ITEM_END}
+    assert bits == {1, 2, 4, 8, 16, 32, 64}
+
+
+def test_tokens_that_end_a_list_item() -> None:
+    text = "Members: FAO, G-77, IMF (observer); WHO and 3,400 units, 12, 5 or 2.75 PCT"
+    t = tokenize(text)
+    shapes = token_shapes(text, t.starts, t.ends, sentence_ids(text, t.starts, t.ends))
+    ending = [text[s:e] for s, e, x in zip(t.starts, t.ends, shapes, strict=True) if x & ITEM_END]
+    # Not "3": the comma in "3,400" is inside a figure; nor the last token, with nothing after.
+    assert ending == ["FAO", "77", "observer", "units", "12"]
 
 
 def test_tokens_that_start_a_line() -> None:
@@ -185,8 +196,8 @@ def test_words_in_capitals_and_parts_of_figures() -> None:
         ("rose", 0),
         ("3", NUMBER),
         ("400", NUMBER | FIGURE_PART),  # one figure: a thousands separator
-        ("units", 0),
-        ("12", NUMBER),
+        ("units", ITEM_END),
+        ("12", NUMBER | ITEM_END),
         ("5", NUMBER),  # a comma and a space: another figure
         ("and", 0),
         ("2", NUMBER),
@@ -201,9 +212,9 @@ def test_figures_names_and_capitals() -> None:
         ("The", CAPITAL),  # starts a sentence: capitalized, not a name
         ("mayor", 0),
         ("of", 0),
-        ("Velbrook", NAME | CAPITAL),
+        ("Velbrook", NAME | CAPITAL | ITEM_END),
         ("Ina", NAME | CAPITAL),
-        ("Kestrel", NAME | CAPITAL),
+        ("Kestrel", NAME | CAPITAL | ITEM_END),
         ("paid", 0),
         ("4", NUMBER),
         ("5m", NUMBER | FIGURE_PART),  # any digit makes a figure; "4.5m" is one figure
@@ -272,6 +283,7 @@ def test_shapes_carry_sentences_across_chunks(monkeypatch: pytest.MonkeyPatch) -
     sentences = sentence_ids(text, t.starts, t.ends)
     whole = token_shapes(text, t.starts, t.ends, sentences)
     assert {int(s) for s in whole} >= {0, NUMBER, CAPITAL, NAME | CAPITAL, NUMBER | NAME | CAPITAL}
+    assert np.any(whole & ITEM_END)  # list items end at chunk boundaries too
     for chunk in (1, 2, 3, 7):  # chunk boundaries at and inside sentences
         monkeypatch.setattr(text_module, "SENTENCE_CHUNK_TOKENS", chunk)
         assert token_shapes(text, t.starts, t.ends, sentences).tolist() == whole.tolist()

@@ -473,8 +473,9 @@ def sentence_ids(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 NUMBER, NAME, CAPITAL = 1, 2, 4
 #: More bits: a word of capitals (its first two characters upper case: acronyms, and every word
 #: of a text written in capitals); the part of a figure after its decimal point or thousands
-#: separator ("412.5" is two tokens, one figure); the first token of a line.
-SHOUTED, FIGURE_PART, LINE_START = 8, 16, 32
+#: separator ("412.5" is two tokens, one figure); the first token of a line; the last token of
+#: an item of a list (a "," or ";" comes before the next token, not inside a figure).
+SHOUTED, FIGURE_PART, LINE_START, ITEM_END = 8, 16, 32, 64
 
 
 def token_shapes(
@@ -488,7 +489,8 @@ def token_shapes(
     from `sentence_ids`): single capitals are initials or the English "I". It is SHOUTED when
     its first two characters are upper case, and a FIGURE_PART when it is a NUMBER joined to
     the NUMBER before it by one "." or ",". It is a LINE_START when a line break comes between
-    it and the token before it (the text's first token starts a line).
+    it and the token before it (the text's first token starts a line), and an ITEM_END when a
+    "," or ";" comes between it and the next token, which is no FIGURE_PART.
     """
     n = starts.shape[0]
     out = np.zeros(n, dtype=np.uint8)
@@ -505,6 +507,11 @@ def token_shapes(
         line = first == 0 or "\n" in text[int(ends[first - 1]) : lo]
         _shapes(chars, lo, starts[first:last], ends[first:last], sentences[first:last], before,
                 line, table, out[first:last])  # fmt: skip
+        if first > 0:  # the token before the chunk ends a list item as `_shapes` would say
+            gap = text[int(ends[first - 1]) : lo]
+            figure = gap == "," and out[first - 1] & NUMBER and out[first] & NUMBER
+            if ("," in gap or ";" in gap) and not figure:
+                out[first - 1] |= ITEM_END
     return out
 
 
@@ -549,7 +556,8 @@ def _shapes(
             sep = chars[min(prev_end, last_char)]
             if sep == 46 or sep == 44:  # "." or ","
                 bits |= FIGURE_PART
-        # A line starts here when a line break lies between this token and the one before.
+        # A line starts here when a line break lies between this token and the one before; the
+        # one before ends a list item when a "," or ";" does (and this is no figure's part).
         if k == 0:
             if line:
                 bits |= LINE_START
@@ -558,6 +566,11 @@ def _shapes(
                 if chars[c] == 10:  # "\n"
                     bits |= LINE_START
                     break
+            if not bits & FIGURE_PART:
+                for c in range(prev_end, s):
+                    if chars[c] == 44 or chars[c] == 59:  # "," or ";"
+                        out[k - 1] |= ITEM_END
+                        break
         out[k] = bits
         prev_sentence = sentences[k]
         prev_number = number

@@ -45,7 +45,16 @@ import numba
 import numpy as np
 
 from copytrace.align.boxes import multiset_dice
-from copytrace.text import CAPITAL, FIGURE_PART, LINE_START, NAME, NUMBER, SHOUTED, mix64
+from copytrace.text import (
+    CAPITAL,
+    FIGURE_PART,
+    ITEM_END,
+    LINE_START,
+    NAME,
+    NUMBER,
+    SHOUTED,
+    mix64,
+)
 
 #: Largest passage (tokens of A x tokens of B) aligned word by word; larger ones stay whole.
 MAX_CELLS = 4_000_000
@@ -92,8 +101,12 @@ MAX_REORDERING = 0.15
 #: sides is a list.
 LIST_NAME_SHARE = 0.6
 #: A region with at least this share of words in capitals is written in capitals: not a list,
-#: and its names are not told by their case.
+#: and its names are not told by their case ...
 SHOUTED_SHARE = 0.5
+#: ... unless at least this share of its tokens end an item of a list ("ACP, AfDB, FAO, ..."):
+#: a list of acronyms is a list though it is in capitals, while prose in capitals has a comma
+#: every several words.
+ITEM_SHARE = 0.5
 #: Dice of the words other than figures and names at which a frame is the same; around the
 #: same frame, this many figures on each side that the other lacks make a report of other
 #: figures, where an updated copy changes one or two.
@@ -504,13 +517,15 @@ def region_verdict(
     # Text written in capitals (a telex, a shouted post) has no names to tell by their case.
     shouted_a = np.sum((sa & SHOUTED) != 0) >= SHOUTED_SHARE * ta.shape[0]
     shouted_b = np.sum((sb & SHOUTED) != 0) >= SHOUTED_SHARE * tb.shape[0]
+    items_a = np.sum((sa & ITEM_END) != 0) >= ITEM_SHARE * ta.shape[0]
+    items_b = np.sum((sb & ITEM_END) != 0) >= ITEM_SHARE * tb.shape[0]
     names_a = np.sum((sa & CAPITAL) != 0) / ta.shape[0]
     names_b = np.sum((sb & CAPITAL) != 0) / tb.shape[0]
     if (
         names_a >= LIST_NAME_SHARE
         and names_b >= LIST_NAME_SHARE
-        and not shouted_a
-        and not shouted_b
+        and (items_a or not shouted_a)
+        and (items_b or not shouted_b)
     ):
         return LIST
     # A word is content in both regions when it is a figure or a name in either (a name that
