@@ -45,6 +45,9 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: 197/202 on the samples above. A fresh sample of that output (after7-34338f8, seed 20261208,
 #: 64 pairs, 8 per corpus and relation, judged blind by four readers; its 22 pairs judged before
 #: got the same verdicts) is included: its Reuters notices (4/8 and 3/8) lowered news's rows.
+#: Since a list of acronyms is a list though written in capitals (92e4c0c), 18 Wikipedia
+#: matches of organisation membership lists are gone (the 15 not judged before: gone-92e4c0c,
+#: all lists); Wikipedia rewrite went from 44/69 to 44/66.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -56,6 +59,7 @@ SAMPLES = {
     "changed-a418fe3",
     "changed-34338f8",
     "gone-34338f8",
+    "gone-92e4c0c",
 }
 PRECISION_FLOORS = {
     ("news", "passage_reuse"): (164, 197),
@@ -63,7 +67,7 @@ PRECISION_FLOORS = {
     ("newsgroups", "passage_reuse"): (206, 215),
     ("newsgroups", "rewrite"): (56, 73),
     ("wikipedia", "passage_reuse"): (85, 109),
-    ("wikipedia", "rewrite"): (44, 69),
+    ("wikipedia", "rewrite"): (44, 66),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
