@@ -251,6 +251,27 @@ def test_a_frame_recurring_in_min_docs_documents_is_a_template() -> None:
     assert many.summary["passages"]["rewrites_taken_for_recurring_frames"] == 0
 
 
+def _offering(issuer: str, amount: int, coupon: str, manager: str, year: int) -> str:
+    return (
+        f"{issuer} is issuing a {amount} million crown bond due {year} paying {coupon} pct and "
+        f"priced at par, lead manager {manager} said. The bonds will be sold in denominations "
+        "of 1,000 and 10,000 crowns and listed in Velbrook. The selling concession is 1-1/4 pct "
+        "while management and underwriting combined pays 5/8 pct."
+    )
+
+
+def test_two_short_notices_of_one_template_share_only_its_fixed_part() -> None:
+    a = _offering("Harrowgate Mills", 75, "8-1/2", "Brindle Capital", 1992)
+    b = _offering("Quenby Ropeworks", 50, "9-1/4", "Osric Securities", 1994)
+    # Verbatim, and long enough for a passage: the terms every such notice repeats.
+    assert len(a.split(". ", 1)[1].split()) >= Settings().passage_min_tokens
+    assert copytrace.compare(a, b).relation is None
+    assert _pair(("a", a), ("b", b)) is None
+    # The same notice reissued with its coupon corrected keeps its issuer: reuse.
+    corrected = a.replace("8-1/2", "8-3/4")
+    assert copytrace.compare(a, corrected).relation is not None
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="a recurring frame followed by a short shared paragraph is one piece whose shared "

@@ -16,6 +16,7 @@ from copytrace.align.pieces import (
     BREAK_GAP,
     EDGE_DICE,
     FIGURES,
+    FILLED_MIN_TOKENS,
     ITEM_SHARE,
     KEEP,
     KEPT_FIGURES,
@@ -43,6 +44,7 @@ from copytrace.align.pieces import (
     _pieces,
     _recurs,
     drops_a_figure,
+    filled_template,
     lcs_pairs,
     other_figures,
     refine_boxes,
@@ -536,6 +538,25 @@ def test_a_list_of_acronyms_is_a_list_though_it_is_in_capitals() -> None:
     assert _verdict_of(a, b) == LIST
     # Without the commas it reads as a text in capitals: no list.
     assert _verdict_of(a.replace(",", ""), b.replace(",", "")) == KEEP
+
+
+def test_two_fillings_of_one_frame_are_told_by_their_frame_and_their_other_names() -> None:
+    lead = "{} is issuing a {} million crown bond due {} paying {} pct, lead manager {} said."
+    a = _shingled(lead.format("Harrowgate Mills", 75, 1992, "8-1/2", "Brindle Capital"))
+    b = _shingled(lead.format("Quenby Ropeworks", 50, 1994, "9-1/4", "Osric Securities"))
+    assert filled_template(a.tokens, a.shapes, b.tokens, b.shapes)
+    # The same issuer and figures: one notice, not two fillings.
+    same = _shingled(lead.format("Harrowgate Mills", 75, 1992, "8-1/2", "Brindle Capital"))
+    assert not filled_template(a.tokens, a.shapes, same.tokens, same.shapes)
+    # Other names around other words: no shared frame.
+    other = _shingled(
+        "Quenby Ropeworks opened a new rope walk at Osric on Monday, hiring 50 men in 1994."
+    )
+    assert not filled_template(a.tokens, a.shapes, other.tokens, other.shapes)
+    # Too short to hold a frame.
+    short = _shingled("Quenby Ropeworks 9-1/4 pct")
+    assert short.tokens.shape[0] < FILLED_MIN_TOKENS
+    assert not filled_template(a.tokens, a.shapes, short.tokens, short.shapes)
 
 
 def test_a_reworded_passage_of_other_figures_and_names_in_a_large_corpus_is_a_topic() -> None:

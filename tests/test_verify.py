@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from copytrace import Relation, Settings
+from copytrace.align.boxes import Passage
+from copytrace.align.pieces import FILLED_MAX_TOKENS, filled_template
 from copytrace.sketch import shingle_text, sketch_batch
-from copytrace.verify import relation_of, scores, shared_span, shingle_set
+from copytrace.verify import (
+    _fillings_of_a_template,
+    relation_of,
+    scores,
+    shared_span,
+    shingle_set,
+)
 
 
 def _set(text: str, s: Settings):  # type: ignore[no-untyped-def]
@@ -47,3 +57,47 @@ def test_orient_changes_only_the_source() -> None:
         if source is None:
             m = replace(m, containment_a_in_b=0.2)
         assert orient(m, date_a, date_b, s) == replace(m, source=source, source_reason=reason)
+
+
+def _terms_passage(a: str, b: str, s: Settings):  # type: ignore[no-untyped-def]
+    """The shingle sets of two notices and their shared terms (from TERMS on) as a passage."""
+    sa, sb = _set(a, s), _set(b, s)
+    ta, tb = sa.shingled, sb.shingled
+    ia = int(np.searchsorted(ta.starts, a.index(TERMS[:20])))
+    ib = int(np.searchsorted(tb.starts, b.index(TERMS[:20])))
+    return sa, sb, Passage(ia, len(ta.tokens), ib, len(tb.tokens), len(ta.tokens) - ia, 1.0)
+
+
+TERMS = (
+    "The notes come in units of 1,000 and 10,000 crowns and will trade in Velbrook; dealers "
+    "placing them earn 1-1/4 pct and the managing group a further 5/8 pct."
+)
+
+
+def _notice(issuer: str, amount: int, coupon: str, bank: str, year: int) -> str:
+    return (
+        f"{issuer} is selling {amount} mln crowns of notes due {year} paying {coupon} pct and "
+        f"priced at par, the arranging bank {bank} said. {TERMS}"
+    )
+
+
+def test_two_short_notices_are_fillings_of_one_frame_outside_their_shared_terms() -> None:
+    s = Settings()
+    a = _notice("Harrowgate Mills", 75, "8-1/2", "Brindle Capital", 1992)
+    b = _notice("Quenby Ropeworks", 50, "9-1/4", "Osric Securities", 1994)
+    sa, sb, passage = _terms_passage(a, b, s)
+    assert _fillings_of_a_template([passage], sa, sb)
+    # One notice with its coupon corrected keeps its issuer and bank: not two fillings.
+    corrected = a.replace("8-1/2", "8-3/4")
+    sa, sc, passage = _terms_passage(a, corrected, s)
+    assert not _fillings_of_a_template([passage], sa, sc)
+    # Longer documents are no notices, even where what is outside their passages would pass
+    # for two fillings of one frame.
+    long_a = " ".join(f"Ward {k} of Velbrook voted for the harbour plan." for k in range(20))
+    long_b = " ".join(f"Ward {k} of Ostmere voted for the railway plan." for k in range(40, 60))
+    sa, sb, passage = _terms_passage(f"{long_a} {a}", f"{long_b} {b}", s)
+    assert len(sa.shingled.tokens) > FILLED_MAX_TOKENS
+    out_a, out_b = slice(0, passage.a_start), slice(0, passage.b_start)
+    ta, tb = sa.shingled, sb.shingled
+    assert filled_template(ta.tokens[out_a], ta.shapes[out_a], tb.tokens[out_b], tb.shapes[out_b])
+    assert not _fillings_of_a_template([passage], sa, sb)

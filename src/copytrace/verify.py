@@ -25,7 +25,7 @@ from copytrace.align import (
     sentence_index,
 )
 from copytrace.align.boxes import Passage
-from copytrace.align.pieces import drops_a_figure
+from copytrace.align.pieces import FILLED_MAX_TOKENS, drops_a_figure, filled_template
 from copytrace.lsh import NO_STATS, CorpusStats
 from copytrace.model import Match, Relation, Settings, Span
 from copytrace.sketch import Shingled, shingle_text
@@ -64,6 +64,22 @@ def _drops_a_figure(passages: list[Passage], a: ShingleSet, b: ShingleSet) -> bo
     ib = np.concatenate([np.arange(p.b_start, p.b_end) for p in passages])
     ta, tb = a.shingled, b.shingled
     return drops_a_figure(ta.tokens[ia], ta.shapes[ia], tb.tokens[ib], tb.shapes[ib])
+
+
+def _fillings_of_a_template(passages: list[Passage], a: ShingleSet, b: ShingleSet) -> bool:
+    """Whether two short documents (FILLED_MAX_TOKENS) are two fillings of one frame outside
+    their passages (a template's other issuer, figures or day: `pieces.filled_template`)."""
+    ta, tb = a.shingled, b.shingled
+    if max(ta.tokens.shape[0], tb.tokens.shape[0]) > FILLED_MAX_TOKENS:
+        return False
+    out_a = np.ones(ta.tokens.shape[0], dtype=bool)
+    out_b = np.ones(tb.tokens.shape[0], dtype=bool)
+    for p in passages:
+        out_a[p.a_start : p.a_end] = False
+        out_b[p.b_start : p.b_end] = False
+    return bool(
+        filled_template(ta.tokens[out_a], ta.shapes[out_a], tb.tokens[out_b], tb.shapes[out_b])
+    )
 
 
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
@@ -193,6 +209,8 @@ def verify_pair(
         if not passages:
             return None
         if reworded_only and _drops_a_figure(passages, a, b):
+            return None
+        if _fillings_of_a_template(passages, a, b):
             return None
         # After refinement a passage's `seeds` count its words copied word for word.
         verbatim = sum(p.seeds for p in passages)

@@ -476,6 +476,51 @@ def word_share(positions: np.ndarray, shapes: np.ndarray) -> float:
     return np.sum((shapes[positions] & other) == 0) / positions.shape[0]
 
 
+#: Two documents whose texts outside their passages share a frame while the figures and names
+#: there differ are two fillings of one template (two offering notices of other issuers, two
+#: price notices of other days): what their passages share is its fixed part, not reuse. The
+#: frame: at least FILLED_FRAME of the words other than figures and names, in runs of MIN_RUN
+#: in the same order on both sides; the fillings: Dice of the distinct figures and names below
+#: FILLED_CONTENT, with FILLED_MIN_CONTENT of them or more on each side. Two unrelated texts
+#: share no frame in runs (no such pair among 540 random pairs of the news and Wikipedia
+#: corpora but one of two Reuters notices); a follow-up or a retelling keeps its names. Only
+#: short documents are notices: in longer ones (replies quoting one post, articles of one
+#: series) what is in runs outside the passages is more shared text, not a frame.
+FILLED_FRAME = 0.3
+FILLED_CONTENT = 0.4
+FILLED_MIN_CONTENT = 2
+#: Texts outside the passages shorter than this many tokens on a side hold no frame to test;
+#: documents longer than FILLED_MAX_TOKENS are not taken for notices.
+FILLED_MIN_TOKENS = 8
+FILLED_MAX_TOKENS = 160
+
+
+@numba.njit(cache=True)
+def filled_template(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
+    """Whether two regions (tokens and shapes: the texts outside two documents' passages) are
+    two fillings of one frame (FILLED_FRAME, FILLED_CONTENT)."""
+    if ta.shape[0] < FILLED_MIN_TOKENS or tb.shape[0] < FILLED_MIN_TOKENS:
+        return False
+    content_a = (sa & (NUMBER | NAME)) != 0
+    content_b = (sb & (NUMBER | NAME)) != 0
+    ca, cb = np.unique(ta[content_a]), np.unique(tb[content_b])
+    if ca.shape[0] < FILLED_MIN_CONTENT or cb.shape[0] < FILLED_MIN_CONTENT:
+        return False
+    shared = 0
+    for w in ca:
+        k = np.searchsorted(cb, w)
+        if k < cb.shape[0] and cb[k] == w:
+            shared += 1
+    if 2.0 * shared / (ca.shape[0] + cb.shape[0]) >= FILLED_CONTENT:
+        return False
+    fa, fb = ta[~content_a], tb[~content_b]
+    if fa.shape[0] == 0 or fb.shape[0] == 0 or fa.shape[0] * fb.shape[0] > MAX_CELLS:
+        return False
+    ia, ib = lcs_pairs(fa, fb)
+    ia, ib = _anchored(ia, ib)
+    return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0]) >= FILLED_FRAME
+
+
 @numba.njit(cache=True)
 def other_figures(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
     """Whether two regions (tokens and shapes) give other figures: each has OTHER_FIGURES
