@@ -47,7 +47,11 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: got the same verdicts) is included: its Reuters notices (4/8 and 3/8) lowered news's rows.
 #: Since a list of acronyms is a list though written in capitals (92e4c0c), 18 Wikipedia
 #: matches of organisation membership lists are gone (the 15 not judged before: gone-92e4c0c,
-#: all lists); Wikipedia rewrite went from 44/69 to 44/66.
+#: all lists); Wikipedia rewrite went from 44/69 to 44/66. Since two short documents whose
+#: texts outside their passages are two fillings of one frame share only its fixed part
+#: (cce63a8, `align.pieces.filled_template`), 30 Reuters notices and one pair of replies quoting
+#: one post are gone (the 21 not judged before: gone-cce63a8; 20 templates, the replies reuse);
+#: news passage_reuse went from 164/197 to 164/191 and rewrite from 87/120 to 87/118.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -60,10 +64,11 @@ SAMPLES = {
     "changed-34338f8",
     "gone-34338f8",
     "gone-92e4c0c",
+    "gone-cce63a8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (164, 197),
-    ("news", "rewrite"): (87, 120),
+    ("news", "passage_reuse"): (164, 191),
+    ("news", "rewrite"): (87, 118),
     ("newsgroups", "passage_reuse"): (206, 215),
     ("newsgroups", "rewrite"): (56, 73),
     ("wikipedia", "passage_reuse"): (85, 109),
@@ -75,8 +80,9 @@ TARGET_RECALL = 0.95
 #: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
 #: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before; after6-831fbc1 added
 #: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before; after7-34338f8
-#: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia).
-VERBATIM_LABEL_FLOORS = {"news": 0.879, "newsgroups": 0.904, "wikipedia": 0.906}
+#: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
+#: replies quoting one post: 0.904 before for newsgroups).
+VERBATIM_LABEL_FLOORS = {"news": 0.879, "newsgroups": 0.901, "wikipedia": 0.906}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:

@@ -482,10 +482,10 @@ def word_share(positions: np.ndarray, shapes: np.ndarray) -> float:
 #: frame: at least FILLED_FRAME of the words other than figures and names, in runs of MIN_RUN
 #: in the same order on both sides; the fillings: Dice of the distinct figures and names below
 #: FILLED_CONTENT, with FILLED_MIN_CONTENT of them or more on each side. Two unrelated texts
-#: share no frame in runs (no such pair among 540 random pairs of the news and Wikipedia
-#: corpora but one of two Reuters notices); a follow-up or a retelling keeps its names. Only
-#: short documents are notices: in longer ones (replies quoting one post, articles of one
-#: series) what is in runs outside the passages is more shared text, not a frame.
+#: share no frame in runs (no such pair among 539 random pairs of the news, newsgroup and
+#: Wikipedia corpora but one of two Reuters notices); a follow-up or a retelling keeps its
+#: names. Only short documents are notices: in longer ones (replies quoting one post, articles
+#: of one series) what is in runs outside the passages is more shared text, not a frame.
 FILLED_FRAME = 0.3
 FILLED_CONTENT = 0.4
 FILLED_MIN_CONTENT = 2
