@@ -189,7 +189,9 @@ def verify_pair(
     `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
     similarity is below `rewrite_similarity`. `known` is `scores(a, b)` when the caller has it.
     `reworded_only`: only the reworded-sentence keys proposed the pair; its passages must then
-    keep every figure (`align.pieces.ALL_FIGURES_MIN`).
+    keep every figure (`align.pieces.ALL_FIGURES_MIN`). Two short documents whose texts outside
+    their passages are two fillings of one frame (two notices of one template) relate by
+    nothing: their passages are the template's fixed part (`align.pieces.filled_template`).
     """
     corpus = corpus or NO_STATS
     s = known if known is not None else scores(a, b)
