@@ -255,8 +255,8 @@ def _offering(issuer: str, amount: int, coupon: str, manager: str, year: int) ->
     return (
         f"{issuer} is issuing a {amount} million crown bond due {year} paying {coupon} pct and "
         f"priced at par, lead manager {manager} said. The bonds will be sold in denominations "
-        "of 1,000 and 10,000 crowns and listed in Velbrook. The selling concession is 1-1/4 pct "
-        "while management and underwriting combined pays 5/8 pct."
+        "of 1,000 and 10,000 crowns and listed in Velbrook. Dealers placing them earn 1-1/4 pct "
+        "and the managing group shares a further 5/8 pct among its members."
     )
 
 
