@@ -9,6 +9,7 @@ import pytest
 
 import copytrace
 from copytrace import Relation, Settings
+from copytrace.align.pieces import SERIES_FACTOR, STOCK_MAX_WORDS
 from copytrace.model import Match, Span
 
 # A post and a reply that quotes it.
@@ -376,3 +377,70 @@ def test_an_inserted_excerpt_has_tight_spans(
     match = _pair(("text", text), ("source", SOURCE))
     assert match is not None and match.relation == Relation.PASSAGE_REUSE
     assert match.spans == (exact,)
+
+
+# A sentence written into a whole series of documents is the series' stock phrase, not reuse,
+# also where two of them continue it alike.
+
+SERIES_SENTENCE = (
+    "Members of the valley guilds may sell their wares at the spring market and the wardens "
+    "generally uphold that right"
+)
+SERIES_VARIANT = "though traders from the coast still complain of tolls at the gates"
+SHARED_PARAGRAPH = (
+    "In the hard winter the millers of both towns pooled their grain in the old tithe barn and "
+    "rationed it by the cart, so that no family went without bread until the thaw opened the "
+    "river road again and the barges came up from the coast with salt and flour."
+)
+
+
+def _own_text(k: int) -> str:
+    """Sixty words no other document has."""
+    stems = ("town", "hall", "mill", "ford", "lane")
+    return " ".join(f"{stem}{k}x{j}" for j in range(12) for stem in stems)
+
+
+def test_a_sentence_written_into_a_whole_series_of_documents_is_not_reuse() -> None:
+    settings = Settings()
+    n = SERIES_FACTOR * settings.boilerplate_min_docs
+    sentences = [f"{SERIES_SENTENCE}." for _ in range(n)]
+    # Two documents of the series continue the sentence alike: a passage of passage_min_tokens
+    # words or more, most of whose words the series does not share.
+    sentences[0] = sentences[1] = f"{SERIES_SENTENCE}, {SERIES_VARIANT}."
+    shared_words = len(f"{SERIES_SENTENCE} {SERIES_VARIANT}".split())
+    assert settings.passage_min_tokens <= shared_words < STOCK_MAX_WORDS
+    docs = [
+        (f"s{k}", f"{_own_text(k)}\n\n{sentences[k]}\n\n{_own_text(100 + k)}") for k in range(n)
+    ]
+    # Two others share a paragraph of their own.
+    for k in (2, 3):
+        docs[k] = (docs[k][0], f"{docs[k][1]}\n\n{SHARED_PARAGRAPH}")
+    matches = list(copytrace.scan(docs, settings).matches)
+    assert [(m.a, m.b, m.relation) for m in matches] == [("s2", "s3", Relation.PASSAGE_REUSE)]
+    # Among fewer documents than a series, the two share a passage of their own.
+    few = docs[: settings.boilerplate_min_docs - 1]
+    found = [(m.a, m.b, m.relation) for m in copytrace.scan(few, settings).matches]
+    assert ("s0", "s1", Relation.PASSAGE_REUSE) in found
+
+
+def test_a_short_post_quoted_throughout_its_thread_is_reuse() -> None:
+    n = SERIES_FACTOR * Settings().boilerplate_min_docs
+    quoted = PARENT_LINES[:2]
+    assert len(" ".join(quoted).split()) < STOCK_MAX_WORDS
+
+    def quoting_parent(subject: str) -> set[str]:
+        replies = [
+            (
+                f"r{k}",
+                f"From: reader{k}@ostmere.example (Reader {k})\nSubject: {subject.format(k)}\n\n"
+                f"Ina Kestrel writes:\n{_quoted(quoted)}\n\n{_own_text(k)}\n",
+            )
+            for k in range(n)
+        ]
+        found = copytrace.scan([("parent", PARENT), *replies]).matches
+        return {m.b if m.a == "parent" else m.a for m in found if "parent" in (m.a, m.b)}
+
+    # Frequencies count a thread once: lines quoted throughout it are no series' stock phrase.
+    assert quoting_parent("Re: Tram line opening") == {f"r{k}" for k in range(n)}
+    # The same lines quoted in a whole series of threads are one.
+    assert quoting_parent("Notes from the council, part {}") == set()

@@ -31,6 +31,8 @@ from copytrace.align.pieces import (
     RECURRING_MIN,
     RECURRING_SHARE,
     REPLACED_LINES,
+    SERIES_FACTOR,
+    SERIES_SHARE,
     SHOUTED_SHARE,
     STOCK,
     STOCK_MAX_WORDS,
@@ -603,7 +605,7 @@ def test_recurs_needs_most_shared_known_fingerprints_in_min_df_documents() -> No
     sa, distinct_b = _shingled(NOTICE_A).hashes, sorted_unique(_shingled(NOTICE_B).hashes)
 
     def recurs(frequent: np.ndarray, df: list[int]) -> bool:
-        known, common = _recurs(sa, distinct_b, frequent, np.array(df, dtype=np.int32), MIN_DF)
+        known, common, _ = _recurs(sa, distinct_b, frequent, np.array(df, dtype=np.int32), MIN_DF)
         return common >= RECURRING_MIN and common >= RECURRING_SHARE * known
 
     assert not recurs(NO_HASHES, [])
@@ -866,3 +868,67 @@ def test_a_region_that_leaves_out_one_figure_of_the_side_with_fewer_drops_a_figu
     # Under ALL_FIGURES_MIN figures on the side with fewer: nothing is told.
     few = "Shipments rose to 412.5 tonnes in March from 380 tonnes."
     assert not _drops(few, "Shipments rose to 398.1 tonnes in March from 371 tonnes.")
+
+
+# Fingerprints found across a whole series of documents make a frame recur, though the two
+# documents' own variant of it is found in a few documents only.
+
+SERIES_SENTENCE = (
+    "the wardens generally uphold the right of guild members to sell wares at the spring market"
+)
+SERIES_PARAGRAPH = (
+    "The charter of the valley guilds grants every member the right to sell wares at the spring "
+    "market, and the wardens generally uphold that right in practice, though traders from outside "
+    "the valley report delays at the toll gates and fees that no written rule allows; complaints "
+    "go to the guild court, which meets twice a year and seldom rules against a warden."
+)
+
+
+def test_recurs_counts_the_shared_fingerprints_found_in_a_series_of_documents() -> None:
+    shared = _shared_shingles(NOTICE_A, NOTICE_B)
+    sa, distinct_b = _shingled(NOTICE_A).hashes, sorted_unique(_shingled(NOTICE_B).hashes)
+    series = SERIES_FACTOR * MIN_DF
+    df = np.array([series] * 3 + [series - 1] * 2 + [2] * (len(shared) - 5), dtype=np.int32)
+    known, common, many = _recurs(sa, distinct_b, shared, df, MIN_DF)
+    # Every shared shingle of A at each of its positions counts; these texts repeat none.
+    assert (known, common, many) == (len(shared), 5, 3)
+
+
+def _series_verdicts(a: str, b: str, in_series: int) -> list[int]:
+    """Verdicts when `in_series` of the two texts' shared fingerprints are in a series' worth
+    of documents and the others in two."""
+    shared = _shared_shingles(a, b)
+    df = [SERIES_FACTOR * MIN_DF] * in_series + [2] * (len(shared) - in_series)
+    return [p[4] for p in _refine(a, b, frequent=shared, df=np.array(df, dtype=np.int32))]
+
+
+def _series_share(a: str, b: str) -> int:
+    """How many of the two texts' shared fingerprints make SERIES_SHARE of them."""
+    return int(np.ceil(SERIES_SHARE * len(_shared_shingles(a, b))))
+
+
+def test_a_short_sentence_of_a_series_is_a_stock_phrase() -> None:
+    a = f"{_words('sa', 10)} {SERIES_SENTENCE} {_words('ta', 10)}"
+    b = f"{_words('sb', 10)} {SERIES_SENTENCE} {_words('tb', 10)}"
+    many = _series_share(a, b)
+    assert _series_verdicts(a, b, many) == [STOCK]
+    # One fewer in the series: the two documents' own sentence, though a few others have it.
+    assert _series_verdicts(a, b, many - 1) == [KEEP]
+
+
+def test_a_long_paragraph_copied_into_a_series_is_still_reuse() -> None:
+    # Its names and figures agree on both sides: a copy, however many documents have it.
+    a = f"{_words('sa', 10)} {SERIES_PARAGRAPH} {_words('ta', 10)}"
+    b = f"{_words('sb', 10)} {SERIES_PARAGRAPH} {_words('tb', 10)}"
+    assert len(SERIES_PARAGRAPH.split()) >= STOCK_MAX_WORDS
+    assert _series_verdicts(a, b, len(_shared_shingles(a, b))) == [KEEP]
+
+
+def test_a_series_frame_filled_with_other_names_is_a_template() -> None:
+    pad_a, pad_b = _words("pa", 12), _words("pb", 12)
+    a, b = f"{pad_a} {NOTICE_A} {_words('qa', 8)}", f"{pad_b} {NOTICE_B} {_words('qb', 8)}"
+    many = _series_share(a, b)
+    # Fewer than RECURRING_SHARE in min_df documents: it recurs only as a series' frame.
+    assert many < RECURRING_SHARE * len(_shared_shingles(a, b))
+    assert _series_verdicts(a, b, many) == [TEMPLATE]
+    assert _series_verdicts(a, b, many - 1) == [KEEP]

@@ -24,19 +24,21 @@ Each piece or passage is then checked for what is not reuse: a *template* (the s
 frame around other figures and names: each side has figures or names the other lacks) and a
 *list* (mostly capitalized words on both sides: a team sheet, a cast list). A template's frame
 must recur: most of the fingerprints the two sides share are found in at least `min_df`
-documents of the corpus (an offering notice, a census paragraph), or it is the same word for
-word around several other figures on each side (a weekly table of other figures). Rewrites and
-reprints keep the figures and names of what they copy, templates swap exactly those; but a
-plagiarist may swap names too, and a reworded passage two documents alone share is never taken
-for a template (so `compare`, which knows no corpus, calls only such tables templates).
+documents of the corpus (an offering notice, a census paragraph), or a large share of them in
+a whole series of documents (SERIES_FACTOR x `min_df`: a country article's stock sentence),
+or it is the same word for word around several other figures on each side (a weekly table of
+other figures). Rewrites and reprints keep the figures and names of what they copy, templates
+swap exactly those; but a plagiarist may swap names too, and a reworded passage two documents
+alone share is never taken for a template (so `compare`, which knows no corpus, calls only
+such tables templates).
 
 In a large corpus a reworded passage must also have wording of its own (OWNLESS: one of the
-fingerprints its two sides share is in fewer than `min_df` documents, and they do not mostly
-recur in `min_df` documents or more), must not be a table that
-shares only its layout and some entries (TABLE: few of its words in runs in the same order, and
-those mostly figures and names), and must keep the figures of what it rewords (FIGURES: each side
-has several figures the other lacks). A reworded piece that holds a passage's worth of words
-copied word for word is reuse on those words and is not asked any of this.
+fingerprints its two sides share is in fewer than `min_df` documents, and they do not recur
+as a frame's do), must not be a table that shares only its layout and some entries (TABLE:
+few of its words in runs in the same order, and those mostly figures and names), and must
+keep the figures of what it rewords (FIGURES: each side has several figures the other lacks).
+A reworded piece that holds a passage's worth of words copied word for word is reuse on those
+words and is not asked any of this.
 """
 
 from __future__ import annotations
@@ -116,6 +118,15 @@ OTHER_FIGURES = 3
 #: frequency is known are in `min_df` documents or more, and there are at least RECURRING_MIN.
 RECURRING_SHARE = 0.5
 RECURRING_MIN = 3
+#: A frame also recurs when at least SERIES_SHARE of the passage's shared fingerprints whose
+#: frequency is known are in SERIES_FACTOR x `min_df` documents or more: text written into a
+#: whole series of documents (a country article's sentence on the press from a yearly report,
+#: a chart caption, a team article's opening frame). The share is below half because two
+#: documents of a series often share one variant of the stock text, found in a few documents,
+#: around a core found in the whole series. Frequencies count a thread of posts once, so a post
+#: quoted throughout its thread is no series.
+SERIES_FACTOR = 3
+SERIES_SHARE = 0.4
 #: In a large corpus, a reworded passage (below VERBATIM_PIECE) whose figures and names agree
 #: less than this (Dice, with at least TOPIC_MIN_CONTENT of them on each side) is two texts on
 #: one topic, not a rewrite: among many documents of one genre, loosely similar sentences are
@@ -128,20 +139,23 @@ TOPIC_MIN_CONTENT = 4
 TOPIC_MIN_ANCHORED = 0.1
 #: A piece shorter than this many words whose shared fingerprints recur (at least
 #: STOCK_SHARE of those whose frequency is known, and RECURRING_MIN; or all of them, however
-#: few: none is the two documents' own) is a stock phrase of the corpus: a rating formula, a
-#: contact line, a citation lead-in written into many documents.
-#: Longer recurring passages (a wire paragraph reprinted on many sites) are still reuse.
+#: few: none is the two documents' own; or those of a series, as above) is a stock phrase of
+#: the corpus: a rating formula, a contact line, a citation lead-in, a series' stock sentence.
+#: Longer recurring passages (a wire paragraph reprinted on many sites, a paragraph copied
+#: into a series of articles) are still reuse when the two sides agree on their names and
+#: figures.
 STOCK_MAX_WORDS = 40
 STOCK_SHARE = 0.75
 #: In a large corpus, a reworded passage (below `rewrite_similarity`) must share wording of
 #: its own with the other side: at least OWN_FINGERPRINTS of the fingerprints its two sides
 #: share must be found in fewer than `min_df` documents (a thread of posts counting once), and
-#: they must not mostly recur (RECURRING_SHARE of them, and RECURRING_MIN, in `min_df`
-#: documents or more). A rewrite keeps phrases of what it rewords, and those phrases are the
-#: two documents'; a frame filled in with other names and figures, or two texts of one genre,
-#: share mostly phrases the corpus repeats (an offering notice, a census sentence, a human
-#: rights report's paragraph on the press), with a few that two fillings happen to share. When
-#: no fingerprint frequency is known (`compare`, a small corpus) nothing is told this way.
+#: they must not recur as a frame's do (RECURRING_SHARE of them, and RECURRING_MIN, in `min_df`
+#: documents or more, or SERIES_SHARE in a series' worth). A rewrite keeps phrases of what it
+#: rewords, and those phrases are the two documents'; a frame filled in with other names and
+#: figures, or two texts of one genre, share mostly phrases the corpus repeats (an offering
+#: notice, a census sentence, a human rights report's paragraph on the press), with a few that
+#: two fillings happen to share. When no fingerprint frequency is known (`compare`, a small
+#: corpus) nothing is told this way.
 OWN_FINGERPRINTS = 1
 #: ... and a reworded passage kept whole whose words in runs in the same order on both sides
 #: (`_anchored`) are less than TABLE_ANCHORED of its words, and of which less than
@@ -432,13 +446,16 @@ def _recurs(
     frequent: np.ndarray,
     df: np.ndarray,
     min_df: int,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Of the shingles of a region of A that B shares: how many are fingerprints whose
-    document frequency is known, and how many of those are in `min_df` documents or more."""
+    document frequency is known, how many of those are in `min_df` documents or more, and how
+    many in SERIES_FACTOR x `min_df` or more."""
     if frequent.shape[0] == 0:
-        return 0, 0
+        return 0, 0, 0
     known = 0
     common = 0
+    many = 0
+    series_df = SERIES_FACTOR * min_df
     for h in shingles_a:
         k = np.searchsorted(distinct_b, h)
         if k == distinct_b.shape[0] or distinct_b[k] != h:
@@ -447,7 +464,8 @@ def _recurs(
         if k < frequent.shape[0] and frequent[k] == h:
             known += 1
             common += df[k] >= min_df
-    return known, common
+            many += df[k] >= series_df
+    return known, common, many
 
 
 @numba.njit(cache=True)
@@ -748,10 +766,12 @@ def refine_boxes(
         for k in range(found.shape[0]):
             pa0, pa1 = found[k, 0], found[k, 1]
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
-            known, common = _recurs(inside, distinct_b, frequent, df, min_df)
-            recurring = common >= RECURRING_MIN and common >= RECURRING_SHARE * known
-            # A stock phrase: its shared fingerprints mostly recur, or none is the two's own.
-            stock = (recurring and common >= STOCK_SHARE * known) or (0 < known == common)
+            known, common, many = _recurs(inside, distinct_b, frequent, df, min_df)
+            series = known > 0 and many >= SERIES_SHARE * known
+            recurring = series or (common >= RECURRING_MIN and common >= RECURRING_SHARE * known)
+            # A stock phrase: its shared fingerprints mostly recur, or none is the two's own,
+            # or they are a series'.
+            stock = series or (recurring and common >= STOCK_SHARE * known) or 0 < known == common
             if pa1 - pa0 < STOCK_MAX_WORDS and stock:
                 found_verdicts[k] = STOCK
                 continue
