@@ -52,6 +52,20 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: (cce63a8, `align.pieces.filled_template`), 30 Reuters notices and one pair of replies quoting
 #: one post are gone (the 21 not judged before: gone-cce63a8; 20 templates, the replies reuse);
 #: news passage_reuse went from 164/197 to 164/191 and rewrite from 87/120 to 87/118.
+#: Since a frame also recurs when a large share of its fingerprints are in a whole series of
+#: documents (bd1d056, SERIES_SHARE in `align.pieces`), 127 Wikipedia passage_reuse matches
+#: (stock sentences of country, emperor and chart-caption articles) and 32 rewrites are gone,
+#: with 9 news matches; Wikipedia passage_reuse went from 85/109 to 85/104 and rewrite from
+#: 44/66 to 44/59, news rewrite from 87/118 to 87/116, with no pair of these samples judged
+#: reuse lost. A random 23 of the removals of a stricter variant (every series piece dropped,
+#: however long) were judged (gone-bd1d056): 20 of them are removed here, 16 of those not reuse
+#: (State Department report sentences, chart captions, notices) and 4 reuse (a recycled Taiwan
+#: trade sentence, a membership list shared by a country's article and its foreign relations
+#: article, two reworded paragraphs); recall counts them, precision leaves that sample out
+#: (its 3 pairs still reported were not drawn at random from what is reported). A fresh
+#: sample of the new output (after8-bd1d056, seed 20261209, 64 pairs, 8 per corpus and
+#: relation, judged blind by four readers; its 29 pairs judged before got the same verdicts)
+#: is included.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -60,6 +74,7 @@ SAMPLES = {
     "after5-6afaaee",
     "after6-831fbc1",
     "after7-34338f8",
+    "after8-bd1d056",
     "changed-a418fe3",
     "changed-34338f8",
     "gone-34338f8",
@@ -67,12 +82,12 @@ SAMPLES = {
     "gone-cce63a8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (164, 191),
-    ("news", "rewrite"): (87, 118),
-    ("newsgroups", "passage_reuse"): (206, 215),
-    ("newsgroups", "rewrite"): (56, 73),
-    ("wikipedia", "passage_reuse"): (85, 109),
-    ("wikipedia", "rewrite"): (44, 66),
+    ("news", "passage_reuse"): (179, 207),
+    ("news", "rewrite"): (99, 132),
+    ("newsgroups", "passage_reuse"): (213, 223),
+    ("newsgroups", "rewrite"): (62, 81),
+    ("wikipedia", "passage_reuse"): (92, 112),
+    ("wikipedia", "rewrite"): (48, 67),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
@@ -81,8 +96,9 @@ TARGET_RECALL = 0.95
 #: after5-6afaaee; quotes cut to the quote: 0.869, 0.853, 0.920 before; after6-831fbc1 added
 #: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before; after7-34338f8
 #: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
-#: replies quoting one post: 0.904 before for newsgroups).
-VERBATIM_LABEL_FLOORS = {"news": 0.879, "newsgroups": 0.901, "wikipedia": 0.906}
+#: replies quoting one post: 0.904 before for newsgroups; bd1d056 and its samples: the verbatim
+#: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906).
+VERBATIM_LABEL_FLOORS = {"news": 0.879, "newsgroups": 0.903, "wikipedia": 0.892}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
