@@ -273,6 +273,41 @@ def test_two_short_notices_of_one_template_share_only_its_fixed_part() -> None:
     assert copytrace.compare(a, corrected).relation is not None
 
 
+def _terms(issuer: str, amount: int, coupon: str, manager: str) -> str:
+    return (
+        f"{issuer} is issuing a {amount} million crown bond due 1992 paying {coupon} pct and "
+        f"priced at 101-1/4, lead manager {manager} said. The non-callable bonds will be listed in "
+        "Velbrook and sold in denominations of 1,000 and 10,000 crowns. Fees total 1-7/8 pct, of "
+        "which 1-1/4 pct goes to selling and the rest to management and underwriting combined. "
+        "Payment date is set for the end of the month."
+    )
+
+
+REWORDINGS = (
+    ("The non-callable bonds will be listed in Velbrook and sold", "Listed in Velbrook, the non-"
+     "callable bonds will be sold"),
+    ("of which 1-1/4 pct goes to selling and the rest to management and underwriting combined",
+     "with 1-1/4 pct for selling and the rest for management and underwriting together"),
+    ("Payment date is set for the end of the month", "They are paid for at the end of the month"),
+)  # fmt: skip
+
+
+def _reworded(text: str) -> str:
+    for old, new in REWORDINGS:
+        text = text.replace(old, new)
+    return text
+
+
+def test_two_short_notices_reworded_throughout_are_two_fillings_of_one_template() -> None:
+    a = _terms("Harrowgate Mills", 75, "8-1/2", "Brindle Capital")
+    b = _reworded(_terms("Quenby Ropeworks", 50, "9-1/4", "Osric Securities"))
+    # One reworded passage over both texts, nothing outside it: told by the whole texts.
+    assert copytrace.compare(a, b).relation is None
+    assert _pair(("a", a), ("b", b)) is None
+    # The same notice in other words, its issuer and figures kept, is still related.
+    assert copytrace.compare(a, _reworded(a)).relation is not None
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="a recurring frame followed by a short shared paragraph is one piece whose shared "

@@ -30,6 +30,7 @@ from copytrace.align.pieces import (
     OWNLESS,
     RECURRING_MIN,
     RECURRING_SHARE,
+    REFILLED_FIGURES,
     REPLACED_LINES,
     SERIES_FACTOR,
     SERIES_SHARE,
@@ -46,9 +47,11 @@ from copytrace.align.pieces import (
     _pieces,
     _recurs,
     drops_a_figure,
+    figure_keys,
     filled_template,
     lcs_pairs,
     other_figures,
+    refilled,
     refine_boxes,
     region_verdict,
     word_share,
@@ -559,6 +562,32 @@ def test_two_fillings_of_one_frame_are_told_by_their_frame_and_their_other_names
     short = _shingled("Quenby Ropeworks 9-1/4 pct")
     assert short.tokens.shape[0] < FILLED_MIN_TOKENS
     assert not filled_template(a.tokens, a.shapes, short.tokens, short.shapes)
+
+
+NOTICE_FRAME = (
+    "{} said it will sell {} million crowns of {} pct notes due {} through {}, priced at "
+    "{}, and will use the money to repay bank loans taken for its mill at Velbrook."
+)
+
+
+def _refilled(a: str, b: str) -> bool:
+    sa, sb = _shingled(a), _shingled(b)
+    return bool(refilled(sa.tokens, sa.shapes, sb.tokens, sb.shapes))
+
+
+def test_two_whole_short_texts_of_one_frame_and_other_figures_are_two_fillings() -> None:
+    a = NOTICE_FRAME.format("Harrowgate Mills", 75, "8-1/2", 1992, "Brindle Capital", "99.5")
+    b = NOTICE_FRAME.format("Quenby Ropeworks", 50, "9-1/4", 1994, "Osric Securities", "101")
+    assert _refilled(a, b)
+    # The same notice reissued with one figure corrected keeps its names and most figures.
+    assert not _refilled(a, a.replace("99.5", "99.75"))
+    # Other figures and names in other words: no frame.
+    other = "Quenby Ropeworks hired 50 men in 1994 and paid 9 crowns a day at Osric Securities."
+    assert not _refilled(a, other)
+    # Fewer than REFILLED_FIGURES figures on a side: nothing told.
+    few = "Quenby Ropeworks said it will sell notes through Osric Securities, priced at par."
+    assert figure_keys(_shingled(few).tokens, _shingled(few).shapes).shape[0] < REFILLED_FIGURES
+    assert not _refilled(a, few)
 
 
 def test_a_reworded_passage_of_other_figures_and_names_in_a_large_corpus_is_a_topic() -> None:

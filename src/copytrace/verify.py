@@ -25,7 +25,13 @@ from copytrace.align import (
     sentence_index,
 )
 from copytrace.align.boxes import Passage
-from copytrace.align.pieces import FILLED_MAX_TOKENS, drops_a_figure, filled_template
+from copytrace.align.pieces import (
+    FILLED_MAX_TOKENS,
+    FILLED_MIN_TOKENS,
+    drops_a_figure,
+    filled_template,
+    refilled,
+)
 from copytrace.lsh import NO_STATS, CorpusStats
 from copytrace.model import Match, Relation, Settings, Span
 from copytrace.sketch import Shingled, shingle_text
@@ -66,9 +72,12 @@ def _drops_a_figure(passages: list[Passage], a: ShingleSet, b: ShingleSet) -> bo
     return drops_a_figure(ta.tokens[ia], ta.shapes[ia], tb.tokens[ib], tb.shapes[ib])
 
 
-def _fillings_of_a_template(passages: list[Passage], a: ShingleSet, b: ShingleSet) -> bool:
+def _fillings_of_a_template(
+    passages: list[Passage], a: ShingleSet, b: ShingleSet, rewrite_similarity: float
+) -> bool:
     """Whether two short documents (FILLED_MAX_TOKENS) are two fillings of one frame outside
-    their passages (a template's other issuer, figures or day: `pieces.filled_template`)."""
+    their passages (a template's other issuer, figures or day: `pieces.filled_template`), or,
+    when they are mostly reworded passages, as whole texts (`pieces.refilled`)."""
     ta, tb = a.shingled, b.shingled
     if max(ta.tokens.shape[0], tb.tokens.shape[0]) > FILLED_MAX_TOKENS:
         return False
@@ -77,6 +86,12 @@ def _fillings_of_a_template(passages: list[Passage], a: ShingleSet, b: ShingleSe
     for p in passages:
         out_a[p.a_start : p.a_end] = False
         out_b[p.b_start : p.b_end] = False
+    if min(np.count_nonzero(out_a), np.count_nonzero(out_b)) < FILLED_MIN_TOKENS:
+        # Mostly passages: too little outside them to compare, so the whole texts are, when
+        # no passage is verbatim (a short reply is mostly the post it quotes, word for word).
+        if any(p.similarity >= rewrite_similarity for p in passages):
+            return False
+        return bool(refilled(ta.tokens, ta.shapes, tb.tokens, tb.shapes))
     return bool(
         filled_template(ta.tokens[out_a], ta.shapes[out_a], tb.tokens[out_b], tb.shapes[out_b])
     )
@@ -212,7 +227,7 @@ def verify_pair(
             return None
         if reworded_only and _drops_a_figure(passages, a, b):
             return None
-        if _fillings_of_a_template(passages, a, b):
+        if _fillings_of_a_template(passages, a, b, settings.rewrite_similarity):
             return None
         # After refinement a passage's `seeds` count its words copied word for word.
         verbatim = sum(p.seeds for p in passages)

@@ -539,6 +539,44 @@ def filled_template(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarr
     return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0]) >= FILLED_FRAME
 
 
+#: Two short documents that are mostly one passage leave too little outside it to compare:
+#: they are two fillings of one frame when their whole texts share a frame (at least
+#: REFILLED_FRAME of the words other than figures and names in runs of MIN_RUN in the same
+#: order) while their distinct figures and names agree less than REFILLED_CONTENT (Dice), each
+#: with REFILLED_FIGURES figures or more: two notices of one kind (a eurobond offering, a daily
+#: money-market report, a weekly tender) give the issuer, amounts, rates and dates anew each
+#: time, where a reissue or a corrected version of one story keeps most of its names and figures.
+REFILLED_FRAME = 0.45
+REFILLED_CONTENT = 0.7
+REFILLED_FIGURES = 3
+
+
+@numba.njit(cache=True)
+def refilled(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
+    """Whether two whole short texts (tokens and shapes) are two fillings of one frame
+    (REFILLED_FRAME, REFILLED_CONTENT, REFILLED_FIGURES)."""
+    if figure_keys(ta, sa).shape[0] < REFILLED_FIGURES:
+        return False
+    if figure_keys(tb, sb).shape[0] < REFILLED_FIGURES:
+        return False
+    content_a = (sa & (NUMBER | NAME)) != 0
+    content_b = (sb & (NUMBER | NAME)) != 0
+    ca, cb = np.unique(ta[content_a]), np.unique(tb[content_b])
+    shared = 0
+    for w in ca:
+        k = np.searchsorted(cb, w)
+        if k < cb.shape[0] and cb[k] == w:
+            shared += 1
+    if 2.0 * shared / (ca.shape[0] + cb.shape[0]) >= REFILLED_CONTENT:
+        return False
+    fa, fb = ta[~content_a], tb[~content_b]
+    if fa.shape[0] == 0 or fb.shape[0] == 0 or fa.shape[0] * fb.shape[0] > MAX_CELLS:
+        return False
+    ia, ib = lcs_pairs(fa, fb)
+    ia, ib = _anchored(ia, ib)
+    return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0]) >= REFILLED_FRAME
+
+
 @numba.njit(cache=True)
 def other_figures(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
     """Whether two regions (tokens and shapes) give other figures: each has OTHER_FIGURES
