@@ -10,6 +10,7 @@ import pytest
 from copytrace.evaluation.judged import (
     Judgment,
     draw_sample,
+    drawn_at_random,
     load_judgments,
     population,
     precision,
@@ -132,6 +133,20 @@ def test_recall_counts_each_reuse_pair_once_and_verbatim_labels() -> None:
         2,
         0,
     )
+
+
+def test_recall_on_random_samples_leaves_out_the_samples_of_what_a_change_removed() -> None:
+    assert drawn_at_random("after8-bd1d056") and drawn_at_random("before-f76ed11")
+    assert not drawn_at_random("gone-391ed52") and not drawn_at_random("changed-a418fe3")
+    judged = [
+        _j("wiki15-1", "wiki15-2", "rewrite", "reuse", "verbatim", sample="after-x"),
+        _j("wiki15-3", "wiki15-4", "rewrite", "reuse", "reworded", sample="gone-y"),
+    ]
+    reported = {("wiki15-1", "wiki15-2"): "rewrite"}
+    (every,) = recall(judged, reported)
+    (drawn,) = recall(judged, reported, drawn_at_random)
+    assert (every.reuse, every.reported) == (2, 1)
+    assert (drawn.reuse, drawn.reported) == (1, 1)
 
 
 def test_draw_sample_is_stratified_and_reproducible() -> None:

@@ -81,16 +81,35 @@ def _notice(issuer: str, amount: int, coupon: str, bank: str, year: int) -> str:
     )
 
 
+def test_two_short_notices_that_are_one_reworded_passage_are_judged_as_whole_texts() -> None:
+    s = Settings()
+    a = _notice("Harrowgate Mills", 75, "8-1/2", "Brindle Capital", 1992)
+    b = _notice("Quenby Ropeworks", 50, "9-1/4", "Osric Securities", 1994)
+    sa, sb = _set(a, s), _set(b, s)
+    n_a, n_b = len(sa.shingled.tokens), len(sb.shingled.tokens)
+    # Nothing outside one passage over both texts: the whole texts are two fillings.
+    reworded = Passage(0, n_a, 0, n_b, 10, 0.8)
+    assert _fillings_of_a_template([reworded], sa, sb, s.rewrite_similarity)
+    # A verbatim passage over them is left to the passage rules (a reply that is mostly the
+    # post it quotes).
+    verbatim = Passage(0, n_a, 0, n_b, n_a, 1.0)
+    assert not _fillings_of_a_template([verbatim], sa, sb, s.rewrite_similarity)
+    # The same notice reworded with its issuer and figures kept: one notice.
+    sc = _set(a.replace("is selling", "sells"), s)
+    alike = Passage(0, n_a, 0, len(sc.shingled.tokens), 10, 0.9)
+    assert not _fillings_of_a_template([alike], sa, sc, s.rewrite_similarity)
+
+
 def test_two_short_notices_are_fillings_of_one_frame_outside_their_shared_terms() -> None:
     s = Settings()
     a = _notice("Harrowgate Mills", 75, "8-1/2", "Brindle Capital", 1992)
     b = _notice("Quenby Ropeworks", 50, "9-1/4", "Osric Securities", 1994)
     sa, sb, passage = _terms_passage(a, b, s)
-    assert _fillings_of_a_template([passage], sa, sb)
+    assert _fillings_of_a_template([passage], sa, sb, s.rewrite_similarity)
     # One notice with its coupon corrected keeps its issuer and bank: not two fillings.
     corrected = a.replace("8-1/2", "8-3/4")
     sa, sc, passage = _terms_passage(a, corrected, s)
-    assert not _fillings_of_a_template([passage], sa, sc)
+    assert not _fillings_of_a_template([passage], sa, sc, s.rewrite_similarity)
     # Longer documents are no notices, even where what is outside their passages would pass
     # for two fillings of one frame.
     long_a = " ".join(f"Ward {k} of Velbrook voted for the harbour plan." for k in range(20))
@@ -100,4 +119,4 @@ def test_two_short_notices_are_fillings_of_one_frame_outside_their_shared_terms(
     out_a, out_b = slice(0, passage.a_start), slice(0, passage.b_start)
     ta, tb = sa.shingled, sb.shingled
     assert filled_template(ta.tokens[out_a], ta.shapes[out_a], tb.tokens[out_b], tb.shapes[out_b])
-    assert not _fillings_of_a_template([passage], sa, sb)
+    assert not _fillings_of_a_template([passage], sa, sb, s.rewrite_similarity)

@@ -8,7 +8,11 @@ are stored, never text. Items are drawn at random (fixed seed) from a scan's pas
 stratified by corpus and relation; a sample is named after the code that produced its matches.
 
 Precision of a scan is measured on the items of samples drawn from that code's own output;
-recall on every item judged `reuse`, whichever sample it came from.
+recall on the items judged `reuse` of the samples drawn at random from a scan's output
+(`drawn_at_random`: named after-, before- or dev-), whichever code's. The other samples hold what
+a change removed or added (gone-, changed-: often every such pair), so their real pairs are
+all of a change's losses but only a few of what it kept: counted with the random ones they
+would weigh each loss a thousand times its share. Their losses are reported on their own.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -231,11 +235,25 @@ class Recall:
 VERBATIM_RELATIONS = frozenset({"exact", "near_duplicate", "contained", "passage_reuse"})
 
 
-def recall(judged: Sequence[Judgment], reported: Mapping[tuple[str, str], str]) -> list[Recall]:
-    """Recall per group on every pair judged reuse (each pair counted once)."""
+#: Samples drawn at random from a scan's output are named with these prefixes.
+RANDOM_SAMPLES = ("after", "before", "dev")
+
+
+def drawn_at_random(sample: str) -> bool:
+    """Whether a sample was drawn at random from a scan's output (not from a change's)."""
+    return sample.startswith(RANDOM_SAMPLES)
+
+
+def recall(
+    judged: Sequence[Judgment],
+    reported: Mapping[tuple[str, str], str],
+    samples: Callable[[str], bool] | None = None,
+) -> list[Recall]:
+    """Recall per group on the pairs judged reuse (each pair counted once) of the samples
+    `samples` accepts (default: every sample)."""
     seen: dict[tuple[str, str], Judgment] = {}
     for j in judged:
-        if j.verdict == REUSE:
+        if j.verdict == REUSE and (samples is None or samples(j.sample)):
             seen.setdefault(j.pair, j)
     by_group: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for pair, j in seen.items():
