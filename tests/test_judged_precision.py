@@ -80,7 +80,9 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: judged (the 21 not judged before: gone-391ed52, changed-391ed52): 28 of the 32 removed are
 #: not reuse (offering, tender, price and rate notices), 4 reuse (two market reports repeating
 #: a paragraph, a follow-up story, an earnings table reissued), and both new ones are notices.
-#: News rewrite went from 99/132 to 99/124.
+#: News rewrite went from 99/132 to 99/124. A fresh sample of that output (after9-391ed52, seed
+#: 20261210, 64 pairs, 8 per corpus and relation, judged blind by four readers; its 20 pairs
+#: judged before got the same verdicts) is included.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -90,6 +92,7 @@ SAMPLES = {
     "after6-831fbc1",
     "after7-34338f8",
     "after8-bd1d056",
+    "after9-391ed52",
     "changed-a418fe3",
     "changed-34338f8",
     "changed-391ed52",
@@ -99,12 +102,12 @@ SAMPLES = {
     "gone-cce63a8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (179, 207),
-    ("news", "rewrite"): (99, 124),
-    ("newsgroups", "passage_reuse"): (213, 223),
-    ("newsgroups", "rewrite"): (62, 81),
-    ("wikipedia", "passage_reuse"): (92, 112),
-    ("wikipedia", "rewrite"): (48, 67),
+    ("news", "passage_reuse"): (194, 223),
+    ("news", "rewrite"): (113, 140),
+    ("newsgroups", "passage_reuse"): (220, 231),
+    ("newsgroups", "rewrite"): (69, 89),
+    ("wikipedia", "passage_reuse"): (99, 120),
+    ("wikipedia", "rewrite"): (53, 75),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
@@ -115,13 +118,13 @@ TARGET_RECALL = 0.95
 #: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
 #: replies quoting one post: 0.904 before for newsgroups; bd1d056 and its samples: the verbatim
 #: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906).
-VERBATIM_LABEL_FLOORS = {"news": 0.867, "newsgroups": 0.903, "wikipedia": 0.892}
-#: Since recall counts the random samples only (391ed52), the verbatim labels there: 0.883,
-#: 0.905, 0.904. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
+VERBATIM_LABEL_FLOORS = {"news": 0.871, "newsgroups": 0.902, "wikipedia": 0.891}
+#: Since recall counts the random samples only (391ed52), the verbatim labels there, with
+#: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
 #: earnings table reissued) recall and verbatim labels are asserted at what they measure.
-VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.883, "newsgroups": 0.905, "wikipedia": 0.904}
-RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.948, "newsgroups": 0.973, "wikipedia": 0.958}
+VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.887, "newsgroups": 0.904, "wikipedia": 0.902}
+RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.951, "newsgroups": 0.974, "wikipedia": 0.960}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
