@@ -514,29 +514,41 @@ FILLED_MAX_TOKENS = 160
 
 
 @numba.njit(cache=True)
-def filled_template(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
-    """Whether two regions (tokens and shapes: the texts outside two documents' passages) are
-    two fillings of one frame (FILLED_FRAME, FILLED_CONTENT)."""
-    if ta.shape[0] < FILLED_MIN_TOKENS or tb.shape[0] < FILLED_MIN_TOKENS:
-        return False
+def _filled_frame(
+    ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray, min_content: int, below: float
+) -> float:
+    """Of two regions (tokens and shapes) whose distinct figures and names agree less than
+    `below` (Dice), each with `min_content` of them or more: the share of their other words in
+    runs of MIN_RUN in the same order on both sides (0 for other regions, or regions too large
+    to align)."""
     content_a = (sa & (NUMBER | NAME)) != 0
     content_b = (sb & (NUMBER | NAME)) != 0
     ca, cb = np.unique(ta[content_a]), np.unique(tb[content_b])
-    if ca.shape[0] < FILLED_MIN_CONTENT or cb.shape[0] < FILLED_MIN_CONTENT:
-        return False
+    if ca.shape[0] < max(min_content, 1) or cb.shape[0] < max(min_content, 1):
+        return 0.0
     shared = 0
     for w in ca:
         k = np.searchsorted(cb, w)
         if k < cb.shape[0] and cb[k] == w:
             shared += 1
-    if 2.0 * shared / (ca.shape[0] + cb.shape[0]) >= FILLED_CONTENT:
-        return False
+    if 2.0 * shared / (ca.shape[0] + cb.shape[0]) >= below:
+        return 0.0
     fa, fb = ta[~content_a], tb[~content_b]
     if fa.shape[0] == 0 or fb.shape[0] == 0 or fa.shape[0] * fb.shape[0] > MAX_CELLS:
-        return False
+        return 0.0
     ia, ib = lcs_pairs(fa, fb)
     ia, ib = _anchored(ia, ib)
-    return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0]) >= FILLED_FRAME
+    return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0])
+
+
+@numba.njit(cache=True)
+def filled_template(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> bool:
+    """Whether two regions (tokens and shapes: the texts outside two documents' passages) are
+    two fillings of one frame (FILLED_FRAME, FILLED_CONTENT)."""
+    if ta.shape[0] < FILLED_MIN_TOKENS or tb.shape[0] < FILLED_MIN_TOKENS:
+        return False
+    frame = _filled_frame(ta, sa, tb, sb, FILLED_MIN_CONTENT, FILLED_CONTENT)
+    return frame >= FILLED_FRAME
 
 
 #: Two short documents that are mostly one passage leave too little outside it to compare:
@@ -559,22 +571,7 @@ def refilled(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> 
         return False
     if figure_keys(tb, sb).shape[0] < REFILLED_FIGURES:
         return False
-    content_a = (sa & (NUMBER | NAME)) != 0
-    content_b = (sb & (NUMBER | NAME)) != 0
-    ca, cb = np.unique(ta[content_a]), np.unique(tb[content_b])
-    shared = 0
-    for w in ca:
-        k = np.searchsorted(cb, w)
-        if k < cb.shape[0] and cb[k] == w:
-            shared += 1
-    if 2.0 * shared / (ca.shape[0] + cb.shape[0]) >= REFILLED_CONTENT:
-        return False
-    fa, fb = ta[~content_a], tb[~content_b]
-    if fa.shape[0] == 0 or fb.shape[0] == 0 or fa.shape[0] * fb.shape[0] > MAX_CELLS:
-        return False
-    ia, ib = lcs_pairs(fa, fb)
-    ia, ib = _anchored(ia, ib)
-    return 2.0 * ia.shape[0] / (fa.shape[0] + fb.shape[0]) >= REFILLED_FRAME
+    return _filled_frame(ta, sa, tb, sb, 1, REFILLED_CONTENT) >= REFILLED_FRAME
 
 
 @numba.njit(cache=True)

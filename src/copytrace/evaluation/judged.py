@@ -12,7 +12,7 @@ recall on the items judged `reuse` of the samples drawn at random from a scan's 
 (`drawn_at_random`: named after-, before- or dev-), whichever code's. The other samples hold what
 a change removed or added (gone-, changed-: often every such pair), so their real pairs are
 all of a change's losses but only a few of what it kept: counted with the random ones they
-would weigh each loss a thousand times its share. Their losses are reported on their own.
+would weigh each loss hundreds of times its share. Their losses are reported on their own.
 """
 
 from __future__ import annotations
