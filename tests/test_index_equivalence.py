@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 from index_helpers import made_copies, read_corpus, scan_and_index
+from test_passage_precision import series_documents
 
 import copytrace
+from copytrace import Document, Settings
+from copytrace.align.pieces import SERIES_FACTOR
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
@@ -40,3 +43,12 @@ def test_made_copies_of_real_articles_give_the_pairs_of_scan(tmp_path: Path, cor
     assert {"near_duplicate", "contained", "passage_reuse"} <= relations
     assert index_pairs == scan_pairs
     assert index_classes == scan_classes
+
+
+def test_a_series_stock_sentence_is_no_reuse_in_the_index_as_in_scan(tmp_path: Path) -> None:
+    # The index counts fingerprint frequencies over what it holds, as scan does over its input.
+    n = SERIES_FACTOR * Settings().boilerplate_min_docs
+    docs = [Document(doc_id, text) for doc_id, text in series_documents(n)]
+    (scan_pairs, _), (index_pairs, _) = scan_and_index(docs, tmp_path, batches=3)
+    assert scan_pairs == {frozenset(("s2", "s3")): "passage_reuse"}
+    assert index_pairs == scan_pairs

@@ -435,21 +435,27 @@ def _own_text(k: int) -> str:
     return " ".join(f"{stem}{k}x{j}" for j in range(12) for stem in stems)
 
 
-def test_a_sentence_written_into_a_whole_series_of_documents_is_not_reuse() -> None:
-    settings = Settings()
-    n = SERIES_FACTOR * settings.boilerplate_min_docs
+def series_documents(n: int) -> list[tuple[str, str]]:
+    """n documents of their own words around SERIES_SENTENCE: s0 and s1 continue it alike
+    (SERIES_VARIANT), s2 and s3 also share a paragraph of their own."""
     sentences = [f"{SERIES_SENTENCE}." for _ in range(n)]
-    # Two documents of the series continue the sentence alike: a passage of passage_min_tokens
-    # words or more, most of whose words the series does not share.
     sentences[0] = sentences[1] = f"{SERIES_SENTENCE}, {SERIES_VARIANT}."
-    shared_words = len(f"{SERIES_SENTENCE} {SERIES_VARIANT}".split())
-    assert settings.passage_min_tokens <= shared_words < STOCK_MAX_WORDS
     docs = [
         (f"s{k}", f"{_own_text(k)}\n\n{sentences[k]}\n\n{_own_text(100 + k)}") for k in range(n)
     ]
-    # Two others share a paragraph of their own.
     for k in (2, 3):
         docs[k] = (docs[k][0], f"{docs[k][1]}\n\n{SHARED_PARAGRAPH}")
+    return docs
+
+
+def test_a_sentence_written_into_a_whole_series_of_documents_is_not_reuse() -> None:
+    settings = Settings()
+    n = SERIES_FACTOR * settings.boilerplate_min_docs
+    # The two that continue the sentence alike share a passage of passage_min_tokens words or
+    # more, most of whose words the series does not share.
+    shared_words = len(f"{SERIES_SENTENCE} {SERIES_VARIANT}".split())
+    assert settings.passage_min_tokens <= shared_words < STOCK_MAX_WORDS
+    docs = series_documents(n)
     matches = list(copytrace.scan(docs, settings).matches)
     assert [(m.a, m.b, m.relation) for m in matches] == [("s2", "s3", Relation.PASSAGE_REUSE)]
     # Among fewer documents than a series, the two share a passage of their own.
