@@ -206,7 +206,8 @@ def verify_pair(
     `reworded_only`: only the reworded-sentence keys proposed the pair; its passages must then
     keep every figure (`align.pieces.ALL_FIGURES_MIN`). Two short documents whose texts outside
     their passages are two fillings of one frame (two notices of one template) relate by
-    nothing: their passages are the template's fixed part (`align.pieces.filled_template`).
+    nothing: their passages are the template's fixed part (`align.pieces.filled_template`; when
+    they are mostly reworded passages, their whole texts are compared: `align.pieces.refilled`).
     """
     corpus = corpus or NO_STATS
     s = known if known is not None else scores(a, b)
