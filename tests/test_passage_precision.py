@@ -6,6 +6,7 @@ Every text here is made up for these tests."""
 from __future__ import annotations
 
 import pytest
+from test_pieces import COPIED_SENTENCE, ECONOMY_A, ECONOMY_B
 
 import copytrace
 from copytrace import Relation, Settings
@@ -485,3 +486,18 @@ def test_a_short_post_quoted_throughout_its_thread_is_reuse() -> None:
     assert quoting_parent("Re: Tram line opening") == {f"r{k}" for k in range(n)}
     # The same lines quoted in a whole series of threads are one.
     assert quoting_parent("Notes from the council, part {}") == set()
+
+
+def test_a_sentence_copied_into_a_reworded_passage_makes_passage_reuse() -> None:
+    # The two articles retell one report in their own words around a sentence one copied
+    # from the other: the pair shares a verbatim passage, whatever surrounds it.
+    a, b = ECONOMY_A.format(COPIED_SENTENCE), ECONOMY_B.format(COPIED_SENTENCE)
+    assert copytrace.compare(a, b).relation is Relation.PASSAGE_REUSE
+    match = _pair(("a", a), ("b", b))
+    assert match is not None and match.relation is Relation.PASSAGE_REUSE
+    ((span_a, _),) = _sides(match, a, b)
+    assert COPIED_SENTENCE.rstrip(".") in span_a
+    # Retold alone, the two are a rewrite.
+    assert copytrace.compare(ECONOMY_A.format(""), ECONOMY_B.format("")).relation is (
+        Relation.REWRITE
+    )

@@ -961,3 +961,47 @@ def test_a_series_frame_filled_with_other_names_is_a_template() -> None:
     assert many < RECURRING_SHARE * len(_shared_shingles(a, b))
     assert _series_verdicts(a, b, many) == [TEMPLATE]
     assert _series_verdicts(a, b, many - 1) == [KEEP]
+
+
+# A reworded passage holding a sentence copied word for word: its verbatim words are that
+# sentence's, however its neighbours blur the pieces it was aligned in.
+
+COPIED_SENTENCE = (
+    "Major firms including Harrow Mills, Quenby Ropeworks and Brindle Steel have spent much of "
+    "the year in tough talks with unions about trimming jobs and costs."
+)
+ECONOMY_A = (
+    "Growth for the whole year was 1.6 percent, the statistics office in Velbrook said on "
+    "Tuesday, after a year in which the economy shrank, and down from an earlier estimate of 1.7 "
+    "percent. Exports have carried the recovery, as unemployment of more than two million and "
+    "planned cuts to welfare mean that shoppers have kept their money to themselves. {} Rising "
+    "exports were outweighed in the last quarter by the continuing weakness of demand at home, "
+    "the office said, while the strong crown hurt sales of goods overseas."
+)
+ECONOMY_B = (
+    "The statistics office in Velbrook said on Tuesday that the economy grew 1.6 percent over "
+    "the whole year, down from an earlier estimate of 1.7 percent, after shrinking the year "
+    "before. With planned cuts to welfare and more than two million unemployed, shoppers have "
+    "held on to their money, and exports have carried the recovery. {} Demand at home stayed "
+    "weak and outweighed rising exports in the last quarter, according to the office, and the "
+    "strong crown hurt overseas sales."
+)
+
+
+def test_a_sentence_copied_into_a_reworded_passage_counts_as_verbatim_words() -> None:
+    a, b = ECONOMY_A.format(COPIED_SENTENCE), ECONOMY_B.format(COPIED_SENTENCE)
+    sentence_words = len(_shingled(COPIED_SENTENCE).tokens)
+    assert sentence_words >= SETTINGS.passage_min_tokens
+    ((piece_a, _, words, sim, verdict),) = _refine(a, b)
+    assert sim < SETTINGS.rewrite_similarity and verdict == KEEP
+    assert COPIED_SENTENCE.rstrip(".") in piece_a
+    assert words >= sentence_words
+    # Without the sentence, the reworded passage copies fewer words than a passage's worth.
+    ((_, _, words, sim, _),) = _refine(ECONOMY_A.format(""), ECONOMY_B.format(""))
+    assert sim < SETTINGS.rewrite_similarity and words < SETTINGS.passage_min_tokens
+    # A sentence the corpus repeats (every shared fingerprint in min_df documents) is stock
+    # text, not a passage of the two documents' own.
+    shared = _shared_shingles(a, b)
+    common = np.full(len(shared), MIN_DF, dtype=np.int32)
+    ((_, _, words, _, _),) = _refine(a, b, frequent=shared, df=common)
+    assert words < SETTINGS.passage_min_tokens

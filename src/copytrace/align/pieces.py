@@ -39,6 +39,13 @@ few of its words in runs in the same order, and those mostly figures and names),
 keep the figures of what it rewords (FIGURES: each side has several figures the other lacks).
 A reworded piece that holds a passage's worth of words copied word for word is reuse on those
 words and is not asked any of this.
+
+A reworded passage's words copied word for word, which make its pair passage_reuse when they
+are a passage's worth, are also those of its longest piece that, cut to where its two sides
+agree, is verbatim and no stock text of the corpus (`_longest_copied`): a sentence one article
+copied into another that retells the same report is a verbatim passage, though the retold words
+around it blur the pieces it was aligned in. Whether a reworded passage is asked the questions
+above still depends only on the pieces as aligned.
 """
 
 from __future__ import annotations
@@ -401,6 +408,39 @@ def _rest_dice(
 
 
 @numba.njit(cache=True)
+def _longest_copied(
+    cuts: np.ndarray,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    ta: np.ndarray,
+    tb: np.ndarray,
+    verbatim: float,
+    shingles_a: np.ndarray,
+    width: int,
+    distinct_b: np.ndarray,
+    frequent: np.ndarray,
+    df: np.ndarray,
+    min_df: int,
+) -> int:
+    """Words of the longest piece (`_pieces`) of a region, cut to where its two sides agree
+    (`_cut`), that is at least `verbatim` similar and no stock text of the corpus
+    (`_recurrence`, at any length). `shingles_a`: the region's shingles in A."""
+    if cuts.shape[0] == 0:
+        return 0
+    tight = _cut(cuts, ia, ib)
+    sims = _similarities(tight, ia, ib, ta, tb)
+    longest = 0
+    for k in range(tight.shape[0]):
+        if sims[k] < verbatim or tight[k, 2] <= longest:
+            continue
+        p0, p1 = ia[tight[k, 0]], ia[tight[k, 1] - 1] + 1
+        inside = shingles_a[p0 : max(p0, p1 - width + 1)]
+        if not _recurrence(inside, distinct_b, frequent, df, min_df)[3]:
+            longest = tight[k, 2]
+    return longest
+
+
+@numba.njit(cache=True)
 def _joined(cuts: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """All pieces as one: from the first piece's start to the last piece's end, with what one
     side has more than the other in the gaps between them unpaired."""
@@ -466,6 +506,26 @@ def _recurs(
             common += df[k] >= min_df
             many += df[k] >= series_df
     return known, common, many
+
+
+@numba.njit(cache=True)
+def _recurrence(
+    shingles_a: np.ndarray,
+    distinct_b: np.ndarray,
+    frequent: np.ndarray,
+    df: np.ndarray,
+    min_df: int,
+) -> tuple[int, int, bool, bool]:
+    """Of the shingles of a region of A that B shares (`_recurs`): how many are fingerprints
+    whose frequency is known and how many of those are in `min_df` documents or more; whether
+    the region's frame recurs (RECURRING_SHARE and RECURRING_MIN of them, or SERIES_SHARE in a
+    series' worth of documents); and whether it is stock text (STOCK_SHARE of them recur, or
+    none is the two documents' own, or they are a series')."""
+    known, common, many = _recurs(shingles_a, distinct_b, frequent, df, min_df)
+    series = known > 0 and many >= SERIES_SHARE * known
+    recurring = series or (common >= RECURRING_MIN and common >= RECURRING_SHARE * known)
+    stock = series or (recurring and common >= STOCK_SHARE * known) or 0 < known == common
+    return known, common, recurring, stock
 
 
 @numba.njit(cache=True)
@@ -686,9 +746,11 @@ def refine_boxes(
     edges: the pieces [a0, a1, b0, b1, verbatim words], their similarities (Dice of their
     token multisets, unpaired words left out) and their verdicts (KEEP, TEMPLATE, LIST, TOPIC,
     STOCK, OWNLESS, TABLE, FIGURES), in A's order of the boxes. Verbatim words are the shared
-    words of the pieces at least `rewrite_similarity` similar that the piece holds. A reworded
-    piece holding `min_tokens` verbatim words or more (a passage's shortest verbatim length)
-    is reuse on those words: it is never OWNLESS, a TABLE or FIGURES.
+    words of the pieces at least `rewrite_similarity` similar that the piece holds (a reworded
+    piece holding `min_tokens` of them or more, a passage's shortest verbatim length, is reuse
+    on those words: it is never OWNLESS, a TABLE or FIGURES), or, in a reworded passage kept
+    whole or joined, those of its longest verbatim piece when that is a passage's worth
+    (`_longest_copied`), whichever are more.
 
     `shingles_a` are A's shingle hashes by position (shingles of `width` tokens), `distinct_b`
     B's sorted distinct ones, and `frequent`/`df` the corpus's shared fingerprints and their
@@ -706,6 +768,7 @@ def refine_boxes(
         ib = np.empty(0, dtype=np.int64)
         shared = 0
         anchored = 0
+        copied = 0  # words of a reworded passage's longest verbatim piece (`_longest_copied`)
         reordered = True
         anchored_share = 1.0  # of the words of a passage kept whole, those in runs in order
         words_share = 1.0  # of those of A's words in runs, the words (`word_share`)
@@ -744,6 +807,14 @@ def refine_boxes(
             found_sims[0] = multiset_dice(ta, tb)
             whole = found_sims[0] >= rewrite_similarity
             found[0, 4] = (a1 - a0) if whole else verbatim_words.sum()
+            found_vetted = found[:, 4].copy()
+            if not whole:
+                copied = _longest_copied(
+                    cuts, ia, ib, ta, tb, rewrite_similarity,
+                    shingles_a[a0:a1], width, distinct_b, frequent, df, min_df,
+                )  # fmt: skip
+                if copied >= min_tokens:
+                    found[0, 4] = max(found[0, 4], copied)
             found_anchored = np.full(1, anchored_share)
             found_table = np.full(1, anchored_share < TABLE_ANCHORED and words_share < TABLE_WORDS)
             judged = found[:, :4].copy()
@@ -763,6 +834,10 @@ def refine_boxes(
                 # A reworded passage that keeps some sentences word for word, or leaves some
                 # out, is one passage: one span, whose verbatim pieces still count as such.
                 words = verbatim_words.sum()
+                copied = _longest_copied(
+                    cuts, ia, ib, ta, tb, rewrite_similarity,
+                    shingles_a[a0:a1], width, distinct_b, frequent, df, min_df,
+                )  # fmt: skip
                 cuts = _joined(cuts, ia, ib)
                 piece_sims = _similarities(cuts, ia, ib, ta, tb)
                 if piece_sims[0] >= rewrite_similarity:  # verbatim but for insertions
@@ -795,18 +870,16 @@ def refine_boxes(
                 judged[k, 2] = b0 + ib[first]
                 judged[k, 3] = b0 + ib[last] + 1
             found_sims = piece_sims
+            found_vetted = found[:, 4].copy()
+            if copied >= min_tokens:
+                found[0, 4] = max(found[0, 4], copied)
             found_anchored = np.ones(found.shape[0])
             found_table = np.zeros(found.shape[0], dtype=np.bool_)
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):
             pa0, pa1 = found[k, 0], found[k, 1]
             inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
-            known, common, many = _recurs(inside, distinct_b, frequent, df, min_df)
-            series = known > 0 and many >= SERIES_SHARE * known
-            recurring = series or (common >= RECURRING_MIN and common >= RECURRING_SHARE * known)
-            # A stock phrase: its shared fingerprints mostly recur, or none is the two's own,
-            # or they are a series'.
-            stock = series or (recurring and common >= STOCK_SHARE * known) or 0 < known == common
+            known, common, recurring, stock = _recurrence(inside, distinct_b, frequent, df, min_df)
             if pa1 - pa0 < STOCK_MAX_WORDS and stock:
                 found_verdicts[k] = STOCK
                 continue
@@ -814,7 +887,7 @@ def refine_boxes(
             if reworded_piece and found_anchored[k] < TOPIC_MIN_ANCHORED:
                 found_verdicts[k] = TOPIC
                 continue
-            if large_corpus and found_sims[k] < rewrite_similarity and found[k, 4] < min_tokens:
+            if large_corpus and found_sims[k] < rewrite_similarity and found_vetted[k] < min_tokens:
                 if found_table[k]:
                     found_verdicts[k] = TABLE
                     continue
