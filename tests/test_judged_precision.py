@@ -82,7 +82,18 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: a paragraph, a follow-up story, an earnings table reissued), and both new ones are notices.
 #: News rewrite went from 99/132 to 99/124. A fresh sample of that output (after9-391ed52, seed
 #: 20261210, 64 pairs, 8 per corpus and relation, judged blind by four readers; its 20 pairs
-#: judged before got the same verdicts) is included.
+#: judged before got the same verdicts) is included. Since a reworded passage's longest piece
+#: copied word for word counts as verbatim words (f531fa3, `align.pieces._longest_copied`), 131
+#: rewrite matches became passage_reuse and 7 are new (fewer rewrites make fewer recurring
+#: frames); a random 40 of the relabelled not judged before and the 5 new ones not judged
+#: before were judged (changed-f531fa3: 36 of the 40 reuse, 4 templates; the 5 new all reuse;
+#: the 2 new judged before are telnet transcripts), and a fresh sample of the new output
+#: (after10-f531fa3, seed
+#: 20261211, 64 pairs, 8 per corpus and relation, judged blind by four readers; its 27 pairs
+#: judged before got the same verdicts) is included. The rewrite rows fell as their real pairs
+#: holding a copied sentence left them (on the same judged items: news 0.809 -> 0.790,
+#: newsgroups 0.771 -> 0.711, Wikipedia 0.744 -> 0.636), Wikipedia passage_reuse rose (0.836 ->
+#: 0.866) and the verbatim labels rose.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -93,21 +104,23 @@ SAMPLES = {
     "after7-34338f8",
     "after8-bd1d056",
     "after9-391ed52",
+    "after10-f531fa3",
     "changed-a418fe3",
     "changed-34338f8",
     "changed-391ed52",
+    "changed-f531fa3",
     "gone-34338f8",
     "gone-391ed52",
     "gone-92e4c0c",
     "gone-cce63a8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (194, 223),
-    ("news", "rewrite"): (113, 140),
-    ("newsgroups", "passage_reuse"): (220, 231),
-    ("newsgroups", "rewrite"): (69, 89),
-    ("wikipedia", "passage_reuse"): (99, 120),
-    ("wikipedia", "rewrite"): (53, 75),
+    ("news", "passage_reuse"): (244, 278),
+    ("news", "rewrite"): (98, 124),
+    ("newsgroups", "passage_reuse"): (247, 262),
+    ("newsgroups", "rewrite"): (54, 76),
+    ("wikipedia", "passage_reuse"): (149, 172),
+    ("wikipedia", "rewrite"): (49, 77),
 }
 TARGET_RECALL = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
@@ -118,13 +131,13 @@ TARGET_RECALL = 0.95
 #: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
 #: replies quoting one post: 0.904 before for newsgroups; bd1d056 and its samples: the verbatim
 #: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906).
-VERBATIM_LABEL_FLOORS = {"news": 0.871, "newsgroups": 0.902, "wikipedia": 0.891}
+VERBATIM_LABEL_FLOORS = {"news": 0.897, "newsgroups": 0.929, "wikipedia": 0.926}
 #: Since recall counts the random samples only (391ed52), the verbatim labels there, with
 #: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
 #: earnings table reissued) recall and verbatim labels are asserted at what they measure.
-VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.887, "newsgroups": 0.904, "wikipedia": 0.902}
-RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.951, "newsgroups": 0.974, "wikipedia": 0.960}
+VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.914, "newsgroups": 0.931, "wikipedia": 0.927}
+RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.975, "wikipedia": 0.968}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
