@@ -12,6 +12,7 @@ import copytrace
 from copytrace import Relation, Settings
 from copytrace.align.pieces import SERIES_FACTOR, STOCK_MAX_WORDS
 from copytrace.model import Match, Span
+from copytrace.verify import EDITED_COPY
 
 # A post and a reply that quotes it.
 
@@ -501,3 +502,28 @@ def test_a_sentence_copied_into_a_reworded_passage_makes_passage_reuse() -> None
     assert copytrace.compare(ECONOMY_A.format(""), ECONOMY_B.format("")).relation is (
         Relation.REWRITE
     )
+
+
+def test_a_copy_with_small_edits_is_passage_reuse() -> None:
+    # Seven words misspelt in a paragraph of 120: similarity between EDITED_COPY and
+    # --rewrite-similarity. A reader calls it a copy, not a rewrite.
+    para = "\n".join(PARENT_LINES)
+    edited = para
+    for word, typo in (
+        ("Tuesday", "Tusday"),
+        ("dispute", "dipsute"),
+        ("swimming", "swiming"),
+        ("contractor", "contracter"),
+        ("refused", "refussed"),
+        ("library", "libary"),
+        ("overhead", "overhed"),
+    ):
+        edited = edited.replace(word, typo)
+    a = f"Notes from the council meeting.\n\n{para}\n\nOther business was postponed."
+    b = f"From the civic society newsletter:\n\n{edited}\n\nPlease share widely."
+    comparison = copytrace.compare(a, b)
+    ((span,),) = [comparison.spans]
+    assert EDITED_COPY <= span.similarity < Settings().rewrite_similarity
+    assert comparison.relation is Relation.PASSAGE_REUSE
+    match = _pair(("a", a), ("b", b))
+    assert match is not None and match.relation is Relation.PASSAGE_REUSE

@@ -9,6 +9,8 @@ from copytrace.align.boxes import Passage
 from copytrace.align.pieces import FILLED_MAX_TOKENS, filled_template
 from copytrace.sketch import shingle_text, sketch_batch
 from copytrace.verify import (
+    EDITED_COPY,
+    _edited_copy,
     _fillings_of_a_template,
     relation_of,
     scores,
@@ -120,3 +122,17 @@ def test_two_short_notices_are_fillings_of_one_frame_outside_their_shared_terms(
     ta, tb = sa.shingled, sb.shingled
     assert filled_template(ta.tokens[out_a], ta.shapes[out_a], tb.tokens[out_b], tb.shapes[out_b])
     assert not _fillings_of_a_template([passage], sa, sb, s.rewrite_similarity)
+
+
+def test_a_reworded_passage_of_small_edits_is_an_edited_copy() -> None:
+    settings = Settings()
+    assert settings.rewrite_similarity > EDITED_COPY
+
+    def passage(similarity: float) -> Passage:
+        return Passage(0, 60, 0, 60, 0, similarity)
+
+    assert _edited_copy([passage(0.8), passage(EDITED_COPY)], settings)
+    # A copy spun at every fifth word, or a passage verbatim already (its words are counted
+    # as verbatim words instead), is none.
+    assert not _edited_copy([passage(0.8)], settings)
+    assert not _edited_copy([passage(settings.rewrite_similarity)], settings)

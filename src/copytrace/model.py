@@ -206,7 +206,8 @@ class Settings:
     )
     rewrite_similarity: float = setting(
         0.95,
-        "Passages less similar than this (token Dice) are a rewrite, not a reuse.",
+        "Passages less similar than this (token Dice) are reworded: a rewrite, unless 0.9 similar "
+        "or more (a copy with small edits, passage_reuse).",
         low=0.0,
         high=1.0,
         compare=True,

@@ -97,6 +97,19 @@ def _fillings_of_a_template(
     )
 
 
+#: A reworded passage (below `rewrite_similarity`) at least this similar (token Dice) differs
+#: from its source by a word in ten or fewer: a copy with small edits (a spelling fixed, "cts"
+#: for "cents", a word changed, a quote re-wrapped mid-word), which a reader calls a copy,
+#: where a copy spun at every fifth word is about 0.8 similar. It makes `passage_reuse`; it was
+#: judged as a reworded passage is (`align.pieces`), and is `rewrite_min_tokens` long.
+EDITED_COPY = 0.9
+
+
+def _edited_copy(passages: list[Passage], settings: Settings) -> bool:
+    """Whether one of the passages is a reworded one that is a copy with small edits."""
+    return any(EDITED_COPY <= p.similarity < settings.rewrite_similarity for p in passages)
+
+
 def shingle_set(shingled: Shingled, exact: tuple[int, int]) -> ShingleSet:
     """Wrap a shingled text with its sorted distinct shingle hashes (its indexes come later)."""
     return ShingleSet(shingled, sorted_unique(shingled.hashes), exact)
@@ -201,8 +214,9 @@ def verify_pair(
     Whole-document relations come first; when none holds and passages are on, the token and
     the sentence aligners look for passages: verbatim ones of at least `passage_min_tokens`
     tokens, reworded ones (similarity below `rewrite_similarity`) of at least
-    `rewrite_min_tokens`. They make `passage_reuse`, or `rewrite` when their token-weighted
-    similarity is below `rewrite_similarity`. `known` is `scores(a, b)` when the caller has it.
+    `rewrite_min_tokens`. They make `passage_reuse` when they hold `passage_min_tokens` words
+    copied word for word or one is a copy with small edits (EDITED_COPY), else `rewrite`.
+    `known` is `scores(a, b)` when the caller has it.
     `reworded_only`: only the reworded-sentence keys proposed the pair; its passages must then
     keep every figure (`align.pieces.ALL_FIGURES_MIN`). Two short documents whose texts outside
     their passages are two fillings of one frame (two notices of one template) relate by
@@ -232,7 +246,7 @@ def verify_pair(
             return None
         # After refinement a passage's `seeds` count its words copied word for word.
         verbatim = sum(p.seeds for p in passages)
-        if verbatim >= settings.passage_min_tokens:
+        if verbatim >= settings.passage_min_tokens or _edited_copy(passages, settings):
             rel = Relation.PASSAGE_REUSE  # the strongest relation that holds
         elif any(p.similarity < settings.rewrite_similarity for p in passages):
             rel = Relation.REWRITE
