@@ -93,7 +93,15 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: judged before got the same verdicts) is included. The rewrite rows fell as their real pairs
 #: holding a copied sentence left them (on the same judged items: news 0.809 -> 0.790,
 #: newsgroups 0.771 -> 0.711, Wikipedia 0.744 -> 0.636), Wikipedia passage_reuse rose (0.836 ->
-#: 0.866) and the verbatim labels rose.
+#: 0.866) and the verbatim labels rose. Since a reworded passage at least 0.9 similar is a
+#: copy with small edits (2b1cf39, `verify.EDITED_COPY`), 129 rewrite matches became
+#: passage_reuse and 2 Wikipedia rewrites are new; a random 30 of the relabelled not judged
+#: before and the 2 new were judged (changed-2b1cf39: 24 of the 30 reuse, 6 templates; one new
+#: pair reuse, one a month article's frame). The verbatim labels on the random samples meet
+#: the 0.95 target (0.914, 0.931, 0.927 before); on the same judged items the rewrite rows of
+#: newsgroups (0.711) and Wikipedia (0.683) fell as their copies with small edits left them,
+#: news rewrite rose (0.787) and news passage_reuse fell (0.878) with Reuters notices of one
+#: frame and a figure or two changed.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -109,20 +117,24 @@ SAMPLES = {
     "changed-34338f8",
     "changed-391ed52",
     "changed-f531fa3",
+    "changed-2b1cf39",
     "gone-34338f8",
     "gone-391ed52",
     "gone-92e4c0c",
     "gone-cce63a8",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (244, 278),
-    ("news", "rewrite"): (98, 124),
-    ("newsgroups", "passage_reuse"): (247, 262),
-    ("newsgroups", "rewrite"): (54, 76),
-    ("wikipedia", "passage_reuse"): (149, 172),
-    ("wikipedia", "rewrite"): (49, 77),
+    ("news", "passage_reuse"): (258, 299),
+    ("news", "rewrite"): (86, 106),
+    ("newsgroups", "passage_reuse"): (259, 274),
+    ("newsgroups", "rewrite"): (42, 64),
+    ("wikipedia", "passage_reuse"): (182, 211),
+    ("wikipedia", "rewrite"): (39, 67),
 }
 TARGET_RECALL = 0.95
+#: The issue's target for verbatim reuse labelled passage_reuse or a whole-document relation,
+#: met on the random samples since 2b1cf39.
+TARGET_VERBATIM_LABELS = 0.95
 #: Verbatim reuse labelled passage_reuse or a whole-document relation, as measured on every
 #: judged pair (target 0.95); measured again with each change and each sample (after4-51296a5:
 #: its verbatim pairs labelled rewrite, quotes and recycled sentences, lowered news's share;
@@ -131,13 +143,13 @@ TARGET_RECALL = 0.95
 #: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
 #: replies quoting one post: 0.904 before for newsgroups; bd1d056 and its samples: the verbatim
 #: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906).
-VERBATIM_LABEL_FLOORS = {"news": 0.897, "newsgroups": 0.929, "wikipedia": 0.926}
+VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.950, "wikipedia": 0.963}
 #: Since recall counts the random samples only (391ed52), the verbatim labels there, with
 #: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
 #: earnings table reissued) recall and verbatim labels are asserted at what they measure.
-VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.914, "newsgroups": 0.931, "wikipedia": 0.927}
-RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.975, "wikipedia": 0.968}
+VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.950, "newsgroups": 0.952, "wikipedia": 0.967}
+RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.975, "wikipedia": 0.970}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:
@@ -167,6 +179,7 @@ def test_judged_precision_and_recall_hold(corpora: Path, reference_scans: Refere
         )
         assert r.value >= TARGET_RECALL
         assert r.verbatim_labels >= VERBATIM_LABEL_FLOORS_RANDOM[r.group] - 1e-3
+        assert r.verbatim_labels >= TARGET_VERBATIM_LABELS
     for r in recall(judged, reported):
         print(
             f"[recall, every sample] {r.group}: {r.reported}/{r.reuse} = {r.value:.3f}; "
