@@ -434,8 +434,7 @@ def _longest_copied(
         if sims[k] < verbatim or tight[k, 2] <= longest:
             continue
         p0, p1 = ia[tight[k, 0]], ia[tight[k, 1] - 1] + 1
-        inside = shingles_a[p0 : max(p0, p1 - width + 1)]
-        if not _recurrence(inside, distinct_b, frequent, df, min_df)[3]:
+        if not _recurrence(shingles_a, p0, p1, width, distinct_b, frequent, df, min_df)[3]:
             longest = tight[k, 2]
     return longest
 
@@ -511,17 +510,22 @@ def _recurs(
 @numba.njit(cache=True)
 def _recurrence(
     shingles_a: np.ndarray,
+    start: int,
+    end: int,
+    width: int,
     distinct_b: np.ndarray,
     frequent: np.ndarray,
     df: np.ndarray,
     min_df: int,
 ) -> tuple[int, int, bool, bool]:
-    """Of the shingles of a region of A that B shares (`_recurs`): how many are fingerprints
+    """Of the shingles inside A[start:end] (`shingles_a`: A's shingles of `width` tokens by
+    position) that B shares (`_recurs`): how many are fingerprints
     whose frequency is known and how many of those are in `min_df` documents or more; whether
     the region's frame recurs (RECURRING_SHARE and RECURRING_MIN of them, or SERIES_SHARE in a
     series' worth of documents); and whether it is stock text (STOCK_SHARE of them recur, or
     none is the two documents' own, or they are a series')."""
-    known, common, many = _recurs(shingles_a, distinct_b, frequent, df, min_df)
+    inside = shingles_a[start : max(start, end - width + 1)]
+    known, common, many = _recurs(inside, distinct_b, frequent, df, min_df)
     series = known > 0 and many >= SERIES_SHARE * known
     recurring = series or (common >= RECURRING_MIN and common >= RECURRING_SHARE * known)
     stock = series or (recurring and common >= STOCK_SHARE * known) or 0 < known == common
@@ -878,8 +882,9 @@ def refine_boxes(
         found_verdicts = np.empty(found.shape[0], dtype=np.int64)
         for k in range(found.shape[0]):
             pa0, pa1 = found[k, 0], found[k, 1]
-            inside = shingles_a[pa0 : max(pa0, pa1 - width + 1)]
-            known, common, recurring, stock = _recurrence(inside, distinct_b, frequent, df, min_df)
+            known, common, recurring, stock = _recurrence(
+                shingles_a, pa0, pa1, width, distinct_b, frequent, df, min_df
+            )
             if pa1 - pa0 < STOCK_MAX_WORDS and stock:
                 found_verdicts[k] = STOCK
                 continue
