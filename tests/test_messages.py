@@ -229,6 +229,9 @@ _BODY_LINES = st.sampled_from(
         "-- ",
         "--",
         "> quoted",
+        "> -- ",
+        "|> --",
+        "> Ann of Tarnby, harbour pilot",
         "In article <a@b.example>, ann",
         "ann writes:",
         "Piet wrote:",
@@ -259,3 +262,53 @@ def test_ranges_are_sorted_disjoint_and_inside_the_text(
     if parts.signature is not None:
         lo, hi = parts.signature
         assert hi == len(text) and text[lo:].splitlines()[0].rstrip(" ") == "--"
+    for lo, hi in parts.quoted_signatures:
+        assert text[lo:hi].splitlines()[0].strip(" >|:\r") == "--"
+
+
+QUOTED_SIGNATURE = (
+    "-- \nBo Renner, Ostmere ferry office   bo@ostmere.example\nTides wait for no timetable.\n"
+)
+
+
+@pytest.mark.parametrize("prefix", ["> ", ">", "|> ", ": ", "> > "])
+def test_a_signature_quoted_in_a_reply_is_found_with_its_quote_prefix(prefix: str) -> None:
+    quoted = "".join(prefix + line + "\n" for line in QUOTED_SIGNATURE.splitlines())
+    body = (
+        "In article <9@ostmere.example>, bo@ostmere.example (Bo Renner) writes:\n"
+        f"{prefix}The noon ferry is cancelled on Fridays.\n"
+        f"{quoted}"
+        "\nIt sailed last Friday all the same.\n"
+    )
+    text = HEADER + "\n" + body
+    parts = _parts(text)
+    assert _pieces(text, list(parts.quoted_signatures)) == [quoted.rstrip("\n")]
+    assert parts.signature is None  # the post's own text ends it: it has none of its own
+    ranges = parts.ranges
+    for kept in ("The noon ferry is cancelled", "It sailed last Friday"):
+        at = text.index(kept)
+        assert not any(lo <= at < hi for lo, hi in ranges)
+    at = text.index("Tides wait for no timetable")
+    assert any(lo <= at < hi for lo, hi in ranges)
+
+
+def test_a_quoted_signature_line_re_wrapped_without_its_prefix_is_part_of_it() -> None:
+    body = (
+        "> -- \n"
+        "> Bo Renner, Ostmere ferry office, harbour master's building, second\n"
+        "floor\n"
+        "> bo@ostmere.example\n"
+        "My answer to Bo.\n"
+    )
+    text = HEADER + "\n" + body
+    ((lo, hi),) = _parts(text).quoted_signatures
+    assert text[lo:hi] == body[: body.index("\nMy answer")]
+
+
+def test_a_long_quote_after_a_quoted_separator_is_not_a_signature() -> None:
+    lines = [f"> line {k} of the quoted post after its dashes" for k in range(MAX_SIGNATURE_LINES)]
+    text = HEADER + "\n> --\n" + "\n".join(lines) + "\nMy answer.\n"
+    assert len(_parts(text).quoted_signatures) == 1
+    lines.append("> and one line more than a signature has")
+    text = HEADER + "\n> --\n" + "\n".join(lines) + "\nMy answer.\n"
+    assert _parts(text).quoted_signatures == ()

@@ -4,8 +4,10 @@ A post kept from a mailbox, a mailing list or a newsgroup starts with header fie
 `Subject:`, `Organization:`, ...) up to the first blank line, introduces what it quotes with an
 attribution line ("In article <...>, X writes:"), and ends with its author's signature after a
 `-- ` line (the signature separator of RFC 3676). Replies in one thread share their Subject and
-attribution lines, and one author's posts share the signature, without sharing any text: these
-parts are found here, as character ranges, so that they can be blanked like page chrome. A text
+attribution lines, and one author's posts share the signature, without sharing any text; two
+replies to one author's posts share his signature when each quotes it (`> -- ` and the quoted
+lines after it, to the end of the quote). These parts are found here, as character ranges, so
+that they can be blanked like page chrome. A text
 is taken for a post only when it opens with a header block that has a From, Subject, Date,
 Newsgroups or Message-ID field among at least two fields; other texts have no parts.
 """
@@ -38,6 +40,8 @@ _ATTRIBUTION = re.compile(
 _ATTRIBUTION_START = re.compile(r"[ \t>|:]*in article\s*<", re.IGNORECASE)
 #: Reply prefixes of a Subject: "Re: ", "RE[2]: ", "Aw: ", "Fwd: ", repeated.
 _REPLY = re.compile(r"^(?:\s*(?:re|aw|sv|fwd?)(?:\[\d+\])?\s*:)+", re.IGNORECASE)
+#: A quoted signature separator: a quote prefix (">", "> >", "|>", ":"), then `--` alone.
+_QUOTED_SEPARATOR = re.compile(r"^([ \t]*[>|:][>|: \t]*?)--[ \t]*\r?$", re.MULTILINE)
 #: The address in a From field: "name <addr>" or "addr (name)".
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -52,11 +56,12 @@ class MessageParts:
     header: tuple[int, int]
     attributions: tuple[tuple[int, int], ...]
     signature: tuple[int, int] | None
+    quoted_signatures: tuple[tuple[int, int], ...] = ()
 
     @property
     def ranges(self) -> list[tuple[int, int]]:
         """All of them, sorted, touching ranges joined."""
-        parts = [self.header, *self.attributions]
+        parts = [self.header, *self.attributions, *self.quoted_signatures]
         if self.signature is not None:
             parts.append(self.signature)
         return _joined(parts)
@@ -125,6 +130,28 @@ def _signature_start(text: str, body_start: int) -> int | None:
     return None
 
 
+def _quoted_signatures(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Signatures quoted in text[start:end]: a quoted `--` line and the lines after it that
+    carry its quote prefix (and lines the quoting re-wrapped: one without the prefix between
+    two with it), when the quote ends within MAX_SIGNATURE_LINES of them (a longer quote after
+    a `--` line is more of the quoted post, not its signature)."""
+    found = []
+    for hit in _QUOTED_SEPARATOR.finditer(text, start, end):
+        prefix = hit.group(1).strip(" \t")
+        # The lines after the separator, as many as a signature may have and two more.
+        after = text[hit.end() + 1 : end].split("\n", MAX_SIGNATURE_LINES + 2)
+        quoted = [line.lstrip(" \t").startswith(prefix) for line in after]
+        taken = 0
+        while taken < len(after) and (
+            quoted[taken] or (taken + 1 < len(quoted) and taken > 0 and quoted[taken + 1])
+        ):
+            taken += 1
+        if 0 < taken <= MAX_SIGNATURE_LINES:
+            last = hit.end() + sum(len(line) + 1 for line in after[:taken])
+            found.append((hit.start(), min(last, end)))
+    return tuple(found)
+
+
 def message_parts(text: str) -> MessageParts | None:
     """The header, attribution and signature ranges of a post, or None if it is not one."""
     head = _header_end(text)
@@ -147,7 +174,8 @@ def message_parts(text: str) -> MessageParts | None:
             start = attributions.pop()[0]
         attributions.append((start, end))
     sig = None if signature is None else (signature, len(text))
-    return MessageParts(author, thread, (0, body_start), tuple(attributions), sig)
+    quoted = _quoted_signatures(text, body_start, body_end)
+    return MessageParts(author, thread, (0, body_start), tuple(attributions), sig, quoted)
 
 
 def _joined(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
