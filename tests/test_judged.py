@@ -161,3 +161,20 @@ def test_draw_sample_is_stratified_and_reproducible() -> None:
     assert sorted(m["relation"] for m in one) == ["passage_reuse"] * 5 + ["rewrite"] * 5
     assert draw_sample(matches, {"20newsgroups": 5}, seed=4) != one
     assert json.dumps(one)  # plain data, ready to store
+
+
+def test_a_pair_is_reported_through_an_exact_copy_of_one_side() -> None:
+    reported = reported_pairs(
+        [
+            {"a": "ng-1", "b": "ng-2", "relation": "exact"},
+            {"a": "ng-3", "b": "ng-2", "relation": "exact"},
+            {"a": "ng-2", "b": "ng-9", "relation": "passage_reuse"},
+            {"a": "ng-1", "b": "ng-8", "relation": "contained"},  # reported itself: kept as is
+            {"a": "ng-8", "b": "ng-3", "relation": "rewrite"},
+        ]
+    )
+    for copy in ("ng-1", "ng-2", "ng-3"):
+        assert reported[tuple(sorted((copy, "ng-9")))] == "passage_reuse"
+    assert reported[("ng-1", "ng-8")] == "contained"
+    assert reported[("ng-2", "ng-8")] in {"contained", "rewrite"}
+    assert ("ng-8", "ng-9") not in reported  # no exact copy joins them

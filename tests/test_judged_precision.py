@@ -101,7 +101,16 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: the 0.95 target (0.914, 0.931, 0.927 before); on the same judged items the rewrite rows of
 #: newsgroups (0.711) and Wikipedia (0.683) fell as their copies with small edits left them,
 #: news rewrite rose (0.787) and news passage_reuse fell (0.878) with Reuters notices of one
-#: frame and a figure or two changed.
+#: frame and a figure or two changed. Since posts lose the signatures they quote (bfe6468 and
+#: its successor, `messages._quoted_signatures`), 95 newsgroup passage_reuse pairs are gone and
+#: 9 are new; every one was judged (gone-bfe6468, changed-bfe6468): of the gone, 78 of 93 not
+#: judged before are signatures and 15 reuse, 9 of which are still reported through an exact
+#: copy (the reply and its repost now differ only by the signature they quoted), 4 replies
+#: quoting a post that was itself a quoted signature and a remark, 1 a retort under a quoted
+#: signature; of the 9 new, 6 are signatures (quoted without a `-- ` line, now in fewer
+#: documents than `boilerplate_min_docs`) and 3 quotes. A pair is reported when its two sides
+#: or exact copies of them are related (`evaluation.judged.reported_pairs`). On the samples
+#: above, newsgroups passage_reuse went from 259/274 to 257/269.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -122,11 +131,13 @@ SAMPLES = {
     "gone-391ed52",
     "gone-92e4c0c",
     "gone-cce63a8",
+    "gone-bfe6468",
+    "changed-bfe6468",
 }
 PRECISION_FLOORS = {
     ("news", "passage_reuse"): (258, 299),
     ("news", "rewrite"): (86, 106),
-    ("newsgroups", "passage_reuse"): (259, 274),
+    ("newsgroups", "passage_reuse"): (270, 288),
     ("newsgroups", "rewrite"): (42, 64),
     ("wikipedia", "passage_reuse"): (182, 211),
     ("wikipedia", "rewrite"): (39, 67),
@@ -142,14 +153,18 @@ TARGET_VERBATIM_LABELS = 0.95
 #: verbatim pairs; pieces ending at lines both sides replace: 0.874, 0.893 before; after7-34338f8
 #: added verbatim pairs: 0.880 and 0.916 before for news and Wikipedia; cce63a8 lost a pair of
 #: replies quoting one post: 0.904 before for newsgroups; bd1d056 and its samples: the verbatim
-#: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906).
-VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.950, "wikipedia": 0.963}
+#: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906; gone-bfe6468
+#: brought 15 verbatim pairs, 5 of which are gone with the signatures they quoted, and
+#: changed-bfe6468 3 new ones: newsgroups 0.944 with these judgments and the scan before, 0.938
+#: after).
+VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.938, "wikipedia": 0.963}
 #: Since recall counts the random samples only (391ed52), the verbatim labels there, with
 #: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
 #: earnings table reissued) recall and verbatim labels are asserted at what they measure.
 VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.950, "newsgroups": 0.952, "wikipedia": 0.967}
-RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.975, "wikipedia": 0.970}
+#: (gone-bfe6468: newsgroups 0.968 with its judgments and the scan before, 0.963 after.)
+RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.963, "wikipedia": 0.970}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:

@@ -250,6 +250,7 @@ class Blanks:
     post: bool = False
     signature: bool = False
     attributions: int = 0
+    quoted_signatures: int = 0
 
 
 NOTHING = Blanks([])
@@ -260,8 +261,9 @@ class PostParts:
     """The header, attribution and signature ranges of a batch of texts, in arrays.
 
     Text i is a post when `post[i]`; its ranges (sorted, joined as `MessageParts.ranges`) are
-    ranges[first[i]:first[i + 1]], (lo, hi) rows; `signature[i]` says whether it has one and
-    `attributions[i]` counts its attribution lines.
+    ranges[first[i]:first[i + 1]], (lo, hi) rows; `signature[i]` says whether it has one,
+    `attributions[i]` counts its attribution lines and `quoted_signatures[i]` the signatures it
+    quotes.
     """
 
     post: np.ndarray
@@ -269,6 +271,7 @@ class PostParts:
     attributions: np.ndarray
     first: np.ndarray
     ranges: np.ndarray
+    quoted_signatures: np.ndarray
 
     @classmethod
     def of(cls, parts: Sequence[MessageParts | None]) -> PostParts:
@@ -283,6 +286,7 @@ class PostParts:
             np.array([len(p.attributions) if p is not None else 0 for p in parts], np.int32),
             first,
             flat.reshape(-1, 2),
+            np.array([len(p.quoted_signatures) if p is not None else 0 for p in parts], np.int32),
         )
 
 
@@ -564,6 +568,7 @@ class BoilerplateFinder:
                     bool(parts.post[d]),
                     bool(parts.signature[d]),
                     int(parts.attributions[d]),
+                    int(parts.quoted_signatures[d]),
                 )
             )
         return out

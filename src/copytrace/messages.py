@@ -133,20 +133,24 @@ def _signature_start(text: str, body_start: int) -> int | None:
 def _quoted_signatures(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """Signatures quoted in text[start:end]: a quoted `--` line and the lines after it that
     carry its quote prefix (and lines the quoting re-wrapped: one without the prefix between
-    two with it), when the quote ends within MAX_SIGNATURE_LINES of them (a longer quote after
-    a `--` line is more of the quoted post, not its signature)."""
+    two with it), when the quote ends within MAX_SIGNATURE_LINES of them and no quoted line
+    follows after blank ones (a longer quote after a `--` line, or one that goes on, is more
+    of the quoted post, not its signature)."""
     found = []
     for hit in _QUOTED_SEPARATOR.finditer(text, start, end):
         prefix = hit.group(1).strip(" \t")
-        # The lines after the separator, as many as a signature may have and two more.
-        after = text[hit.end() + 1 : end].split("\n", MAX_SIGNATURE_LINES + 2)
+        # The lines after the separator, as many as a signature may have and more.
+        after = text[hit.end() + 1 : end].split("\n", 2 * MAX_SIGNATURE_LINES)
         quoted = [line.lstrip(" \t").startswith(prefix) for line in after]
+        blank = [not line.strip() for line in after]
         taken = 0
         while taken < len(after) and (
-            quoted[taken] or (taken + 1 < len(quoted) and taken > 0 and quoted[taken + 1])
+            quoted[taken] or (0 < taken < len(after) - 1 and not blank[taken] and quoted[taken + 1])
         ):
             taken += 1
-        if 0 < taken <= MAX_SIGNATURE_LINES:
+        # The quote must end there: quoted text after a blank line is more of the post.
+        rest = next((k for k in range(taken, len(after)) if not blank[k]), None)
+        if 0 < taken <= MAX_SIGNATURE_LINES and (rest is None or not quoted[rest]):
             last = hit.end() + sum(len(line) + 1 for line in after[:taken])
             found.append((hit.start(), min(last, end)))
     return tuple(found)

@@ -83,6 +83,7 @@ class ChromeCounts:
     posts: int = 0
     post_signatures: int = 0
     post_attribution_lines: int = 0
+    post_quoted_signatures: int = 0
 
     def add(self, batch: BlankedBatch, parts: PostParts) -> None:
         """Count what was blanked in a batch of documents (with their posts' parts)."""
@@ -92,6 +93,7 @@ class ChromeCounts:
         self.posts += int(np.count_nonzero(blanked & parts.post))
         self.post_signatures += int(np.count_nonzero(blanked & parts.signature))
         self.post_attribution_lines += int(parts.attributions[blanked].sum())
+        self.post_quoted_signatures += int(parts.quoted_signatures[blanked].sum())
 
 
 @dataclass

@@ -268,9 +268,23 @@ def recall(
 
 
 def reported_pairs(matches: Iterable[Mapping[str, object]]) -> dict[tuple[str, str], str]:
-    """Sorted id pair -> relation, for matches read from matches.jsonl."""
-    out = {}
+    """Sorted id pair -> relation, for matches read from matches.jsonl; with the pairs they
+    imply through exact duplicates, which a scan compares once, by one of them: when A is an
+    exact copy of A' and A' relates to B, so does A."""
+    out: dict[tuple[str, str], str] = {}
+    copies: dict[str, set[str]] = {}
     for m in matches:
         a, b = str(m["a"]), str(m["b"])
         out[(a, b) if a <= b else (b, a)] = str(m["relation"])
+        if m["relation"] == "exact":
+            group = copies.get(a, {a}) | copies.get(b, {b})
+            for doc in group:
+                copies[doc] = group
+    for (a, b), relation in list(out.items()):
+        if relation == "exact" or (a not in copies and b not in copies):
+            continue
+        for x in copies.get(a, {a}):
+            for y in copies.get(b, {b}):
+                if x != y:
+                    out.setdefault((x, y) if x <= y else (y, x), relation)
     return out

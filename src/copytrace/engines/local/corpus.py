@@ -143,11 +143,13 @@ class Corpus:
         self._blank_first = array("q", [0])
         # The header, attribution and signature ranges of the posts, found once while reading:
         # document i's are _post_ranges[2 * _post_first[i]:...]; _post_kind[i] has bit 1 for a
-        # post and bit 2 for a signature; _post_attributions[i] counts attribution lines.
+        # post and bit 2 for a signature; _post_attributions[i] counts attribution lines and
+        # _post_quoted[i] quoted signatures.
         self._post_ranges = array("q")
         self._post_first = array("q", [0])
         self._post_kind = array("b")
         self._post_attributions = array("i")
+        self._post_quoted = array("i")
         # The lines that may be chrome, found while reading and kept on disk for sketching
         # (32 bytes a line; ChromeCandidates rows), one record per document.
         self._chrome_lines = TextStore(store.directory)
@@ -215,11 +217,13 @@ class Corpus:
         if parts is None:
             self._post_kind.append(0)
             self._post_attributions.append(0)
+            self._post_quoted.append(0)
             self._post_first.append(self._post_first[-1])
             return
         ranges = parts.ranges
         self._post_kind.append(1 | (2 if parts.signature is not None else 0))
         self._post_attributions.append(len(parts.attributions))
+        self._post_quoted.append(len(parts.quoted_signatures))
         self._post_ranges.extend(chain.from_iterable(ranges))
         self._post_first.append(self._post_first[-1] + len(ranges))
 
@@ -235,6 +239,7 @@ class Corpus:
             np.frombuffer(self._post_attributions[first:last], dtype=np.int32),
             starts - lo,
             ranges.reshape(-1, 2),
+            np.frombuffer(self._post_quoted[first:last], dtype=np.int32),
         )
 
     def sketch_text(self, i: int) -> str:

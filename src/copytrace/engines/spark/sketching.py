@@ -71,13 +71,14 @@ SKETCH_SCHEMA = pa.schema(
         ("c_post", pa.int64()),
         ("c_signature", pa.int64()),
         ("c_attributions", pa.int64()),
+        ("c_quoted_signatures", pa.int64()),
     ]
 )
 SKETCH_DDL = (
     "key long, id string, where string, date string, thread long, stext string, "
     "n_tokens int, n_shingles int, span0 long, span1 long, ex0 long, ex1 long, sig binary, "
     "fps binary, sks binary, c_lines long, c_runs long, c_post long, c_signature long, "
-    "c_attributions long"
+    "c_attributions long, c_quoted_signatures long"
 )
 CHROME_COUNTS = {
     "line_occurrences_masked": "c_lines",
@@ -85,6 +86,7 @@ CHROME_COUNTS = {
     "posts": "c_post",
     "post_signatures": "c_signature",
     "post_attribution_lines": "c_attributions",
+    "post_quoted_signatures": "c_quoted_signatures",
 }
 
 
@@ -102,7 +104,7 @@ def sketch_documents(
         data = batch.to_pydict()
         texts: list[str] = data["text"]
         n = len(texts)
-        counts = np.zeros((n, 5), dtype=np.int64)
+        counts = np.zeros((n, len(CHROME_COUNTS)), dtype=np.int64)
         if "chrome" in data:
             blanker: BoilerplateFinder | None = batch_finder(data["chrome"], settings)
         else:
@@ -124,6 +126,7 @@ def sketch_documents(
                     found.post,
                     found.signature,
                     found.attributions,
+                    found.quoted_signatures,
                 )
         sk = sketch_batch(masked, settings)
         sigs = np.ascontiguousarray(sk.signatures, dtype=np.uint32)  # low 32 bits, as locally
@@ -146,7 +149,7 @@ def sketch_documents(
             pa.array([row.tobytes() for row in sigs], pa.binary()),
             pa.array(fps, pa.binary()),
             pa.array(sks, pa.binary()),
-            *(pa.array(counts[:, c]) for c in range(5)),
+            *(pa.array(counts[:, c]) for c in range(len(CHROME_COUNTS))),
         ]
         yield pa.RecordBatch.from_arrays(columns, schema=SKETCH_SCHEMA)
 
