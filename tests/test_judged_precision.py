@@ -110,7 +110,9 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: signature; of the 9 new, 6 are signatures (quoted without a `-- ` line, now in fewer
 #: documents than `boilerplate_min_docs`) and 3 quotes. A pair is reported when its two sides
 #: or exact copies of them are related (`evaluation.judged.reported_pairs`). On the samples
-#: above, newsgroups passage_reuse went from 259/274 to 257/269.
+#: above, newsgroups passage_reuse went from 259/274 to 257/269. A fresh sample of the new
+#: output's newsgroup passage_reuse (after11-a91db82, seed 20261214, 48 of its 12,911 pairs,
+#: judged blind by three readers; its 4 pairs judged before got the same verdicts): 48 reuse.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -133,11 +135,12 @@ SAMPLES = {
     "gone-cce63a8",
     "gone-bfe6468",
     "changed-bfe6468",
+    "after11-a91db82",
 }
 PRECISION_FLOORS = {
     ("news", "passage_reuse"): (258, 299),
     ("news", "rewrite"): (86, 106),
-    ("newsgroups", "passage_reuse"): (270, 288),
+    ("newsgroups", "passage_reuse"): (318, 336),
     ("newsgroups", "rewrite"): (42, 64),
     ("wikipedia", "passage_reuse"): (182, 211),
     ("wikipedia", "rewrite"): (39, 67),
@@ -156,15 +159,17 @@ TARGET_VERBATIM_LABELS = 0.95
 #: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906; gone-bfe6468
 #: brought 15 verbatim pairs, 5 of which are gone with the signatures they quoted, and
 #: changed-bfe6468 3 new ones: newsgroups 0.944 with these judgments and the scan before, 0.938
-#: after).
-VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.938, "wikipedia": 0.963}
+#: after; 0.945 with after11-a91db82).
+VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.945, "wikipedia": 0.963}
 #: Since recall counts the random samples only (391ed52), the verbatim labels there, with
 #: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
-#: earnings table reissued) recall and verbatim labels are asserted at what they measure.
-VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.950, "newsgroups": 0.952, "wikipedia": 0.967}
-#: (gone-bfe6468: newsgroups 0.968 with its judgments and the scan before, 0.963 after.)
-RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.963, "wikipedia": 0.970}
+#: earnings table reissued) recall and verbatim labels are asserted at what they measure
+#: (after11-a91db82 raised newsgroups' from 0.952).
+VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.950, "newsgroups": 0.957, "wikipedia": 0.967}
+#: (gone-bfe6468: newsgroups 0.968 with its judgments and the scan before, 0.963 after;
+#: 0.967 with after11-a91db82.)
+RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.967, "wikipedia": 0.970}
 
 
 def _reported(scans: ReferenceScans) -> dict[tuple[str, str], str]:

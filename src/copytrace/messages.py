@@ -40,8 +40,11 @@ _ATTRIBUTION = re.compile(
 _ATTRIBUTION_START = re.compile(r"[ \t>|:]*in article\s*<", re.IGNORECASE)
 #: Reply prefixes of a Subject: "Re: ", "RE[2]: ", "Aw: ", "Fwd: ", repeated.
 _REPLY = re.compile(r"^(?:\s*(?:re|aw|sv|fwd?)(?:\[\d+\])?\s*:)+", re.IGNORECASE)
-#: A quoted signature separator: a quote prefix (">", "> >", "|>", ":"), then `--` alone.
-_QUOTED_SEPARATOR = re.compile(r"^([ \t]*[>|:][>|: \t]*?)--[ \t]*\r?$", re.MULTILINE)
+#: The end of a signature separator line, `--` and white space (searched for first: it is
+#: rarer than the line starts a pattern anchored there would try) ...
+_SEPARATOR_END = re.compile(r"--[ \t]*\r?$", re.MULTILINE)
+#: ... after a quote prefix (">", "> >", "|>", ":") on a quoted separator line.
+_QUOTE_PREFIX = re.compile(r"[ \t]*[>|:][>|: \t]*")
 #: The address in a From field: "name <addr>" or "addr (name)".
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -137,10 +140,20 @@ def _quoted_signatures(text: str, start: int, end: int) -> tuple[tuple[int, int]
     follows after blank ones (a longer quote after a `--` line, or one that goes on, is more
     of the quoted post, not its signature)."""
     found = []
-    for hit in _QUOTED_SEPARATOR.finditer(text, start, end):
-        prefix = hit.group(1).strip(" \t")
-        # The lines after the separator, as many as a signature may have and more.
-        after = text[hit.end() + 1 : end].split("\n", 2 * MAX_SIGNATURE_LINES)
+    for hit in _SEPARATOR_END.finditer(text, start, end):
+        line_start = max(text.rfind("\n", start, hit.start()) + 1, start)
+        if _QUOTE_PREFIX.fullmatch(text, line_start, hit.start()) is None:
+            continue
+        prefix = text[line_start : hit.start()].strip(" \t")
+        # The lines after the separator, as many as a signature may have and more (found
+        # line by line: a long post is not copied whole for each separator it quotes).
+        stop = hit.end()
+        for _ in range(2 * MAX_SIGNATURE_LINES + 1):
+            stop = text.find("\n", stop + 1, end)
+            if stop < 0:
+                stop = end
+                break
+        after = text[hit.end() + 1 : stop].split("\n")
         quoted = [line.lstrip(" \t").startswith(prefix) for line in after]
         blank = [not line.strip() for line in after]
         taken = 0
@@ -152,7 +165,7 @@ def _quoted_signatures(text: str, start: int, end: int) -> tuple[tuple[int, int]
         rest = next((k for k in range(taken, len(after)) if not blank[k]), None)
         if 0 < taken <= MAX_SIGNATURE_LINES and (rest is None or not quoted[rest]):
             last = hit.end() + sum(len(line) + 1 for line in after[:taken])
-            found.append((hit.start(), min(last, end)))
+            found.append((line_start, min(last, end)))
     return tuple(found)
 
 
