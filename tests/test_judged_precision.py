@@ -113,6 +113,12 @@ JUDGED = Path(__file__).resolve().parent / "data" / "judged_passages.jsonl"
 #: above, newsgroups passage_reuse went from 259/274 to 257/269. A fresh sample of the new
 #: output's newsgroup passage_reuse (after11-a91db82, seed 20261214, 48 of its 12,911 pairs,
 #: judged blind by three readers; its 4 pairs judged before got the same verdicts): 48 reuse.
+#: With it, 8 pairs per corpus and relation of the rest of that output (seed 20261216, 56
+#: pairs, judged blind by four readers; 25 of its 28 pairs judged before got the same
+#: verdict): BBC 8/8 and 8/8, Reuters 6/8 and 5/8, Wikipedia 8/8 and 3/8 (passage_reuse and
+#: rewrite), newsgroups rewrite 4/8. Its verbatim pairs reported as rewrite (BBC background
+#: sentences recycled with light edits, a Wikipedia paragraph with one sentence edited) lowered
+#: the verbatim labels.
 SAMPLES = {
     "after-3d2f1d3",
     "after2-4d12d8b",
@@ -138,12 +144,12 @@ SAMPLES = {
     "after11-a91db82",
 }
 PRECISION_FLOORS = {
-    ("news", "passage_reuse"): (258, 299),
-    ("news", "rewrite"): (86, 106),
+    ("news", "passage_reuse"): (272, 315),
+    ("news", "rewrite"): (99, 122),
     ("newsgroups", "passage_reuse"): (318, 336),
-    ("newsgroups", "rewrite"): (42, 64),
-    ("wikipedia", "passage_reuse"): (182, 211),
-    ("wikipedia", "rewrite"): (39, 67),
+    ("newsgroups", "rewrite"): (46, 72),
+    ("wikipedia", "passage_reuse"): (190, 219),
+    ("wikipedia", "rewrite"): (42, 75),
 }
 TARGET_RECALL = 0.95
 #: The issue's target for verbatim reuse labelled passage_reuse or a whole-document relation,
@@ -159,14 +165,15 @@ TARGET_VERBATIM_LABELS = 0.95
 #: pairs of gone-bd1d056 it no longer reports lowered Wikipedia's share from 0.906; gone-bfe6468
 #: brought 15 verbatim pairs, 5 of which are gone with the signatures they quoted, and
 #: changed-bfe6468 3 new ones: newsgroups 0.944 with these judgments and the scan before, 0.938
-#: after; 0.945 with after11-a91db82).
-VERBATIM_LABEL_FLOORS = {"news": 0.932, "newsgroups": 0.945, "wikipedia": 0.963}
+#: after; 0.943 with after11-a91db82; Wikipedia 0.963 before it).
+VERBATIM_LABEL_FLOORS = {"news": 0.935, "newsgroups": 0.943, "wikipedia": 0.960}
 #: Since recall counts the random samples only (391ed52), the verbatim labels there, with
 #: after9-391ed52. On every judged pair (with gone-391ed52: every pair 391ed52 removed, 4 of 20
 #: not judged before real: two repeated market-report paragraphs, a follow-up story, an
 #: earnings table reissued) recall and verbatim labels are asserted at what they measure
-#: (after11-a91db82 raised newsgroups' from 0.952).
-VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.950, "newsgroups": 0.957, "wikipedia": 0.967}
+#: (after11-a91db82, with its verbatim pairs labelled rewrite: news 0.950, newsgroups 0.952,
+#: Wikipedia 0.967 before).
+VERBATIM_LABEL_FLOORS_RANDOM = {"news": 0.952, "newsgroups": 0.955, "wikipedia": 0.962}
 #: (gone-bfe6468: newsgroups 0.968 with its judgments and the scan before, 0.963 after;
 #: 0.967 with after11-a91db82.)
 RECALL_FLOORS_EVERY_SAMPLE = {"news": 0.955, "newsgroups": 0.967, "wikipedia": 0.970}
