@@ -46,13 +46,16 @@ def _brute_candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int) -
     return pairs
 
 
-def test_candidate_pairs_match_brute_force_banding() -> None:
+@pytest.mark.parametrize(("bands", "rows", "dtype"), [(4, 2, np.uint32), (8, 1, np.uint64)])
+def test_candidate_pairs_match_brute_force_banding(bands: int, rows: int, dtype: type) -> None:
+    # 8 bands of one row take two passes of BANDS_PER_PASS, and their many pairs outgrow the
+    # kernel's first buffer.
     rng = np.random.default_rng(11)
     for _ in range(5):
-        sig = rng.integers(0, 6, size=(400, 8)).astype(np.uint32)
-        settings = Settings(num_perm=8, bands=4, rows=2, max_bucket=int(rng.integers(2, 40)))
+        sig = rng.integers(0, 6, size=(400, 8)).astype(dtype)
+        settings = Settings(num_perm=8, bands=bands, rows=rows, max_bucket=int(rng.integers(2, 40)))
         found = lsh.candidate_pairs(sig, settings)
-        expected = sorted(_brute_candidates(sig, 4, 2, settings.max_bucket))
+        expected = sorted(_brute_candidates(sig, bands, rows, settings.max_bucket))
         assert [tuple(p) for p in found.pairs.tolist()] == expected
 
 

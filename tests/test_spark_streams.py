@@ -3,7 +3,7 @@
 The Spark engine sorts band keys and fingerprint postings by key within partitions and makes
 each key's pairs as its rows stream past, in batches that may cut a key's rows anywhere. Here
 the executor functions run on made-up sorted rows cut at random places, against the rules of
-`lsh._bucket_codes` and `lsh.passage_candidates` written out plainly.
+`lsh._emit_bucket` and `lsh.passage_candidates` written out plainly.
 """
 
 from __future__ import annotations

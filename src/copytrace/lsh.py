@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 from copytrace.model import Settings
-from copytrace.text import ZERO
+from copytrace.text import ZERO, mix64
 
 #: Banding is chosen so that a pair at the candidate floor is found with at least this probability.
 TARGET_RECALL = 0.995
@@ -80,7 +80,7 @@ def decode_pairs(codes: np.ndarray, n: int) -> np.ndarray:
     return pairs
 
 
-#: Bands sorted together in one pass; bounds the key array to n x BANDS_PER_PASS values.
+#: Bands grouped in one pass; bounds the pair codes held before they are merged.
 BANDS_PER_PASS = 4
 
 
@@ -95,55 +95,95 @@ def _band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _bucket_end(keys: np.ndarray, order: np.ndarray, i: int) -> int:
-    j = i + 1
-    while j < order.shape[0] and keys[order[j]] == keys[order[i]]:
-        j += 1
-    return j
-
-
-@numba.njit(cache=True)
 def _pair_code(a: int, b: int, n: int) -> np.uint64:
     return np.uint64(min(a, b)) * np.uint64(n) + np.uint64(max(a, b))
 
 
+#: Band keys as `_band_keys` makes them, in compiled code: the band's seed, then each row.
+_KEY_SEED = np.uint64(0x9E3779B97F4A7C15)
+_KEY_PRIME = np.uint64(0x100000001B3)
+
+
 @numba.njit(cache=True)
-def _bucket_codes(
-    keys: np.ndarray, order: np.ndarray, n: int, max_bucket: int
+def _emit_bucket(
+    members: np.ndarray, count: int, n: int, max_bucket: int, codes: np.ndarray, t: int
+) -> int:
+    """Write the pair codes of one bucket (members[:count]) at codes[t:]; returns the new t.
+    A bucket larger than max_bucket links each member to its smallest one instead."""
+    if count > max_bucket:
+        head = members[0]
+        for a in range(1, count):
+            head = min(head, members[a])
+        for a in range(count):
+            if members[a] != head:
+                codes[t] = _pair_code(head, members[a], n)
+                t += 1
+    else:
+        for a in range(count):
+            for b in range(a + 1, count):
+                codes[t] = _pair_code(members[a], members[b], n)
+                t += 1
+    return t
+
+
+@numba.njit(cache=True)
+def _band_codes(
+    signatures: np.ndarray, first_band: int, last_band: int, rows: int, n: int, max_bucket: int
 ) -> tuple[np.ndarray, int]:
-    """Pair codes of the rows sharing a key; keys hold several bands, row = position % n."""
-    # First pass: count pairs to allocate exactly.
-    total = 0
-    large = 0
-    i = ZERO
-    while i < order.shape[0]:
-        j = _bucket_end(keys, order, i)
-        size = j - i
-        if size > max_bucket:
-            total += size - 1
-            large += 1
-        else:
-            total += size * (size - 1) // 2
-        i = j
-    codes = np.empty(total, dtype=np.uint64)
+    """Pair codes of the rows sharing a key in each band first_band .. last_band - 1, and how
+    many buckets were larger than max_bucket. Each band's keys (those of `_band_keys`) are
+    grouped in an open-addressing table, one pass over the rows, where sorting them took
+    several times longer."""
+    size = 16
+    while size < 2 * signatures.shape[0]:
+        size *= 2
+    mask = size - 1
+    slot_key = np.zeros(size, dtype=np.uint64)
+    slot_head = np.full(size, -1, dtype=np.int64)  # a bucket's latest member, -1: empty slot
+    slot_count = np.zeros(size, dtype=np.int64)
+    used = np.empty(signatures.shape[0], dtype=np.int64)
+    next_member = np.empty(signatures.shape[0], dtype=np.int64)
+    members = np.empty(signatures.shape[0], dtype=np.int64)
+    codes = np.empty(max(16, signatures.shape[0]), dtype=np.uint64)
     t = 0
-    i = ZERO
-    while i < order.shape[0]:
-        j = _bucket_end(keys, order, i)
-        if j - i > max_bucket:
-            head = order[i] % n
-            for a in range(i + 1, j):
-                head = min(head, order[a] % n)
-            for a in range(i, j):
-                if order[a] % n != head:
-                    codes[t] = _pair_code(head, order[a] % n, n)
-                    t += 1
-        else:
-            for a in range(i, j):
-                for b in range(a + 1, j):
-                    codes[t] = _pair_code(order[a] % n, order[b] % n, n)
-                    t += 1
-        i = j
+    large = 0
+    for band in range(first_band, last_band):
+        n_used = 0
+        seed = _KEY_SEED * np.uint64(band + 1)
+        for i in range(signatures.shape[0]):
+            key = seed
+            for c in range(band * rows, (band + 1) * rows):
+                key = (key ^ np.uint64(signatures[i, c])) * _KEY_PRIME
+                key ^= key >> np.uint64(29)
+            h = np.int64(mix64(key) & np.uint64(mask))
+            while slot_head[h] >= 0 and slot_key[h] != key:
+                h = (h + 1) & mask
+            if slot_head[h] < 0:
+                slot_key[h] = key
+                used[n_used] = h
+                n_used += 1
+            next_member[i] = slot_head[h]
+            slot_head[h] = i
+            slot_count[h] += 1
+        for u in range(n_used):
+            h = used[u]
+            count = slot_count[h]
+            if count >= 2:
+                need = count - 1 if count > max_bucket else count * (count - 1) // 2
+                large += count > max_bucket
+                if t + need > codes.shape[0]:
+                    grown = np.empty(max(2 * codes.shape[0], t + need), dtype=np.uint64)
+                    grown[:t] = codes[:t]
+                    codes = grown
+                k = 0
+                m = slot_head[h]
+                while m >= 0:
+                    members[k] = m
+                    k += 1
+                    m = next_member[m]
+                t = _emit_bucket(members, k, n, max_bucket, codes, t)
+            slot_head[h] = -1
+            slot_count[h] = 0
     return codes[:t], large
 
 
@@ -191,11 +231,10 @@ def candidate_pairs(signatures: np.ndarray, settings: Settings) -> Candidates:
     count = 0
     large = 0
     for first_band in range(0, bands, BANDS_PER_PASS):
-        group = range(first_band, min(first_band + BANDS_PER_PASS, bands))
-        keys = np.concatenate([_band_keys(signatures, b, rows) for b in group])
-        order = np.argsort(keys)
-        codes, group_large = _bucket_codes(keys, order, max(n, 1), settings.max_bucket)
-        del keys, order
+        last_band = min(first_band + BANDS_PER_PASS, bands)
+        codes, group_large = _band_codes(
+            signatures, first_band, last_band, rows, max(n, 1), settings.max_bucket
+        )
         large += group_large
         codes.sort()
         codes = codes[: _distinct_in_place(codes)]

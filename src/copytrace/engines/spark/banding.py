@@ -1,8 +1,8 @@
 """Candidate pairs from LSH bands as DataFrame shuffles, with the local engine's bucket cap.
 
 Each distinct document's signature gives one key per band (the local kernel's key, over the
-same low 32 bits of each value). The local engine sorts the keys of BANDS_PER_PASS bands at a
-time and takes each run of equal keys as a bucket, so a bucket here is a (pass, key): the keys
+same low 32 bits of each value). The local engine groups the keys of BANDS_PER_PASS bands at a
+time and takes each set of equal keys as a bucket, so a bucket here is a (pass, key): the keys
 are shuffled by bucket and sorted, and each bucket makes its pairs as it streams past, as the
 local kernel makes them: all of them when it has at most `max_bucket` documents, else every
 member with its first document (memory holds one bucket, pairs stay linear in its size). Pairs
@@ -133,7 +133,7 @@ _PAIRS = pa.schema([("i", pa.int64()), ("j", pa.int64())])
 
 
 def _run_pairs(docs: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs one bucket makes, as `lsh._bucket_codes` makes them: all of them (smaller
+    """The pairs one bucket makes, as `lsh._emit_bucket` makes them: all of them (smaller
     document first) when it has at most `cap` documents, else each one with the smallest."""
     if docs.shape[0] > cap:
         head = docs.min()
