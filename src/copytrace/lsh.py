@@ -145,7 +145,7 @@ def _band_codes(
     next_member = np.empty(signatures.shape[0], dtype=np.int64)
     members = np.empty(signatures.shape[0], dtype=np.int64)
     codes = np.empty(max(16, signatures.shape[0]), dtype=np.uint64)
-    t = np.int64(0)  # not a literal: `_emit_bucket` would be compiled for one
+    t: int = np.int64(0)  # type: ignore[assignment]  # a literal 0 compiles _emit_bucket again
     large = 0
     for band in range(first_band, last_band):
         n_used = 0
