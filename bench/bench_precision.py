@@ -244,7 +244,9 @@ def cmd_results(args: argparse.Namespace) -> None:
             "change removed or added (gone-, changed-: often all such pairs, so each of a "
             "change's losses is counted where the random samples count one pair in several "
             "hundred); verbatim reuse should come out as passage_reuse or a whole-document "
-            "relation. Each sample was drawn with `sample` (seed in its commit "
+            "relation. A pair counts as reported when its two documents, or exact copies of "
+            "them, are related (a scan compares exact duplicates once, by one of them). Each "
+            "sample was drawn with `sample` (seed in its commit "
             "message or closing note) from a scan of the code it is named after and judged by "
             "reading both texts against the rubric in `docs/judging.md`.",
             "",
