@@ -84,12 +84,18 @@ def decode_pairs(codes: np.ndarray, n: int) -> np.ndarray:
 BANDS_PER_PASS = 4
 
 
+#: A band's key: its seed (this times the band number + 1, so bands never collide), then each
+#: row's value mixed in with this multiplier; `_band_keys` and `_band_codes` both make it.
+_KEY_SEED = np.uint64(0x9E3779B97F4A7C15)
+_KEY_PRIME = np.uint64(0x100000001B3)
+
+
 def _band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
     """One key per document for a band; the band number is mixed in so bands never collide."""
     cols = signatures[:, band * rows : (band + 1) * rows]
-    key = np.full(cols.shape[0], np.uint64((0x9E3779B97F4A7C15 * (band + 1)) & (2**64 - 1)))
+    key = np.full(cols.shape[0], np.uint64(int(_KEY_SEED) * (band + 1) & (2**64 - 1)))
     for c in range(cols.shape[1]):
-        key = (key ^ cols[:, c]) * np.uint64(0x100000001B3)
+        key = (key ^ cols[:, c]) * _KEY_PRIME
         key ^= key >> np.uint64(29)
     return key
 
@@ -97,11 +103,6 @@ def _band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
 @numba.njit(cache=True)
 def _pair_code(a: int, b: int, n: int) -> np.uint64:
     return np.uint64(min(a, b)) * np.uint64(n) + np.uint64(max(a, b))
-
-
-#: Band keys as `_band_keys` makes them, in compiled code: the band's seed, then each row.
-_KEY_SEED = np.uint64(0x9E3779B97F4A7C15)
-_KEY_PRIME = np.uint64(0x100000001B3)
 
 
 @numba.njit(cache=True)
