@@ -159,16 +159,6 @@ def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
     assert p.similarity == 1.0  # the same words, some in another order
 
 
-@pytest.mark.parametrize("n", [0, 1, 7, 511, 512, 513, 4096, 20_000])
-def test_stable_argsort_is_numpys_stable_argsort(n: int) -> None:
-    rng = np.random.default_rng(n)
-    words = rng.integers(0, 2**64 - 1, size=max(1, n // 4), dtype=np.uint64)
-    values = words[rng.integers(0, words.shape[0], size=n)]
-    values[: n // 10] = words[0]  # one word in a tenth of the places: a long run
-    expected = np.argsort(values, kind="stable")
-    assert np.array_equal(sentence_aligner.stable_argsort(values), expected)
-
-
 SEEDS_IN_A_CHILD = """
 import numpy as np
 from copytrace.align.sentence import sentence_index, sentence_seeds

@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from copytrace.align.boxes import Passage, cluster_seeds, merge_boxes, multiset_dice
+from copytrace.hashsort import hash_argsort
 
 #: A sentence pair is a seed when its cosine and its weighted Dice both reach this ...
 SEED_SIMILARITY = 0.2
@@ -127,28 +128,7 @@ def _index_arrays(
 
 def sentence_index(tokens: np.ndarray, sentence: np.ndarray) -> SentenceIndex:
     """Index a token-hash sequence split into sentences by `sentence_ids`."""
-    return SentenceIndex(*_index_arrays(tokens, sentence.astype(np.int32), stable_argsort(tokens)))
-
-
-#: From this many values on, `stable_argsort` sorts unstably and then mends the runs.
-MENDED_SORT_FROM = 512
-
-
-def stable_argsort(values: np.ndarray) -> np.ndarray:
-    """`np.argsort(values, kind="stable")`, faster on long arrays (from about 400 token hashes
-    of real text on; 2x at 4,000): numpy's default sort, then the runs of equal values put back
-    in index order by one sort of (run, index) packed in an int64, which numpy vectorizes."""
-    n = values.shape[0]
-    if n < MENDED_SORT_FROM:
-        return np.argsort(values, kind="stable")
-    order = np.argsort(values)
-    ordered = values[order]
-    run = np.empty(n, dtype=np.int64)
-    run[0] = 0
-    np.cumsum(ordered[1:] != ordered[:-1], out=run[1:])
-    key = run * n + order  # below n * n: no overflow below 3 billion values
-    key.sort()
-    return key % n
+    return SentenceIndex(*_index_arrays(tokens, sentence.astype(np.int32), hash_argsort(tokens)))
 
 
 @numba.njit(cache=True)

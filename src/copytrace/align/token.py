@@ -17,6 +17,7 @@ import numpy as np
 
 from copytrace.align.boxes import Passage, cluster_seeds, merge_boxes, multiset_dice
 from copytrace.align.merge import as_passages, by_two_keys, keep_strongest
+from copytrace.hashsort import hash_argsort
 from copytrace.model import Settings
 from copytrace.text import U64, mix64
 
@@ -170,8 +171,7 @@ class SeedIndex:
 def seed_index(tokens: np.ndarray) -> SeedIndex:
     """Sorted seed grams of a token-hash sequence."""
     grams = seed_grams(tokens)
-    # Not a stable sort, 2-3x faster: the order of equal grams is lost when seeds are sorted.
-    order = np.argsort(grams)
+    order = hash_argsort(grams)
     return SeedIndex(grams[order], order.astype(np.int64))
 
 

@@ -34,6 +34,7 @@ Report = Callable[[str, int, int | None], None]
 #: Modules whose numba kernels are cached; a change to any of them makes the stamp stale.
 KERNEL_MODULES = (
     "copytrace.text",
+    "copytrace.hashsort",
     "copytrace.lines",
     "copytrace.sketch",
     "copytrace.lsh",
