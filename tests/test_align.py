@@ -159,6 +159,48 @@ def test_token_seeds_align_a_verbatim_passage_with_local_word_swaps() -> None:
     assert p.similarity == 1.0  # the same words, some in another order
 
 
+def _index_by_hand(tokens: list[int], sentence: list[int]) -> dict[str, list]:  # type: ignore[type-arg]
+    """A sentence index's fields, computed the slow way."""
+    counts: dict[tuple[int, int], int] = {}
+    for t, s in zip(tokens, sentence, strict=True):
+        counts[(t, s)] = counts.get((t, s), 0) + 1
+    entries = sorted(counts)  # by token, then sentence
+    n_sent = max(sentence) + 1 if sentence else 0
+    by_sentence = sorted(range(len(entries)), key=lambda e: (entries[e][1], e))
+    entry_first = [sum(1 for _, s in entries if s < i) for i in range(n_sent + 1)]
+    first = [
+        next((k for k, s in enumerate(sentence) if s >= i), len(sentence))
+        for i in range(n_sent + 1)
+    ]
+    return {
+        "tokens": [t for t, _ in entries],
+        "sentence": [s for _, s in entries],
+        "tf": [counts[e] for e in entries],
+        "by_sentence": by_sentence,
+        "entry_first": entry_first,
+        "first": first,
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_sentence_index_lists_each_word_of_each_sentence_once_with_its_count(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    words = rng.integers(0, 2**64 - 1, size=12, dtype=np.uint64)  # few words: many repeats
+    tokens = words[rng.integers(0, words.shape[0], size=n)]
+    sentence = np.sort(rng.integers(0, 25, size=n)).astype(np.int32)
+    sentence -= sentence[0]
+    index = sentence_index(tokens, sentence)
+    expected = _index_by_hand([int(t) for t in tokens], [int(s) for s in sentence])
+    for name, values in expected.items():
+        assert getattr(index, name).tolist() == values, name
+
+
+def test_an_empty_text_has_an_empty_sentence_index() -> None:
+    index = sentence_index(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32))
+    assert index.count == 0 and index.tokens.shape == (0,) and index.first.tolist() == [0]
+
+
 SEEDS_IN_A_CHILD = """
 import numpy as np
 from copytrace.align.sentence import sentence_index, sentence_seeds

@@ -1,5 +1,5 @@
-"""The command line starts without numba's probe for SciPy's BLAS and ends without the
-interpreter's tear-down (copytrace.engines.startup)."""
+"""The command line starts without numba's probe for SciPy's BLAS and without modules a scan
+does not use, and ends without the interpreter's tear-down (copytrace.engines.startup)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,20 @@ def test_the_command_line_loads_no_scipy_linalg(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-2:] == ["False", "False"]
     assert (tmp_path / "out" / "matches.jsonl").exists()
+
+
+def test_a_scan_loads_neither_the_index_nor_the_terminal_report(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from copytrace.cli import main\n"
+        f"main(['scan', {str(DEMO)!r}, '--out', {str(tmp_path / 'out')!r}, '-q', '-j', '1'],"
+        " standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('copytrace.index', 'rich'))))\n"
+        "import copytrace\n"
+        "print(copytrace.Index.__module__, 'copytrace.index' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-2:] == ["[]", "copytrace.index.index True"]
 
 
 def test_a_library_user_keeps_numba_as_it_is() -> None:

@@ -32,7 +32,6 @@ from copytrace.io.inputs import input_kind
 from copytrace.io.textdir import TextFileReader
 from copytrace.model import Settings
 from copytrace.pipeline import RunOptions
-from copytrace.report.terminal import show_passages
 
 
 def _setting_option(f: Field[Any]) -> Callable[..., Any]:
@@ -457,6 +456,8 @@ def compare(file_a: Path, file_b: Path, as_json: bool, **kw: Any) -> None:
     click.echo(f"containment A in B:  {c.containment_a_in_b:.4f}")
     click.echo(f"containment B in A:  {c.containment_b_in_a:.4f}")
     if c.spans:
+        from copytrace.report.terminal import show_passages  # rich: loaded only to show
+
         show_passages(text_a, text_b, c.spans, str(file_a), str(file_b))
 
 

@@ -101,18 +101,23 @@ def _index_arrays(
     """The arrays of a SentenceIndex, in its field order; `order` sorts the tokens stably."""
     n_sent = sentence[-1] + 1 if sentence.shape[0] else 0
     first = np.searchsorted(sentence, np.arange(n_sent + 1))
-    t = tokens[order]
-    s = sentence[order]
-    keep = np.ones(t.shape[0], dtype=np.bool_)
-    tf = np.ones(t.shape[0], dtype=np.float32)
-    last = 0
-    for i in range(1, t.shape[0]):
-        if t[i] == t[i - 1] and s[i] == s[i - 1]:
-            keep[i] = False
-            tf[last] += 1.0
+    # One pass in token order: a (token, sentence) pair repeated within its sentence is one
+    # entry, its count the entry's tf.
+    n = tokens.shape[0]
+    t = np.empty(n, dtype=tokens.dtype)
+    s = np.empty(n, dtype=sentence.dtype)
+    tf = np.empty(n, dtype=np.float32)
+    m = 0
+    for k in range(n):
+        i = order[k]
+        if m > 0 and tokens[i] == t[m - 1] and sentence[i] == s[m - 1]:
+            tf[m - 1] += 1.0
         else:
-            last = i
-    t, s, tf = t[keep], s[keep], tf[keep]
+            t[m] = tokens[i]
+            s[m] = sentence[i]
+            tf[m] = 1.0
+            m += 1
+    t, s, tf = t[:m].copy(), s[:m].copy(), tf[:m].copy()
     # Entries grouped by sentence: a counting sort.
     entry_first = np.zeros(n_sent + 1, dtype=np.int64)
     for e in range(s.shape[0]):

@@ -267,8 +267,6 @@ def _stamp_path() -> Path | None:
 
 def _stamp_key() -> str:
     """What the cached machine code depends on: sources, numba, Python and the CPU."""
-    import importlib
-
     import numba
     from numba.core.registry import cpu_target
 
@@ -276,13 +274,21 @@ def _stamp_key() -> str:
     parts.append(repr(cpu_target.target_context.codegen().magic_tuple()))
     by_content = _numba_keys_sources_by_content()
     for name in KERNEL_MODULES:
-        source = Path(str(importlib.import_module(name).__file__))
+        source = _source_of(name)
         if by_content:  # an install copies the sources a wheel's build compiled, with new times
             parts.append([name, hashlib.sha256(source.read_bytes()).hexdigest()])
         else:
             stat = source.stat()
             parts.append([name, stat.st_mtime_ns, stat.st_size])
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _source_of(module: str) -> Path:
+    """The source file of one of copytrace's modules, found without importing it (a scan
+    need not load the index's modules to check their kernels' stamp)."""
+    package = Path(__file__).resolve().parents[1]  # copytrace/
+    path = package.joinpath(*module.split(".")[1:])
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def _numba_keys_sources_by_content() -> bool:
