@@ -2,7 +2,7 @@
 
 Token, gram and shingle hashes are close to uniform, so with about one bucket per value most
 buckets hold one value, or one run of a repeated value (a common word), and the sort is a pass
-to count and a pass to place. On a text's token hashes that is about 4x numpy's stable argsort.
+to count and a pass to place. On a text's token hashes that is about 3x numpy's stable argsort.
 A bucket of several distinct values (rare, unless the values are not hashes) is sorted with a
 merge sort, so no input costs more than O(n log n).
 """
