@@ -43,6 +43,8 @@ def hash_argsort(values: np.ndarray) -> np.ndarray:
     for b in range(1 << bits):
         end = ends[b]
         if end - start > 1 and not _insertion_sorted(values, order, start, end):
+            # An insertion stopped part way leaves equal values in index order, so the stable
+            # merge sort of the bucket keeps the whole sort stable.
             members = order[start:end].copy()
             by_value = np.argsort(values[members], kind="mergesort")
             order[start:end] = members[by_value]
