@@ -46,8 +46,9 @@ def _pairs(matches: Iterable[Match], ids: Sequence[str]) -> tuple[dict, dict[str
 def scan_and_index(
     docs: Sequence[Document], tmp: Path, settings: Settings | None = None, batches: int = 1
 ) -> tuple[tuple[dict, dict[str, str]], tuple[dict, dict[str, str]]]:
-    """(pairs, classes) of scan, and of the index built in `batches` adds then queried."""
-    settings = settings or Settings()
+    """(pairs, classes) of scan, and of the index built in `batches` adds then queried (both
+    without the reworded-candidate path, which the index does not run)."""
+    settings = settings or Settings(reworded_candidates=False)
     ids = [d.id for d in docs]
     scanned = copytrace.scan(list(docs), settings)
     with Index(tmp / "eq.db", settings) as index:

@@ -131,14 +131,25 @@ def test_a_line_becomes_chrome_and_earlier_pages_are_blanked_again(tmp_path: Pat
         assert ix.check() == []
 
 
+def test_a_new_index_runs_without_the_reworded_path_and_refuses_it(tmp_path: Path) -> None:
+    # The scan's default runs the reworded-candidate path, which the index does not have: a
+    # new index leaves it off, and settings asking for it are refused before any file is made.
+    with Index(tmp_path / "i.db") as ix:
+        assert ix.settings.reworded_candidates is False
+    assert Settings().reworded_candidates is True
+    with pytest.raises(copytrace.SettingsError, match="reworded_candidates=False"):
+        Index(tmp_path / "new.db", Settings())
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_settings_are_kept_and_other_settings_refused(tmp_path: Path) -> None:
     path = tmp_path / "i.db"
-    with Index(path, Settings(shingle_size=4)) as ix:
+    with Index(path, Settings(shingle_size=4, reworded_candidates=False)) as ix:
         ix.add([Document("a", STORY)])
     with Index(path) as ix:
         assert ix.settings.shingle_size == 4
     with pytest.raises(copytrace.SettingsError) as err:
-        Index(path, Settings(shingle_size=6))
+        Index(path, Settings(shingle_size=6, reworded_candidates=False))
     message = str(err.value)
     assert "shingle_size=4" in message and "shingle_size=6" in message
     assert "sketch fingerprint" in message and "build a new index" in message

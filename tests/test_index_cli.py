@@ -93,7 +93,7 @@ def test_other_settings_are_refused_with_the_reason(tmp_path: Path) -> None:
 
 def test_the_reworded_path_is_refused_not_ignored(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
-    code, _, err = run("index", "add", db, DEMO, "--reworded-candidates", "true")
+    code, _, err = run("index", "add", db, DEMO, "--reworded-candidates")
     assert code == 1 and err.startswith("Error: ") and "reworded-candidate path" in err
     assert not db.exists()  # nothing half made
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from unrelated import false_and_excused, few_enough
 
 import copytrace
 from copytrace import Match, MissingDependencyError, Relation
@@ -118,9 +119,14 @@ def _unrelated(picker: _Disjoint, articles: Articles, count: int) -> list[dict]:
     return chosen + picker.pick(articles.reuters, count - len(chosen), _long_enough)
 
 
-def _false_pairs(matches: Iterable[Match], family: dict[str, str]) -> list[Match]:
-    """Matches between documents of different families."""
-    return [m for m in matches if family[m.a] != family[m.b]]
+def _false_pairs(
+    matches: Iterable[Match], family: dict[str, str], docs: list[tuple[str, str]]
+) -> list[Match]:
+    """Matches between documents of different families that `compare` does not relate (those
+    it relates must be few: `unrelated.false_and_excused`)."""
+    false, excused = false_and_excused(matches, family, dict(docs))
+    assert few_enough(excused, len(docs)), [_describe(m) for m in excused]
+    return false
 
 
 def _tally(counts: Counter[str]) -> str:
@@ -188,7 +194,7 @@ def _spun_recall(
         if family[m.a] == family[m.b] and m.relation.rank <= weakest:
             found[family[m.a]] = m
     recall = len(found) / len(corpus.originals)
-    false = _false_pairs(result.matches, family)
+    false = _false_pairs(result.matches, family, docs)
 
     counts = Counter(m.relation.value for m in found.values())
     lowest = sorted(min((s.similarity for s in m.spans), default=1.0) for m in found.values())
@@ -354,7 +360,7 @@ def _excerpt_outcome(articles: Articles) -> ExcerptOutcome:
                 f"{case.host_id}: span precision {precision:.3f}, recall {recall:.3f} "
                 f"(true {case.host_span}, reported {_union(host_side)})"
             )
-    false = _false_pairs(result.matches, family)
+    false = _false_pairs(result.matches, family, docs)
     outcome = ExcerptOutcome(hits / len(cases), found, tight, false)
 
     expected_counts = Counter(c.expected.value for c in cases)

@@ -30,17 +30,17 @@ from copytrace.io.base import BadRecord, ReadOptions
 from copytrace.io.encoding import codec_name, decode_bytes
 from copytrace.io.inputs import input_kind
 from copytrace.io.textdir import TextFileReader
-from copytrace.model import Settings
+from copytrace.model import INDEX_DEFAULTS, Settings
 from copytrace.pipeline import RunOptions
 
 
-def _setting_option(f: Field[Any]) -> Callable[..., Any]:
+def _setting_option(f: Field[Any], default: Any) -> Callable[..., Any]:
     """The click option of one Settings field, made from its metadata (`model.setting`)."""
     meta, flag = f.metadata, "--" + f.name.replace("_", "-")
     kind = meta["kind"]
     if kind is bool:
         decls = [f"{flag}/--no-{flag[2:]}"] if f.default else [flag]
-        return click.option(*decls, f.name, default=f.default, show_default=True, help=meta["help"])
+        return click.option(*decls, f.name, default=default, show_default=True, help=meta["help"])
     if kind is int:
         kind = click.IntRange(meta["low"], meta["high"])
     elif kind is float:
@@ -49,19 +49,28 @@ def _setting_option(f: Field[Any]) -> Callable[..., Any]:
         flag,
         f.name,
         type=kind,
-        default=f.default,
-        show_default=f.default is not None,
+        default=default,
+        show_default=default is not None,
         help=meta["help"],
     )
 
 
-def _settings_options(func: Callable[..., Any], *, corpus: bool = True) -> Callable[..., Any]:
+def _settings_options(
+    func: Callable[..., Any], *, corpus: bool = True, defaults: dict[str, Any] | None = None
+) -> Callable[..., Any]:
     """Options that build Settings, one per field that is an option: all of them for scan and
-    dedup; for compare (`corpus=False`) only those that change how two texts are compared."""
+    dedup; for compare (`corpus=False`) only those that change how two texts are compared.
+    `defaults` replaces some fields' defaults (the index's, `model.INDEX_DEFAULTS`)."""
+    given = defaults or {}
     for f in reversed(fields(Settings)):
         if f.metadata["option"] and (corpus or f.metadata["compare"]):
-            func = _setting_option(f)(func)
+            func = _setting_option(f, given.get(f.name, f.default))(func)
     return func
+
+
+def _index_settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings options of the index commands, with the index's defaults."""
+    return _settings_options(func, defaults=INDEX_DEFAULTS)
 
 
 def _compare_settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -492,7 +501,7 @@ def _compile_then_set_jobs(jobs: int, quiet: bool) -> None:
     help="Keep an indexed document whose id comes again with another text (count it skipped).",
 )
 @_input_options
-@_settings_options
+@_index_settings_options
 @click.pass_context
 @_friendly
 def index_add(
@@ -541,7 +550,7 @@ def index_add(
 @click.option("--add", "add_too", is_flag=True, help="Add each document after querying it.")
 @click.option("--no-replace", is_flag=True, help="With --add: keep indexed versions.")
 @_input_options
-@_settings_options
+@_index_settings_options
 @click.pass_context
 @_friendly
 def index_query(

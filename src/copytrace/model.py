@@ -109,6 +109,12 @@ def setting(
     return field(default=default, metadata=meta)
 
 
+#: Settings whose default the persistent index does not implement, and what it takes instead
+#: (for a new index, and as its command options' defaults): it has no reworded-candidate path
+#: (sentence sketches) yet.
+INDEX_DEFAULTS: dict[str, Any] = {"reworded_candidates": False}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything that decides sketches and verdicts; validated at construction.
@@ -186,13 +192,12 @@ class Settings:
         option=False,
     )
     reworded_candidates: bool = setting(
-        False,
+        True,
         "Also compare pairs whose sentences share their rarest words (sentence sketches), so "
-        "that copies reworded throughout are found; it also relates more articles that report "
-        "one event in their own words.",
+        "that copies reworded throughout are found (off: only pairs that share word runs).",
     )
     reworded_pairs_per_document: float = setting(
-        0.25,
+        0.1,
         "Pairs (per document of the corpus) the sentence sketches may add, those sharing the "
         "most sentences first: bounds the cost of finding reworded copies.",
         low=0.0,

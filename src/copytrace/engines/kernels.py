@@ -116,7 +116,7 @@ def _compile_pairs() -> None:
 
 
 def _compile_reworded() -> None:
-    """The reworded-candidate path (`--reworded-candidates`): sentence keys and their pairs."""
+    """The reworded-candidate path (on by default): sentence keys and their pairs."""
     _scan_warm_up(reworded=True)
 
 
@@ -232,13 +232,13 @@ GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
         ("text", "token aligner", "pieces", "sentence aligner", "merge"),
     ),
     "pairs": (_compile_pairs, ("scan", "verification")),
+    "reworded candidates": (_compile_reworded, ("scan",)),
 }
 
 #: Groups compiled ahead of time only (`python -m copytrace.engines.kernels`, run when a wheel
 #: is built), not on a first run: only some runs use them, and those compile what they lack.
 AHEAD_GROUPS: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {
     "index": (lambda: _compile_index(query=False), ("scan",)),
-    "reworded candidates": (_compile_reworded, ("scan",)),
     "index query": (lambda: _compile_index(query=True), ("index", "pairs")),
 }
 ALL_GROUPS = GROUPS | AHEAD_GROUPS

@@ -18,6 +18,7 @@ from copytrace.index.core import (
     write_jsonl,
 )
 from copytrace.index.index import AddResult, Index, OnError
+from copytrace.index.settings import new_index_settings
 
 
 def index_settings(path: Path, explicit: dict[str, Any]) -> Settings | None:
@@ -27,7 +28,7 @@ def index_settings(path: Path, explicit: dict[str, Any]) -> Settings | None:
     if not explicit:
         return None
     if not path.exists():
-        return Settings(**explicit)
+        return new_index_settings(**explicit)
     with Index(path, create=False) as index:
         own = index.settings.to_dict()
     own.update(explicit)

@@ -30,7 +30,7 @@ from copytrace.index.core import (
 )
 from copytrace.index.query import QueryResult, Searcher
 from copytrace.index.schema import SCHEMA_VERSION, IndexFormatError
-from copytrace.index.settings import check_settings, check_supported
+from copytrace.index.settings import check_settings, check_supported, new_index_settings
 from copytrace.index.state import ChromeCache
 from copytrace.index.storage import SQLiteStorage, Storage, StoredDocument
 from copytrace.index.writer import LISTED, AddCounts, Writer
@@ -123,7 +123,9 @@ def _as_document(
 class Index:
     """A persistent index of documents in one SQLite file.
 
-    `Index(path)` opens the index, creating it when missing (with `settings`, or the defaults).
+    `Index(path)` opens the index, creating it when missing (with `settings`, or the defaults
+    with the reworded-candidate path off: `settings.new_index_settings`, since the index has
+    no such path yet).
     An existing index keeps the settings it was built with: other `settings` are refused, since
     documents sketched under other settings cannot be compared. Use it as a context manager, or
     call `close()`.
@@ -161,7 +163,7 @@ class Index:
             stored = s.get_meta("settings")
             version = s.get_meta("sketch_format_version")
         if stored is None:
-            settings = wanted or Settings()
+            settings = wanted or new_index_settings()
             with s.write():
                 if s.get_meta("settings") is None:
                     s.set_meta("settings", json.dumps(settings.to_dict()))

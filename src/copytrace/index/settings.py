@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from copytrace.errors import SettingsError
 from copytrace.index.core import Settings
+from copytrace.model import INDEX_DEFAULTS
 
 
 def differences(stored: Settings, wanted: Settings) -> list[str]:
@@ -14,13 +17,20 @@ def differences(stored: Settings, wanted: Settings) -> list[str]:
     ]
 
 
+def new_index_settings(**given: Any) -> Settings:
+    """Settings for a new index: the defaults, the index's own where it differs, `given` over
+    them (an unsupported one is then refused by `check_supported`)."""
+    return Settings(**{**INDEX_DEFAULTS, **given})
+
+
 def check_supported(path: str, wanted: Settings) -> None:
     """Raise a SettingsError for a setting the index does not implement, rather than answer
     otherwise than a scan with it would."""
     if wanted.reworded_candidates:
         raise SettingsError(
             f"{path}: the index does not run the reworded-candidate path (sentence sketches) "
-            "yet; leave --reworded-candidates out, or use copytrace scan with it."
+            "yet; give it --reworded-candidates false (reworded_candidates=False), or use "
+            "copytrace scan, which runs it."
         )
 
 
