@@ -6,16 +6,20 @@ import json
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import copytrace
 from copytrace.sentence_sketch import (
     KEYS_PER_SENTENCE,
+    RARE_WORDS,
     WordStats,
     keyed_sentences,
     sentence_candidates,
     sentence_keys,
     word_stats,
 )
+from copytrace.text import U64, mix64, tokenize
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "news.jsonl"
 
@@ -68,6 +72,33 @@ def test_each_sentence_gives_its_keys_with_its_number() -> None:
     assert all(len(keys) == KEYS_PER_SENTENCE for keys in by_sentence.values())
     _, sentences, _ = sentence_keys([SOURCE], word_stats(_demo_texts()))
     assert np.all(np.diff(sentences) >= 0)
+
+
+#: Words of every length around the 8 bytes the tokenizer hashes at once; cases, digits, accents,
+#: marks, CJK.
+_WORDS = st.text(alphabet=st.sampled_from("abcXYZ019éßΩ\u0301漢"), min_size=1, max_size=19).filter(
+    lambda w: not w.startswith("\u0301")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=5, max_size=14), st.sampled_from([" ", ", ", " - ", "  "]))
+def test_a_sentence_is_keyed_by_its_rarest_tokenizer_words(words: list[str], sep: str) -> None:
+    # With no word statistics every word is as rare as the next, so a sentence's keys pair its
+    # RARE_WORDS smallest distinct token hashes, as the tokenizer hashes them (a sentence of
+    # fewer distinct words pairs them with empty slots, 0).
+    text = sep.join(words) + "."
+    tokens = tokenize(text).hashes.tolist()
+    rarest = sorted(set(tokens))[:RARE_WORDS]
+    rarest += [0] * (RARE_WORDS - len(rarest))
+    with np.errstate(over="ignore"):
+        expected = {
+            int(mix64(mix64(U64(min(a, b))) ^ (U64(max(a, b)) * U64(0x9E3779B97F4A7C15))))
+            for i, a in enumerate(rarest)
+            for b in rarest[i + 1 :]
+        }
+    keys = _keys_by_sentence(text, WordStats.empty())
+    assert keys == ({0: expected} if len(tokens) >= 5 else {})
 
 
 def test_short_sentences_give_no_keys() -> None:
